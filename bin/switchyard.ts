@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { ConfigError, loadConfig } from '../lib/config/load';
+import { buildSwitchyard } from '../lib/switchyard';
+
+const app = new App();
+const env: string = app.node.tryGetContext('env') ?? 'dev';
+try {
+  buildSwitchyard(app, loadConfig(env));
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}

@@ -1,0 +1,79 @@
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+/** Properties of {@link Alerting}. */
+export interface AlertingProps {
+  /** Prefix of the topic names, such as `shop-production`. */
+  readonly namePrefix: string;
+  /**
+   * E-mail addresses subscribed to both topics.
+   * @default - no e-mail subscriptions
+   */
+  readonly emails?: string[];
+  /**
+   * PagerDuty CloudWatch integration URL, subscribed to the critical topic only.
+   * @default - no PagerDuty subscription
+   */
+  readonly pagerDutyUrl?: string;
+  /**
+   * Slack workspace and channel for AWS Chatbot, fed by both topics.
+   * The workspace must first be authorized in the AWS Chatbot console.
+   * @default - no Slack channel
+   */
+  readonly slack?: { readonly workspaceId: string; readonly channelId: string };
+}
+
+/** SNS topics for critical and warning alerts, encrypted and TLS-only, with their subscriptions. */
+export class Alerting extends Construct {
+  /** Pages: rollback alarms, failed rollbacks. */
+  public readonly critical: sns.ITopic;
+  /** Heads-up: warning levels, cutover progress. */
+  public readonly warning: sns.ITopic;
+  /** Key encrypting both topics. */
+  public readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: AlertingProps) {
+    super(scope, id);
+    const key = new kms.Key(this, 'Key', {
+      description: `${props.namePrefix} alert topics`,
+      enableKeyRotation: true,
+    });
+    // Alarms and EventBridge publish to the topics; the AWS-managed SNS key would refuse them.
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+        }),
+      );
+    }
+    this.key = key;
+
+    const critical = new sns.Topic(this, 'Critical', { topicName: `${props.namePrefix}-critical`, enforceSSL: true, masterKey: key });
+    const warning = new sns.Topic(this, 'Warning', { topicName: `${props.namePrefix}-warning`, enforceSSL: true, masterKey: key });
+    for (const email of props.emails ?? []) {
+      critical.addSubscription(new subs.EmailSubscription(email));
+      warning.addSubscription(new subs.EmailSubscription(email));
+    }
+    if (props.pagerDutyUrl) {
+      critical.addSubscription(new subs.UrlSubscription(props.pagerDutyUrl, { protocol: sns.SubscriptionProtocol.HTTPS }));
+    }
+    if (props.slack) {
+      new chatbot.SlackChannelConfiguration(this, 'Slack', {
+        slackChannelConfigurationName: `${props.namePrefix}-alerts`,
+        slackWorkspaceId: props.slack.workspaceId,
+        slackChannelId: props.slack.channelId,
+        notificationTopics: [critical, warning],
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+      });
+    }
+    this.critical = critical;
+    this.warning = warning;
+  }
+}

@@ -1,0 +1,169 @@
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { Color } from '../../lambda/shared/colors';
+
+/** A secret injected into the container as an environment variable by ECS. */
+export interface InjectedSecret {
+  /** Environment variable name inside the container. */
+  readonly name: string;
+  /** The Secrets Manager secret. */
+  readonly secret: secretsmanager.ISecret;
+  /**
+   * JSON key inside the secret to inject.
+   * @default - the whole secret string
+   */
+  readonly jsonField?: string;
+}
+
+/** Target-group health check settings. */
+export interface ColorHealthCheck {
+  /** Path the ALB probes. */
+  readonly path: string;
+  /** Seconds between probes. */
+  readonly intervalSeconds: number;
+  /** Seconds a probe may take. */
+  readonly timeoutSeconds: number;
+  /** Passing probes before a target counts as healthy. */
+  readonly healthyThresholdCount: number;
+  /** Failing probes before a target counts as unhealthy. */
+  readonly unhealthyThresholdCount: number;
+  /** HTTP codes that count as healthy, such as "200" or "200-299". */
+  readonly healthyHttpCodes: string;
+}
+
+/** Properties of {@link ColorService}. */
+export interface ColorServiceProps {
+  /** Which color this is. */
+  readonly color: Color;
+  /** Cluster to run in. */
+  readonly cluster: ecs.ICluster;
+  /** `service-environment`, the start of every physical name. */
+  readonly namePrefix: string;
+  /** Image to run; a deploy-time token that follows the recorded image of this color. */
+  readonly image: string;
+  /** Task count; a deploy-time token that follows the recorded count of this color. */
+  readonly desiredCount: number;
+  /** Port the container listens on. */
+  readonly containerPort: number;
+  /** Fargate CPU units. */
+  readonly cpu: number;
+  /** Fargate memory in MiB. */
+  readonly memoryMiB: number;
+  /** ALB health check. */
+  readonly healthCheck: ColorHealthCheck;
+  /** Seconds the ALB drains a deregistering target. */
+  readonly deregistrationDelaySeconds: number;
+  /**
+   * Cookie stickiness duration; undefined turns stickiness off.
+   * @default - no stickiness
+   */
+  readonly stickinessSeconds?: number;
+  /**
+   * Plain (non-secret) environment variables.
+   * @default - only SWITCHYARD_COLOR
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secrets injected by ECS.
+   * @default - none
+   */
+  readonly secrets?: InjectedSecret[];
+  /**
+   * Log retention of the color's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** One color: its task definition, log group, Fargate service and target group. */
+export class ColorService extends Construct {
+  /** Which color this is. */
+  public readonly color: Color;
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+  /** Task definition the template deploys; cutovers register later revisions of the same family. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The application container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** Target group the ALB forwards this color's share to. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** Log group of the application container. */
+  public readonly logGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: ColorServiceProps) {
+    super(scope, id);
+    this.color = props.color;
+    const name = `${props.namePrefix}-${props.color}`;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/switchyard/${props.namePrefix}/${props.color}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      family: name,
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryMiB,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    const secrets: Record<string, ecs.Secret> = {};
+    for (const s of props.secrets ?? []) {
+      secrets[s.name] = ecs.Secret.fromSecretsManager(s.secret, s.jsonField);
+    }
+    this.container = this.taskDefinition.addContainer('app', {
+      containerName: 'app',
+      image: ecs.ContainerImage.fromRegistry(props.image),
+      portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }],
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: props.color, logGroup: this.logGroup }),
+      environment: { ...(props.environment ?? {}), SWITCHYARD_COLOR: props.color },
+      secrets,
+      readonlyRootFilesystem: false,
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'Only non-secret settings (the color and configured plain values) are environment values; every secret is injected as an ECS secret from Secrets Manager.',
+    });
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      serviceName: name,
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: props.desiredCount,
+      assignPublicIp: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      // ECS's own rolling deploy inside one color stops and reverts on a crash loop.
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: Duration.seconds(60),
+    });
+
+    if (!Token.isUnresolved(props.healthCheck.timeoutSeconds) && props.healthCheck.timeoutSeconds >= props.healthCheck.intervalSeconds) {
+      throw new Error(`ColorService ${props.color}: healthCheck.timeoutSeconds (${props.healthCheck.timeoutSeconds}) must be below intervalSeconds (${props.healthCheck.intervalSeconds})`);
+    }
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+      targetGroupName: name.slice(0, 32),
+      vpc: props.cluster.vpc,
+      port: props.containerPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      targets: [this.service.loadBalancerTarget({ containerName: 'app', containerPort: props.containerPort })],
+      deregistrationDelay: Duration.seconds(props.deregistrationDelaySeconds),
+      stickinessCookieDuration: props.stickinessSeconds === undefined ? undefined : Duration.seconds(props.stickinessSeconds),
+      healthCheck: {
+        path: props.healthCheck.path,
+        interval: Duration.seconds(props.healthCheck.intervalSeconds),
+        timeout: Duration.seconds(props.healthCheck.timeoutSeconds),
+        healthyThresholdCount: props.healthCheck.healthyThresholdCount,
+        unhealthyThresholdCount: props.healthCheck.unhealthyThresholdCount,
+        healthyHttpCodes: props.healthCheck.healthyHttpCodes,
+      },
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import { CfnOutput, Duration, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { Color, COLORS, StateParameterNames } from '../../lambda/shared/colors';
+import { SwitchyardConfig } from '../config/schema';
+import { Alerting } from '../constructs/alerting';
+import { ColorService } from '../constructs/color-service';
+import { Monitoring } from '../constructs/monitoring';
+import { Network } from '../constructs/network';
+import { TrafficRouter } from '../constructs/traffic-router';
+import { WebFirewall } from '../constructs/web-firewall';
+
+/** Properties of {@link PlatformStack}. */
+export interface PlatformStackProps extends StackProps {
+  /** Validated environment configuration. */
+  readonly config: SwitchyardConfig;
+  /** Names of the recorded cutover state, resolved at deploy time. */
+  readonly stateParameters: StateParameterNames;
+}
+
+/**
+ * The data plane: network, cluster, both colors, the load balancer with its
+ * weighted production route and idle-only test route, WAF, alarms, dashboard
+ * and alert topics.
+ */
+export class PlatformStack extends Stack {
+  /** `service-environment`. */
+  public readonly namePrefix: string;
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+  /** Each color's service, task definition and target group. */
+  public readonly colors: Readonly<Record<Color, ColorService>>;
+  /** Load balancer, production listener and test route. */
+  public readonly router: TrafficRouter;
+  /** WAF web ACL on the load balancer. */
+  public readonly firewall: WebFirewall;
+  /** Alarms and dashboard. */
+  public readonly monitoring: Monitoring;
+  /** Alert topics. */
+  public readonly alerting: Alerting;
+  /** The state parameters this stack follows. */
+  public readonly stateParameters: StateParameterNames;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const c = props.config;
+    this.namePrefix = `${c.service.name}-${c.environment}`;
+    this.stateParameters = props.stateParameters;
+    const retention = c.logRetentionDays as logs.RetentionDays;
+    // Resolved by CloudFormation at deploy time: a deploy follows the last cutover.
+    const recorded = (name: string) => ssm.StringParameter.valueForStringParameter(this, name);
+
+    const network = new Network(this, 'Network', {
+      vpcId: 'vpcId' in c.network ? c.network.vpcId : undefined,
+      create: 'create' in c.network ? c.network.create : undefined,
+      flowLogRetention: retention,
+    });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: network.vpc,
+      clusterName: this.namePrefix,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    const secrets = c.service.secrets.map((s, i) => ({
+      name: s.name,
+      secret: secretsmanager.Secret.fromSecretCompleteArn(this, `Secret${i}`, s.secretArn),
+      jsonField: s.jsonField,
+    }));
+    const colors = {} as Record<Color, ColorService>;
+    for (const color of COLORS) {
+      colors[color] = new ColorService(this, color === 'blue' ? 'Blue' : 'Green', {
+        color,
+        cluster: this.cluster,
+        namePrefix: this.namePrefix,
+        image: recorded(props.stateParameters.image[color]),
+        desiredCount: Token.asNumber(recorded(props.stateParameters.desiredCount[color])),
+        containerPort: c.service.containerPort,
+        cpu: c.service.cpu,
+        memoryMiB: c.service.memoryMiB,
+        healthCheck: c.service.healthCheck,
+        deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,
+        stickinessSeconds: c.service.stickiness.enabled ? c.service.stickiness.durationSeconds : undefined,
+        environment: c.service.environment,
+        secrets,
+        logRetention: retention,
+      });
+    }
+    this.colors = colors;
+
+    this.router = new TrafficRouter(this, 'Router', {
+      vpc: network.vpc,
+      namePrefix: this.namePrefix,
+      targetGroups: { blue: colors.blue.targetGroup, green: colors.green.targetGroup },
+      liveColor: recorded(props.stateParameters.liveColor),
+      certificateArn: c.domain?.certificateArn,
+      operatorCidrs: c.operatorCidrs,
+      stickiness: c.service.stickiness.enabled ? Duration.seconds(c.service.stickiness.durationSeconds) : undefined,
+    });
+
+    this.firewall = new WebFirewall(this, 'Firewall', {
+      namePrefix: this.namePrefix,
+      loadBalancerArn: this.router.loadBalancer.loadBalancerArn,
+      mode: c.waf.mode,
+      rateLimitPer5Minutes: c.waf.rateLimitPer5Minutes,
+      logRetention: retention,
+    });
+
+    this.alerting = new Alerting(this, 'Alerting', {
+      namePrefix: this.namePrefix,
+      emails: c.notifications.emails,
+      pagerDutyUrl: c.notifications.pagerDutyUrl,
+      slack: c.notifications.slack,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      namePrefix: this.namePrefix,
+      alarms: c.alarms,
+      database: c.database,
+      cache: c.cache,
+      loadBalancer: this.router.loadBalancer,
+      colors,
+      clusterName: this.cluster.clusterName,
+      criticalTopic: this.alerting.critical,
+      warningTopic: this.alerting.warning,
+      waf: { webAclName: `${this.namePrefix}-acl`, region: this.region },
+    });
+
+    if (c.domain?.hostedZone) {
+      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: c.domain.hostedZone.id, zoneName: c.domain.hostedZone.name });
+      new route53.ARecord(this, 'Alias', {
+        zone,
+        recordName: c.domain.domainName,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.router.loadBalancer)),
+      });
+    }
+
+    new CfnOutput(this, 'Url', { value: c.domain ? `https://${c.domain.domainName}` : this.router.url, description: 'Production URL' });
+    new CfnOutput(this, 'LoadBalancerDns', { value: this.router.loadBalancer.loadBalancerDnsName });
+    new CfnOutput(this, 'ProductionListenerArn', { value: this.router.productionListener.listenerArn });
+    new CfnOutput(this, 'TestTokenSecretArn', { value: this.router.testTokenSecret.secretArn, description: 'Send its value in the X-Switchyard-Test header to reach the idle color' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    for (const color of COLORS) {
+      new CfnOutput(this, `${color}RollbackAlarm`, { value: this.monitoring.colors[color].rollbackAlarm.alarmName });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { SwitchyardConfig } from './config/schema';
+import { PlatformStack } from './stacks/platform-stack';
+import { StateStack } from './stacks/state-stack';
+
+/**
+ * Types left untagged: aws-cdk-lib tags them, but the resource schemas cfn-lint
+ * ships do not list Tags for them yet, and we lint every template.
+ */
+const UNTAGGED_TYPES = ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::CloudWatch::Dashboard'];
+
+/** The stacks of one service environment. */
+export interface SwitchyardStacks {
+  readonly state: StateStack;
+  readonly platform: PlatformStack;
+}
+
+/** Options of {@link buildSwitchyard}. */
+export interface BuildOptions {
+  /**
+   * Run cdk-nag's AwsSolutions pack at synth.
+   * @default true
+   */
+  readonly nag?: boolean;
+}
+
+/** Adds every stack of one environment to `app`. Shared by bin/ and the tests. */
+export function buildSwitchyard(app: App, config: SwitchyardConfig, options: BuildOptions = {}): SwitchyardStacks {
+  const env = { account: config.account, region: config.region };
+  const prefix = `${config.service.name}-${config.environment}`;
+  const state = new StateStack(app, `${prefix}-state`, {
+    env,
+    config,
+    description: `Switchyard ${prefix}: recorded cutover state (live color, images, task counts)`,
+  });
+  const platform = new PlatformStack(app, `${prefix}-platform`, {
+    env,
+    config,
+    stateParameters: state.state.parameterNames,
+    description: `Switchyard ${prefix}: blue/green Fargate services behind a weighted ALB, WAF, alarms and dashboard`,
+  });
+  platform.addStackDependency(state, 'the platform resolves the recorded state parameters at deploy time');
+
+  for (const [key, value] of [['switchyard:service', config.service.name], ['switchyard:environment', config.environment]]) {
+    Tags.of(app).add(key, value, { excludeResourceTypes: UNTAGGED_TYPES });
+  }
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  }
+  return { state, platform };
+}
