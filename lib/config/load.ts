@@ -28,7 +28,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
       const where = i.path.length > 0 ? i.path.join('.') : '(top level)';
-      return `  - ${where}: ${i.message}`;
+      // A bad record key carries the key rule's own message one level down.
+      const message = i.code === 'invalid_key' && i.issues.length > 0 ? i.issues[0].message : i.message;
+      return `  - ${where}: ${message}`;
     })
     .join('\n');
 }

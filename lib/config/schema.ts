@@ -30,7 +30,7 @@ function range(from: number, to: number, step: number): number[] {
 
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
-const NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+const NAME = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$/;
 
 const percent = (what: string) =>
   z.number({ error: `${what} must be a number between 0 and 100` }).gt(0, `${what} must be above 0`).max(100, `${what} must be at most 100`);
@@ -109,13 +109,13 @@ const cidr = z
 export const configSchema = z
   .strictObject({
     /** Environment name, part of every resource name. */
-    environment: z.string().regex(NAME, 'environment must be 3-30 lower-case letters, digits or dashes, starting with a letter'),
+    environment: z.string().regex(NAME, 'environment must be 2-30 lower-case letters, digits or dashes, starting with a letter'),
     /** Account to deploy into; leave out to synthesize without one. */
     account: z.string().regex(/^\d{12}$/, 'account must be a 12-digit AWS account id').optional(),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must be an AWS region such as eu-west-1'),
 
     service: z.strictObject({
-      name: z.string().regex(NAME, 'service.name must be 3-30 lower-case letters, digits or dashes, starting with a letter'),
+      name: z.string().regex(NAME, 'service.name must be 2-30 lower-case letters, digits or dashes, starting with a letter'),
       image: z.string().min(1, 'service.image is required: the image both colors start from, such as public.ecr.aws/nginx/nginx:1.27'),
       containerPort: z.number().int().min(1).max(65535).default(8080),
       cpu: z.number().int().default(512),
@@ -155,19 +155,21 @@ export const configSchema = z
     }),
 
     network: z
-      .union([
-        z.strictObject({ vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'network.vpcId must look like vpc-0123456789abcdef0') }),
-        z.strictObject({
-          create: z
-            .strictObject({
-              cidr: cidr.default('10.40.0.0/16'),
-              maxAzs: z.number().int().min(2, 'network.create.maxAzs must be at least 2: an ALB needs two zones').max(3).default(2),
-              natGateways: z.number().int().min(1, 'network.create.natGateways must be at least 1: tasks in private subnets pull images through it').max(3).default(1),
-            })
-            .prefault({}),
-        }),
-      ], { error: 'network must be either { "vpcId": "vpc-..." } to use an existing VPC or { "create": {} } to create one' })
-      .prefault({ create: {} }),
+      .strictObject({
+        /** Use this existing VPC (looked up at synth, cached in cdk.context.json). */
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'network.vpcId must look like vpc-0123456789abcdef0').optional(),
+        /** Create a VPC with these settings. */
+        create: z
+          .strictObject({
+            cidr: cidr.default('10.40.0.0/16'),
+            maxAzs: z.number().int().min(2, 'network.create.maxAzs must be at least 2: an ALB needs two zones').max(3).default(2),
+            natGateways: z.number().int().min(1, 'network.create.natGateways must be at least 1: tasks in private subnets pull images through it').max(3).default(1),
+          })
+          .optional(),
+      })
+      .prefault({})
+      .refine((n) => !(n.vpcId && n.create), { message: 'network takes either vpcId (use an existing VPC) or create (make one), not both; remove one' })
+      .transform((n) => (n.vpcId ? { vpcId: n.vpcId } : { create: n.create ?? { cidr: '10.40.0.0/16', maxAzs: 2, natGateways: 1 } })),
 
     domain: z
       .strictObject({

@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // tsconfig sets isolatedModules, so ts-jest transpiles without type-checking;
+  // `npm run build` (tsc --noEmit) type-checks everything once.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  setupFiles: ['<rootDir>/test/setup.ts'],
+  testTimeout: 60000,
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};

@@ -1,0 +1,22 @@
+/**
+ * Runs AWS's cfn-lint on every template of every example environment.
+ * Fails on any error; warnings are printed but do not fail.
+ */
+import { spawnSync } from 'child_process';
+import { synthAll } from './synth-all';
+
+const templates = synthAll();
+const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+if (probe.error) {
+  console.error('cfn-lint is not on PATH. Install it with: python3 -m pip install cfn-lint');
+  process.exit(1);
+}
+const run = spawnSync('cfn-lint', ['--format', 'parseable', '--', ...templates], { encoding: 'utf8' });
+const lines = (run.stdout + run.stderr).split('\n').filter(Boolean);
+for (const l of lines) console.log(l);
+// cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational.
+const code = run.status ?? 1;
+const errors = lines.filter((l) => /:E\d{4}:/.test(l)).length;
+const warnings = lines.filter((l) => /:W\d{4}:/.test(l)).length;
+console.log(`cfn-lint ${probe.stdout.trim()}: ${templates.length} templates, ${errors} errors, ${warnings} warnings`);
+if (code & 2 || code & 1 || errors > 0) process.exit(1);

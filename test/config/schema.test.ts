@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError, listEnvironments, loadConfig, parseConfig } from '../../lib/config/load';
+import { rampStepsSchema, SwitchyardConfigInput } from '../../lib/config/schema';
+
+const DEV = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'config', 'dev.json'), 'utf8'));
+
+function withPatch(patch: (raw: any) => void): unknown {
+  const raw = structuredClone(DEV);
+  patch(raw);
+  return raw;
+}
+
+/** Parses and returns the ConfigError message, failing if parsing succeeds. */
+function errorOf(raw: unknown): string {
+  try {
+    parseConfig(raw, 'config/test.json');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('example environments', () => {
+  it('lists dev, staging and production', () => {
+    expect(listEnvironments()).toEqual(['dev', 'production', 'staging']);
+  });
+
+  it.each(['dev', 'staging', 'production'])('%s validates and gets defaults', (env) => {
+    const c = loadConfig(env);
+    expect(c.environment).toBe(env);
+    expect(c.alarms.errorRatePercent).toEqual({ warning: 1, critical: 5 });
+    expect(c.alarms.requestsPerMinute).toEqual({ warning: 1000, critical: 2000 });
+    expect(c.alarms.p95LatencySeconds).toEqual({ warning: 0.5, critical: 2 });
+    expect(c.alarms.databaseConnectionsPercent).toEqual({ warning: 80, critical: 95 });
+    expect(c.alarms.cacheMemoryPercent).toEqual({ warning: 70, critical: 90 });
+    expect(c.cutover.steps[c.cutover.steps.length - 1]).toBe(100);
+  });
+
+  it('dev synthesizes without an account', () => {
+    expect(loadConfig('dev').account).toBeUndefined();
+  });
+
+  it('fills defaults for everything optional', () => {
+    const c = parseConfig({ environment: 'qa', region: 'us-east-1', service: { name: 'api', image: 'nginx:1' } }, 'inline');
+    expect(c.network).toEqual({ create: { cidr: '10.40.0.0/16', maxAzs: 2, natGateways: 1 } });
+    expect(c.waf).toEqual({ mode: 'COUNT', rateLimitPer5Minutes: 2000 });
+    expect(c.service.healthCheck.path).toBe('/health');
+    expect(c.service.desiredCount).toBe(2);
+    expect(c.cutover.steps).toEqual([10, 50, 100]);
+    expect(c.operatorCidrs).toEqual([]);
+  });
+});
+
+describe('loading', () => {
+  it('names the known environments when the file is missing', () => {
+    expect(() => loadConfig('nope')).toThrow(/No configuration for environment "nope".*Known environments: dev, production, staging.*-c env=NAME/s);
+  });
+
+  it('rejects a path-like environment name', () => {
+    expect(() => loadConfig('../package')).toThrow(ConfigError);
+  });
+
+  it('reports invalid JSON with the file name', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-config-'));
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{ "environment": ');
+    expect(() => loadConfig('broken', dir)).toThrow(/broken\.json is not valid JSON/);
+  });
+
+  it('lists every problem at once, one line per field', () => {
+    const msg = errorOf(withPatch((r) => {
+      r.service.desiredCount = 0;
+      r.region = 'Ireland';
+    }));
+    expect(msg).toMatch(/^Invalid configuration in config\/test.json:/);
+    expect(msg).toMatch(/- region: region must be an AWS region such as eu-west-1/);
+    expect(msg).toMatch(/- service\.desiredCount: service\.desiredCount must be at least 1/);
+  });
+});
+
+// One case per rule: the patch that breaks it, and what the message must say.
+const RULES: Array<[string, (raw: any) => void, RegExp]> = [
+  ['steps must rise', (r) => (r.cutover = { steps: [10, 50, 30, 100] }), /cutover\.steps: steps must rise: step 3 \(30\) is not above step 2 \(50\)/],
+  ['steps must not repeat', (r) => (r.cutover = { steps: [50, 50, 100] }), /steps must rise/],
+  ['steps must end at 100', (r) => (r.cutover = { steps: [10, 50] }), /cutover\.steps: steps must end at 100 \(the last is 50\); append 100/],
+  ['steps are whole percents', (r) => (r.cutover = { steps: [2.5, 100] }), /cutover\.steps\.0: each step must be a whole percent/],
+  ['steps are at least 1', (r) => (r.cutover = { steps: [0, 100] }), /each step must be at least 1 percent/],
+  ['steps are at most 100', (r) => (r.cutover = { steps: [10, 150] }), /each step must be at most 100 percent/],
+  ['steps are not empty', (r) => (r.cutover = { steps: [] }), /give at least one step/],
+  ['certificate must be an ACM ARN', (r) => (r.domain = { certificateArn: 'arn:aws:iam::111111111111:server-certificate/x', domainName: 'shop.example.com' }), /domain\.certificateArn: domain\.certificateArn must be an ACM certificate ARN/],
+  ['certificate must be in the stack region', (r) => (r.domain = { certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc-123', domainName: 'shop.example.com' }), /domain\.certificateArn must be in eu-west-1/],
+  ['domain name must be a DNS name', (r) => (r.domain = { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', domainName: 'not a domain' }), /domain\.domainName must be a DNS name/],
+  ['desired count at least 1', (r) => (r.service.desiredCount = 0), /service\.desiredCount must be at least 1/],
+  ['desired count whole', (r) => (r.service.desiredCount = 1.5), /service\.desiredCount/],
+  ['cpu must be a Fargate size', (r) => (r.service.cpu = 300), /service\.cpu: service\.cpu must be one of 256, 512/],
+  ['memory must fit the cpu', (r) => { r.service.cpu = 256; r.service.memoryMiB = 4096; }, /service\.memoryMiB: service\.memoryMiB 4096 does not fit cpu 256; use one of 512\.\.2048/],
+  ['health check timeout below interval', (r) => (r.service.healthCheck = { intervalSeconds: 5, timeoutSeconds: 5 }), /service\.healthCheck\.timeoutSeconds: .*must be below intervalSeconds/],
+  ['health check path starts with /', (r) => (r.service.healthCheck = { path: 'health' }), /service\.healthCheck\.path must start with \//],
+  ['healthy codes are a code list', (r) => (r.service.healthCheck = { healthyHttpCodes: 'ok' }), /healthyHttpCodes is a list/],
+  ['container port in range', (r) => (r.service.containerPort = 70000), /service\.containerPort/],
+  ['secret must be a Secrets Manager ARN', (r) => (r.service.secrets = [{ name: 'DB', secretArn: 'my-secret' }]), /service\.secrets\.0\.secretArn: secretArn must be the full ARN of a Secrets Manager secret/],
+  ['secret variable name', (r) => (r.service.secrets = [{ name: 'db-pass', secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf' }]), /secret variable names are upper-case/],
+  ['environment variable name', (r) => (r.service.environment = { 'log-level': 'x' }), /environment variable names are upper-case/],
+  ['image required', (r) => (r.service.image = ''), /service\.image is required/],
+  ['service name format', (r) => (r.service.name = 'Shop_Service'), /service\.name must be 2-30 lower-case/],
+  ['environment name format', (r) => (r.environment = 'Prod!'), /environment must be 2-30 lower-case/],
+  ['region format', (r) => (r.region = 'europe'), /region must be an AWS region/],
+  ['account is 12 digits', (r) => (r.account = '1234'), /account must be a 12-digit AWS account id/],
+  ['vpc id format', (r) => { r.account = '111111111111'; r.network = { vpcId: 'my-vpc' }; }, /network\.vpcId must look like vpc-/],
+  ['vpc lookup needs an account', (r) => (r.network = { vpcId: 'vpc-0123456789abcdef0' }), /account: account is required with network\.vpcId/],
+  ['network is one of two shapes', (r) => { r.account = '111111111111'; r.network = { vpcId: 'vpc-0123456789abcdef0', create: {} }; }, /network: network takes either vpcId .* or create .*, not both/],
+  ['two zones at least', (r) => (r.network = { create: { maxAzs: 1 } }), /network\.create\.maxAzs must be at least 2/],
+  ['one NAT gateway at least', (r) => (r.network = { create: { natGateways: 0 } }), /network\.create\.natGateways must be at least 1/],
+  ['operator CIDR must be a CIDR', (r) => (r.operatorCidrs = ['office']), /operatorCidrs\.0: must be a CIDR block/],
+  ['operator CIDR must not be /0', (r) => (r.operatorCidrs = ['0.0.0.0/0']), /a \/0 range opens the route to everyone/],
+  ['at most 4 operator CIDRs', (r) => (r.operatorCidrs = ['10.0.0.0/8', '10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16']), /at most 4 operatorCidrs/],
+  ['WAF mode', (r) => (r.waf = { mode: 'ALLOW' }), /waf\.mode must be COUNT or BLOCK/],
+  ['WAF rate limit minimum', (r) => (r.waf = { rateLimitPer5Minutes: 5 }), /waf\.rateLimitPer5Minutes must be at least 10/],
+  ['error-rate critical above warning', (r) => (r.alarms = { errorRatePercent: { warning: 5, critical: 1 } }), /alarms\.errorRatePercent: critical must be above warning/],
+  ['latency critical above warning', (r) => (r.alarms = { p95LatencySeconds: { warning: 2, critical: 2 } }), /alarms\.p95LatencySeconds: critical must be above warning/],
+  ['request-rate critical above warning', (r) => (r.alarms = { requestsPerMinute: { warning: 3000 } }), /alarms\.requestsPerMinute: critical must be above warning/],
+  ['database critical above warning', (r) => (r.alarms = { databaseConnectionsPercent: { warning: 96 } }), /alarms\.databaseConnectionsPercent: critical must be above warning/],
+  ['cache critical above warning', (r) => (r.alarms = { cacheMemoryPercent: { critical: 60 } }), /alarms\.cacheMemoryPercent: critical must be above warning/],
+  ['percent at most 100', (r) => (r.alarms = { errorRatePercent: { critical: 150 } }), /alarms\.errorRatePercent must be at most 100/],
+  ['extra alarm needs a comparison', (r) => (r.alarms.extra[0].comparison = 'Above'), /alarms\.extra\.0\.comparison/],
+  ['extra alarm statistic', (r) => (r.alarms.extra[0].statistic = 'Median'), /statistic must be Average, Sum, Minimum, Maximum, SampleCount or a percentile/],
+  ['extra alarm datapoints within periods', (r) => { r.alarms.extra[0].evaluationPeriods = 2; r.alarms.extra[0].datapointsToAlarm = 3; }, /alarms\.extra\.0\.datapointsToAlarm: datapointsToAlarm must not exceed evaluationPeriods/],
+  ['extra alarm period', (r) => (r.alarms.extra[0].periodSeconds = 90), /periodSeconds above 30 must be a multiple of 60/],
+  ['extra alarm names unique', (r) => r.alarms.extra.push({ ...r.alarms.extra[0] }), /alarms\.extra: alarms\.extra names must be unique/],
+  ['extra alarm name is an identifier', (r) => (r.alarms.extra[0].name = 'checkout failures'), /name must be letters and digits/],
+  ['pager duty URL is https', (r) => (r.notifications = { pagerDutyUrl: 'http://events.pagerduty.com/x' }), /notifications\.pagerDutyUrl must be an https:\/\/ URL/],
+  ['emails are e-mail addresses', (r) => (r.notifications = { emails: ['oncall'] }), /notifications\.emails must be e-mail addresses/],
+  ['slack ids', (r) => (r.notifications = { slack: { workspaceId: 'acme', channelId: 'C01234567' } }), /notifications\.slack\.workspaceId is the Slack team id/],
+  ['database max connections', (r) => (r.database = { instanceIdentifier: 'db', maxConnections: 0 }), /database\.maxConnections must be at least 1/],
+  ['log retention is a CloudWatch value', (r) => (r.logRetentionDays = 10), /logRetentionDays must be one of 1, 3, 5/],
+  ['unknown fields are errors', (r) => (r.service.replicas = 3), /service: Unrecognized key: "replicas"/],
+  ['unknown top-level fields are errors', (r) => (r.colour = 'blue'), /\(top level\): Unrecognized key: "colour"/],
+];
+
+describe.each(RULES)('rule: %s', (_name, patch, message) => {
+  it('is rejected with a message that names the field and the fix', () => {
+    expect(errorOf(withPatch(patch))).toMatch(message);
+  });
+});
+
+describe('ramp steps', () => {
+  it('accepts a rising ramp that ends at 100', () => {
+    expect(rampStepsSchema.parse([1, 5, 25, 100])).toEqual([1, 5, 25, 100]);
+    expect(rampStepsSchema.parse([100])).toEqual([100]);
+  });
+});
+
+// Type-level check that the example files are valid inputs.
+const _typed: SwitchyardConfigInput = DEV;
+void _typed;

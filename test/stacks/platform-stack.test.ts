@@ -1,0 +1,341 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { Json, evaluate, ssmParameterId } from '../helpers/cfn-eval';
+import { devWith, synthConfig, synthEnv } from '../helpers/synth';
+
+const dev = synthEnv('dev');
+const prod = synthEnv('production');
+const t = dev.platformTemplate;
+const pt = prod.platformTemplate;
+
+function only<T = any>(template: typeof t, type: string, props: object = {}): { id: string; res: T } {
+  const found = template.findResources(type, props);
+  const ids = Object.keys(found);
+  expect(ids).toHaveLength(1);
+  return { id: ids[0], res: found[ids[0]] as T };
+}
+
+function productionListener(template: typeof t, port: number): any {
+  return only(template, 'AWS::ElasticLoadBalancingV2::Listener', { Properties: { Port: port } }).res;
+}
+
+/** Target-group weights of a forward action once the live-color parameter holds `live`. */
+function weightsWhenLive(template: typeof t, action: Json, live: string, names = dev.state.state.parameterNames): Record<string, number> {
+  const json = template.toJSON();
+  const resolved = evaluate(json, action, { [ssmParameterId(json, names.liveColor)]: live }) as any;
+  const out: Record<string, number> = {};
+  for (const tg of resolved.ForwardConfig.TargetGroups) out[tg.TargetGroupArn.Ref] = tg.Weight;
+  return out;
+}
+
+const blueTg = () => dev.platform.getLogicalId(dev.platform.colors.blue.targetGroup.node.defaultChild as any);
+const greenTg = () => dev.platform.getLogicalId(dev.platform.colors.green.targetGroup.node.defaultChild as any);
+
+describe('production route', () => {
+  it('forwards to both colors with weights', () => {
+    const action = productionListener(t, 80).Properties.DefaultActions[0];
+    expect(action.Type).toBe('forward');
+    expect(action.ForwardConfig.TargetGroups.map((g: any) => g.TargetGroupArn.Ref).sort()).toEqual([blueTg(), greenTg()].sort());
+  });
+
+  it('sends everything to green when the recorded live color is green', () => {
+    const action = productionListener(t, 80).Properties.DefaultActions[0];
+    expect(weightsWhenLive(t, action, 'green')).toEqual({ [blueTg()]: 0, [greenTg()]: 100 });
+  });
+
+  it('sends everything to blue when the recorded live color is blue', () => {
+    const action = productionListener(t, 80).Properties.DefaultActions[0];
+    expect(weightsWhenLive(t, action, 'blue')).toEqual({ [blueTg()]: 100, [greenTg()]: 0 });
+  });
+
+  it('reads the live color from the state parameter at deploy time, not a constant', () => {
+    const params = t.toJSON().Parameters;
+    const id = ssmParameterId(t.toJSON(), '/switchyard/shop/dev/live-color');
+    expect(params[id].Type).toBe('AWS::SSM::Parameter::Value<String>');
+  });
+
+  it('is plain HTTP without a certificate', () => {
+    expect(productionListener(t, 80).Properties.Protocol).toBe('HTTP');
+    t.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Port: 443 }, 0);
+  });
+
+  it('is HTTPS with the configured certificate, and port 80 redirects', () => {
+    const https = productionListener(pt, 443).Properties;
+    expect(https.Protocol).toBe('HTTPS');
+    expect(https.Certificates).toEqual([{ CertificateArn: prod.config.domain!.certificateArn }]);
+    expect(https.SslPolicy).toMatch(/^ELBSecurityPolicy-TLS13/);
+    const redirect = productionListener(pt, 80).Properties.DefaultActions[0];
+    expect(redirect).toMatchObject({ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } });
+  });
+});
+
+describe('test route', () => {
+  const rule = () => only(t, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Properties: { Priority: 10 } }).res.Properties;
+
+  it('matches a header whose token is resolved from Secrets Manager', () => {
+    const cond = rule().Conditions[0];
+    expect(cond.Field).toBe('http-header');
+    expect(cond.HttpHeaderConfig.HttpHeaderName).toBe('X-Switchyard-Test');
+    const secretId = dev.platform.getLogicalId(dev.platform.router.testTokenSecret.node.defaultChild as any);
+    expect(cond.HttpHeaderConfig.Values).toEqual([{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] }]);
+  });
+
+  it('reaches only the idle color', () => {
+    const action = rule().Actions[0];
+    expect(weightsWhenLive(t, action, 'blue')).toEqual({ [blueTg()]: 0, [greenTg()]: 1 });
+    expect(weightsWhenLive(t, action, 'green')).toEqual({ [blueTg()]: 1, [greenTg()]: 0 });
+  });
+
+  it('lets operators preview the idle color only from their ranges and with the preview header', () => {
+    const preview = only(t, 'AWS::ElasticLoadBalancingV2::ListenerRule', { Properties: { Priority: 20 } }).res.Properties;
+    expect(preview.Conditions).toEqual([
+      { Field: 'source-ip', SourceIpConfig: { Values: ['203.0.113.0/24'] } },
+      { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Switchyard-Preview', Values: ['idle'] } },
+    ]);
+    expect(weightsWhenLive(t, preview.Actions[0], 'green')).toEqual({ [blueTg()]: 1, [greenTg()]: 0 });
+  });
+
+  it('has no preview rule without operator ranges', () => {
+    const s = synthConfig(devWith((r) => (r.operatorCidrs = [])));
+    s.platformTemplate.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: 20 }, 0);
+  });
+});
+
+describe('colors', () => {
+  it.each(['blue', 'green'] as const)('%s runs the image and task count recorded for it', (color) => {
+    const json = t.toJSON();
+    const td = dev.platform.getLogicalId(dev.platform.colors[color].taskDefinition.node.defaultChild as any);
+    const svc = dev.platform.getLogicalId(dev.platform.colors[color].service.node.defaultChild as any);
+    expect(json.Resources[td].Properties.ContainerDefinitions[0].Image).toEqual({ Ref: ssmParameterId(json, `/switchyard/shop/dev/${color}/image`) });
+    expect(json.Resources[svc].Properties.DesiredCount).toEqual({ Ref: ssmParameterId(json, `/switchyard/shop/dev/${color}/desired-count`) });
+  });
+
+  it('injects secrets as ECS secrets, never as environment values', () => {
+    const [blue] = Object.values(pt.findResources('AWS::ECS::TaskDefinition', { Properties: { Family: 'shop-production-blue' } })) as any[];
+    const c = blue.Properties.ContainerDefinitions[0];
+    expect(c.Secrets).toEqual([
+      { Name: 'DATABASE_PASSWORD', ValueFrom: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shop/production/db-AbCdEf:password::' },
+      { Name: 'PAYMENT_API_KEY', ValueFrom: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shop/production/payments-GhIjKl' },
+    ]);
+    const envNames = c.Environment.map((e: any) => e.Name);
+    expect(envNames).toEqual(['LOG_LEVEL', 'SWITCHYARD_COLOR']);
+    expect(JSON.stringify(c.Environment)).not.toMatch(/secretsmanager|PASSWORD|API_KEY/);
+  });
+
+  it('lets the execution role read exactly the configured secrets', () => {
+    const policies = pt.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('BlueTaskExecutionRole') } });
+    const statements = (Object.values(policies)[0] as any).Properties.PolicyDocument.Statement;
+    const read = statements.filter((s: any) => ([] as string[]).concat(s.Action).includes('secretsmanager:GetSecretValue')).flatMap((s: any) => ([] as string[]).concat(s.Resource));
+    expect(read.sort()).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shop/production/db-AbCdEf',
+      'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shop/production/payments-GhIjKl',
+    ]);
+  });
+
+  it('task security groups accept traffic only from the load balancer, on the container port', () => {
+    const albSg = prod.platform.getLogicalId(prod.platform.router.loadBalancer.connections.securityGroups[0].node.defaultChild as any);
+    const ingress = Object.values(pt.findResources('AWS::EC2::SecurityGroupIngress')) as any[];
+    const toTasks = ingress.filter((i) => JSON.stringify(i.Properties.GroupId).match(/(Blue|Green)ServiceSecurityGroup/));
+    expect(toTasks).toHaveLength(2);
+    for (const i of toTasks) {
+      expect(i.Properties).toMatchObject({ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: { 'Fn::GetAtt': [albSg, 'GroupId'] } });
+    }
+    for (const sg of Object.values(pt.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('(Blue|Green)/Service') } })) as any[]) {
+      expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    }
+  });
+
+  it('target groups take health check, deregistration delay and stickiness from configuration', () => {
+    const tg = only(pt, 'AWS::ElasticLoadBalancingV2::TargetGroup', { Properties: { Name: 'shop-production-blue' } }).res.Properties;
+    expect(tg).toMatchObject({ HealthCheckPath: '/health', HealthCheckIntervalSeconds: 10, HealthCheckTimeoutSeconds: 5, HealthyThresholdCount: 2, UnhealthyThresholdCount: 3, TargetType: 'ip' });
+    expect(tg.TargetGroupAttributes).toEqual(expect.arrayContaining([{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }]));
+    const sticky = synthConfig(devWith((r) => (r.service.stickiness = { enabled: true, durationSeconds: 600 })));
+    const stg = only(sticky.platformTemplate, 'AWS::ElasticLoadBalancingV2::TargetGroup', { Properties: { Name: 'shop-dev-blue' } }).res.Properties;
+    expect(stg.TargetGroupAttributes).toEqual(expect.arrayContaining([{ Key: 'stickiness.enabled', Value: 'true' }, { Key: 'stickiness.lb_cookie.duration_seconds', Value: '600' }]));
+  });
+
+  it('runs on a cluster with Container Insights on', () => {
+    t.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+
+  it('each color has its own log group', () => {
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/switchyard/shop-dev/blue', RetentionInDays: 30 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/switchyard/shop-dev/green', RetentionInDays: 30 });
+  });
+});
+
+describe('load balancer', () => {
+  it('writes access logs to an encrypted, TLS-only bucket', () => {
+    const lb = only(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer').res.Properties;
+    expect(lb.LoadBalancerAttributes).toEqual(expect.arrayContaining([{ Key: 'access_logs.s3.enabled', Value: 'true' }, { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }]));
+    t.hasResourceProperties('AWS::S3::Bucket', { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('WAF', () => {
+  const acl = (template: typeof t) => only(template, 'AWS::WAFv2::WebACL').res.Properties;
+
+  it('runs the AWS managed groups and a per-IP rate rule', () => {
+    const rules = acl(t).Rules;
+    expect(rules.map((r: any) => r.Name)).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'RatePerIp']);
+    expect(rules[3].Statement.RateBasedStatement).toEqual({ Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 });
+    for (const r of rules) expect(r.VisibilityConfig.CloudWatchMetricsEnabled).toBe(true);
+  });
+
+  it('counts in COUNT mode', () => {
+    const rules = acl(t).Rules;
+    for (const r of rules.slice(0, 3)) expect(r.OverrideAction).toEqual({ Count: {} });
+    expect(rules[3].Action).toEqual({ Count: {} });
+  });
+
+  it('blocks in BLOCK mode with the configured rate', () => {
+    const rules = acl(pt).Rules;
+    for (const r of rules.slice(0, 3)) expect(r.OverrideAction).toEqual({ None: {} });
+    expect(rules[3].Action).toEqual({ Block: {} });
+    expect(rules[3].Statement.RateBasedStatement.Limit).toBe(3000);
+  });
+
+  it('is associated with the load balancer and logs', () => {
+    const lb = dev.platform.getLogicalId(dev.platform.router.loadBalancer.node.defaultChild as any);
+    const aclId = only(t, 'AWS::WAFv2::WebACL').id;
+    t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: lb }, WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] } });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-shop-dev' });
+    t.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', { ResourceArn: { 'Fn::GetAtt': [aclId, 'Arn'] } });
+  });
+});
+
+describe('alarms', () => {
+  const alarm = (template: typeof t, name: string) => only(template, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }).res.Properties;
+  const topicRef = (template: typeof t, name: string) => ({ Ref: only(template, 'AWS::SNS::Topic', { Properties: { TopicName: name } }).id });
+
+  it.each([
+    ['error-rate', 1, 5],
+    ['p95-latency', 0.5, 2],
+  ])('%s has warning %s and critical %s per color', (what, warning, critical) => {
+    for (const color of ['blue', 'green']) {
+      expect(alarm(t, `shop-dev-${color}-${what}-warning`).Threshold).toBe(warning);
+      expect(alarm(t, `shop-dev-${color}-${what}-critical`).Threshold).toBe(critical);
+    }
+  });
+
+  it('error rate reads 0 below the minimum request count, per target group', () => {
+    const a = alarm(t, 'shop-dev-green-error-rate-critical');
+    const expr = a.Metrics.find((m: any) => m.Expression);
+    expect(expr.Expression).toBe('IF(requests_green >= 20, 100 * FILL(errors_green, 0) / requests_green, 0)');
+    const errors = a.Metrics.find((m: any) => m.Id === 'errors_green').MetricStat.Metric;
+    expect(errors.MetricName).toBe('HTTPCode_Target_5XX_Count');
+    expect(errors.Dimensions.map((d: any) => d.Name).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
+    expect(a.TreatMissingData).toBe('notBreaching');
+  });
+
+  it('p95 latency uses the p95 statistic', () => {
+    expect(alarm(t, 'shop-dev-blue-p95-latency-critical')).toMatchObject({ MetricName: 'TargetResponseTime', ExtendedStatistic: 'p95' });
+  });
+
+  it('watches unhealthy hosts and healthy hosts below desired', () => {
+    expect(alarm(t, 'shop-dev-blue-unhealthy-hosts')).toMatchObject({ MetricName: 'UnHealthyHostCount', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    const below = alarm(t, 'shop-dev-blue-healthy-below-desired');
+    expect(below.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(desired_blue, 0) - FILL(healthy_blue, 0)');
+    expect(below.Metrics.find((m: any) => m.Id === 'desired_blue').MetricStat.Metric.Namespace).toBe('ECS/ContainerInsights');
+  });
+
+  it('request rate and capacity levels use the defaults', () => {
+    expect(alarm(pt, 'shop-production-requests-per-minute-warning').Threshold).toBe(1000);
+    expect(alarm(pt, 'shop-production-requests-per-minute-critical').Threshold).toBe(2000);
+    expect(alarm(pt, 'shop-production-database-connections-warning').Threshold).toBe(80);
+    expect(alarm(pt, 'shop-production-database-connections-critical').Threshold).toBe(95);
+    expect(alarm(pt, 'shop-production-database-connections-critical').Metrics.find((m: any) => m.Expression).Expression).toBe('100 * connections / 400');
+    expect(alarm(pt, 'shop-production-cache-memory-warning').Threshold).toBe(70);
+    expect(alarm(pt, 'shop-production-cache-memory-critical').Threshold).toBe(90);
+  });
+
+  it('has no database or cache alarms when none is configured', () => {
+    t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmName: Match.stringLikeRegexp('database|cache') }, 0);
+  });
+
+  it('warnings notify the warning topic; critical capacity levels page', () => {
+    expect(alarm(t, 'shop-dev-blue-error-rate-warning').AlarmActions).toEqual([topicRef(t, 'shop-dev-warning')]);
+    expect(alarm(t, 'shop-dev-requests-per-minute-critical').AlarmActions).toEqual([topicRef(t, 'shop-dev-critical')]);
+    // Critical color signals act through the composite, not one by one.
+    expect(alarm(t, 'shop-dev-blue-error-rate-critical').AlarmActions).toBeUndefined();
+  });
+
+  it('one composite rollback alarm per color over its critical signals, paging the critical topic', () => {
+    for (const color of ['blue', 'green']) {
+      const c = only(t, 'AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: `shop-dev-${color}-rollback` } }).res.Properties;
+      expect(c.AlarmActions).toEqual([topicRef(t, 'shop-dev-critical')]);
+      const rule = JSON.stringify(c.AlarmRule);
+      for (const part of ['error-rate-critical', 'p95-latency-critical', 'unhealthy-hosts', 'healthy-below-desired', 'checkout-failure-rate']) {
+        const id = only(t, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: `shop-dev-${color}-${part}` } }).id;
+        expect(rule).toContain(id);
+      }
+      expect(rule).not.toContain(color === 'blue' ? 'Green' : 'Blue');
+    }
+  });
+
+  it('extra alarms with {color} become one alarm per color', () => {
+    for (const color of ['blue', 'green']) {
+      const a = alarm(pt, `shop-production-${color}-checkout-failure-rate`);
+      expect(a).toMatchObject({ Namespace: 'Shop/Checkout', MetricName: 'FailureRate', Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+      expect(a.Dimensions).toEqual([{ Name: 'Color', Value: color }]);
+    }
+  });
+
+  it('extra alarms without {color} are shared and feed both composites', () => {
+    const shared = only(pt, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'shop-production-order-queue-depth' } });
+    expect(shared.res.Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Period: 300, Threshold: 1000 });
+    for (const color of ['blue', 'green']) {
+      const c = only(pt, 'AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: `shop-production-${color}-rollback` } }).res.Properties;
+      expect(JSON.stringify(c.AlarmRule)).toContain(shared.id);
+    }
+  });
+});
+
+describe('dashboard', () => {
+  const body = (template: typeof t) => JSON.stringify(only(template, 'AWS::CloudWatch::Dashboard').res.Properties.DashboardBody);
+
+  it('charts request rate, error rate, p95, traffic per color, healthy hosts and alarm status', () => {
+    const b = body(t);
+    for (const title of ['Request rate (per minute)', 'Error rate (5xx %)', 'p95 latency (s)', 'Traffic per color', 'Healthy hosts per color', 'Alarm status', 'WAF requests']) {
+      expect(b).toContain(title);
+    }
+  });
+
+  it('charts database connections and cache memory when configured', () => {
+    const b = body(pt);
+    expect(b).toContain('Database connections (%)');
+    expect(b).toContain('Cache memory (%)');
+    expect(b).toContain('DatabaseMemoryUsagePercentage');
+  });
+});
+
+describe('notifications', () => {
+  it('topics are KMS-encrypted and TLS-only', () => {
+    for (const name of ['shop-dev-critical', 'shop-dev-warning']) {
+      t.hasResourceProperties('AWS::SNS::Topic', { TopicName: name, KmsMasterKeyId: Match.anyValue() });
+    }
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('subscribes e-mail to both topics, PagerDuty to critical only, and Slack through Chatbot', () => {
+    pt.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'platform-oncall@example.com' }, 2);
+    const pd = only(pt, 'AWS::SNS::Subscription', { Properties: { Protocol: 'https' } }).res.Properties;
+    expect(pd.TopicArn).toEqual(topicRefOf(pt, 'shop-production-critical'));
+    pt.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', { SlackWorkspaceId: 'T01234567', SlackChannelId: 'C01234567', SnsTopicArns: Match.arrayWith([topicRefOf(pt, 'shop-production-critical'), topicRefOf(pt, 'shop-production-warning')]) });
+    t.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+  });
+
+  function topicRefOf(template: typeof t, name: string) {
+    return { Ref: only(template, 'AWS::SNS::Topic', { Properties: { TopicName: name } }).id };
+  }
+});
+
+describe('snapshot', () => {
+  it('platform (dev)', () => {
+    expect(t.toJSON()).toMatchSnapshot();
+  });
+});
