@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { cutoverDefaultsSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
+
+export { rampStepsSchema };
 
 /**
  * The configuration one environment of Switchyard is built from.
@@ -43,28 +46,6 @@ const levels = (what: string, warning: number, critical: number, inner: z.ZodNum
     .refine((l) => l.critical > l.warning, {
       message: `${what}: critical must be above warning; raise critical or lower warning`,
     });
-
-/**
- * Weight steps of a ramp, in percent of production traffic on the new color.
- * Shared by the platform defaults and the cutover input.
- */
-export const rampStepsSchema = z
-  .array(z.number().int('each step must be a whole percent (1 to 100)').min(1, 'each step must be at least 1 percent').max(100, 'each step must be at most 100 percent'), {
-    error: 'steps must be a list of whole percents such as [10, 50, 100]',
-  })
-  .min(1, 'give at least one step, the last being 100')
-  .max(20, 'at most 20 steps; merge some steps')
-  .superRefine((steps, ctx) => {
-    for (let i = 1; i < steps.length; i++) {
-      if (steps[i] <= steps[i - 1]) {
-        ctx.addIssue({ code: 'custom', message: `steps must rise: step ${i + 1} (${steps[i]}) is not above step ${i} (${steps[i - 1]}); sort them and drop repeats` });
-        return;
-      }
-    }
-    if (steps[steps.length - 1] !== 100) {
-      ctx.addIssue({ code: 'custom', message: `steps must end at 100 (the last is ${steps[steps.length - 1]}); append 100` });
-    }
-  });
 
 const comparison = z.enum([
   'GreaterThanThreshold',
@@ -221,12 +202,8 @@ export const configSchema = z
     }).optional(),
     cache: z.strictObject({ clusterId: z.string().min(1) }).optional(),
 
-    cutover: z
-      .strictObject({
-        steps: rampStepsSchema.default([10, 50, 100]),
-        bakeSeconds: z.number().int().min(0).max(3600).default(300),
-      })
-      .prefault({}),
+    /** Cutover defaults: ramp, bake, watch window, smoke checks. */
+    cutover: cutoverDefaultsSchema.prefault({}),
 
     logRetentionDays: z
       .number()

@@ -1,0 +1,62 @@
+import { DescribeAlarmsCommand, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { awsCall, clients } from './clients';
+
+const call = <T>(name: string, fn: () => Promise<T>) => awsCall(`cloudwatch:${name}`, fn);
+
+/** State of each named alarm (metric or composite); a missing alarm reads MISSING. */
+export async function alarmStates(names: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = Object.fromEntries(names.map((n) => [n, 'MISSING']));
+  if (names.length === 0) return out;
+  for (let i = 0; i < names.length; i += 100) {
+    const r = await call('DescribeAlarms', () =>
+      clients.cloudwatch().send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] })),
+    );
+    for (const a of [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])]) if (a.AlarmName) out[a.AlarmName] = a.StateValue ?? 'INSUFFICIENT_DATA';
+  }
+  return out;
+}
+
+/** `targetgroup/name/id` from a target-group ARN: the metric dimension value. */
+export function targetGroupDimension(arn: string): string {
+  const i = arn.indexOf('targetgroup/');
+  return i >= 0 ? arn.slice(i) : arn;
+}
+
+/** `app/name/id` from a listener or load-balancer ARN: the metric dimension value. */
+export function loadBalancerDimension(arn: string): string {
+  const m = /(?:listener|loadbalancer)\/(app\/[^/]+\/[^/]+)/.exec(arn);
+  return m ? m[1] : arn;
+}
+
+export interface TargetGroupSignals {
+  /** Sum of requests; undefined when CloudWatch returned no data point. */
+  readonly requests: number | undefined;
+  readonly errors5xx: number | undefined;
+  readonly p95Seconds: number | undefined;
+}
+
+/** Requests, 5xx and p95 of one target group between two instants. */
+export async function targetGroupSignals(listenerArn: string, tgArn: string, startMs: number, endMs: number): Promise<TargetGroupSignals> {
+  const dims = [
+    { Name: 'TargetGroup', Value: targetGroupDimension(tgArn) },
+    { Name: 'LoadBalancer', Value: loadBalancerDimension(listenerArn) },
+  ];
+  const period = Math.max(60, Math.ceil((endMs - startMs) / 1000 / 60) * 60);
+  const q = (id: string, metric: string, stat: string): MetricDataQuery => ({
+    Id: id,
+    MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: metric, Dimensions: dims }, Period: period, Stat: stat },
+  });
+  const r = await call('GetMetricData', () =>
+    clients.cloudwatch().send(
+      new GetMetricDataCommand({
+        StartTime: new Date(startMs),
+        EndTime: new Date(endMs),
+        MetricDataQueries: [q('requests', 'RequestCount', 'Sum'), q('errors', 'HTTPCode_Target_5XX_Count', 'Sum'), q('p95', 'TargetResponseTime', 'p95')],
+      }),
+    ),
+  );
+  const values = (id: string) => r.MetricDataResults?.find((m) => m.Id === id)?.Values ?? [];
+  const sum = (id: string) => (values(id).length === 0 ? undefined : values(id).reduce((a, b) => a + b, 0));
+  const max = (id: string) => (values(id).length === 0 ? undefined : Math.max(...values(id)));
+  return { requests: sum('requests'), errors5xx: sum('errors'), p95Seconds: max('p95') };
+}

@@ -1,0 +1,77 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'crypto';
+import { logger } from '../logger';
+import { awsCall, clients } from './clients';
+
+/** Kinds of ledger entries. */
+export type LedgerType =
+  | 'started'
+  | 'preflight'
+  | 'deployed'
+  | 'idle-ready'
+  | 'smoke'
+  | 'weights'
+  | 'bake'
+  | 'alarm'
+  | 'rollback'
+  | 'promoted'
+  | 'checkpoint'
+  | 'scaled-down'
+  | 'aborted'
+  | 'released'
+  | 'finished';
+
+export interface LedgerEntry {
+  readonly pk: string;
+  readonly sk: string;
+  readonly atMs: number;
+  readonly type: LedgerType;
+  readonly executionId: string;
+  readonly detail: Record<string, unknown>;
+}
+
+/** Appends one entry to the ledger and logs the same as a structured line. */
+export async function record(table: string, pk: string, type: LedgerType, executionId: string, detail: Record<string, unknown>, atMs = Date.now()): Promise<LedgerEntry> {
+  const entry: LedgerEntry = { pk, sk: `${new Date(atMs).toISOString()}#${type}#${randomUUID().slice(0, 8)}`, atMs, type, executionId, detail };
+  logger.info(`ledger ${type}`, { ledger: entry });
+  await awsCall('dynamodb:PutItem', () => clients.dynamo().send(new PutCommand({ TableName: table, Item: entry })));
+  return entry;
+}
+
+/**
+ * Claims an event id once; false when it was claimed before. Alarm events are
+ * delivered at least once, and each must act at most once.
+ */
+export async function claimEvent(table: string, pk: string, eventId: string, atMs = Date.now()): Promise<boolean> {
+  try {
+    await awsCall('dynamodb:PutItem', () =>
+      clients.dynamo().send(
+        new PutCommand({
+          TableName: table,
+          Item: { pk, sk: `event#${eventId}`, atMs, type: 'event-claim' },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      ),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}
+
+/** A service's history, oldest first. */
+export async function history(table: string, pk: string, limit = 500): Promise<LedgerEntry[]> {
+  const out: LedgerEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await awsCall('dynamodb:Query', () =>
+      clients.dynamo().send(
+        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND sk < :events', ExpressionAttributeValues: { ':pk': pk, ':events': 'event#' }, ExclusiveStartKey: start }),
+      ),
+    );
+    out.push(...((r.Items ?? []) as LedgerEntry[]));
+    start = r.LastEvaluatedKey;
+  } while (start && out.length < limit);
+  return out.slice(0, limit);
+}

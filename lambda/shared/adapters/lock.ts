@@ -1,0 +1,105 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { colorSchema } from '../colors';
+import { awsCall, clients } from './clients';
+
+/** The lock item: who holds the service, and what the cutover is doing. */
+export const lockItemSchema = z.object({
+  pk: z.string(),
+  executionId: z.string(),
+  startedAtMs: z.number(),
+  expiresAtMs: z.number(),
+  /** DynamoDB TTL attribute (seconds) so expired locks disappear on their own. */
+  ttl: z.number(),
+  previousColor: colorSchema,
+  newColor: colorSchema,
+  reason: z.string(),
+  phase: z.enum(['starting', 'ramping', 'watching']).default('starting'),
+  rolledBackAtMs: z.number().optional(),
+  rollbackReason: z.string().optional(),
+});
+export type LockItem = z.output<typeof lockItemSchema>;
+
+export const lockKey = (service: string, environment: string) => `${service}#${environment}`;
+
+export type AcquireResult = { readonly acquired: true } | { readonly acquired: false; readonly holder: LockItem | undefined };
+
+/** Takes the lock unless someone holds an unexpired one. */
+export async function acquireLock(table: string, item: LockItem, nowMs: number): Promise<AcquireResult> {
+  try {
+    await awsCall('dynamodb:PutItem', () =>
+      clients.dynamo().send(
+        new PutCommand({
+          TableName: table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR executionId = :me',
+          ExpressionAttributeValues: { ':now': nowMs, ':me': item.executionId },
+        }),
+      ),
+    );
+    return { acquired: true };
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException || (e instanceof Error && e.name === 'ConditionalCheckFailedException')) {
+      return { acquired: false, holder: await getLock(table, item.pk) };
+    }
+    throw e;
+  }
+}
+
+/** Releases the lock if `executionId` still holds it; true when this call released it. */
+export async function releaseLock(table: string, pk: string, executionId: string): Promise<boolean> {
+  try {
+    await awsCall('dynamodb:DeleteItem', () =>
+      clients.dynamo().send(new DeleteCommand({ TableName: table, Key: { pk }, ConditionExpression: 'executionId = :me', ExpressionAttributeValues: { ':me': executionId } })),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}
+
+export async function getLock(table: string, pk: string): Promise<LockItem | undefined> {
+  const r = await awsCall('dynamodb:GetItem', () => clients.dynamo().send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true })));
+  return r.Item ? lockItemSchema.parse(r.Item) : undefined;
+}
+
+/** Moves the running cutover to another phase. */
+export async function setPhase(table: string, pk: string, executionId: string, phase: LockItem['phase']): Promise<void> {
+  await awsCall('dynamodb:UpdateItem', () =>
+    clients.dynamo().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk },
+        UpdateExpression: 'SET phase = :p',
+        ConditionExpression: 'executionId = :me',
+        ExpressionAttributeValues: { ':p': phase, ':me': executionId },
+      }),
+    ),
+  );
+}
+
+/**
+ * Marks the running cutover as rolled back, once. Returns false when it was
+ * already marked (or no cutover holds the lock), so a duplicate does nothing.
+ */
+export async function markRolledBack(table: string, pk: string, atMs: number, reason: string): Promise<boolean> {
+  try {
+    await awsCall('dynamodb:UpdateItem', () =>
+      clients.dynamo().send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk },
+          UpdateExpression: 'SET rolledBackAtMs = :at, rollbackReason = :r',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rolledBackAtMs)',
+          ExpressionAttributeValues: { ':at': atMs, ':r': reason },
+        }),
+      ),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Named errors. Step Functions routes Retry and Catch on `name`, so every
+ * failure a state machine must tell apart has its own class.
+ */
+export class CutoverError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const named = (name: string) =>
+  class extends CutoverError {
+    constructor(message: string) {
+      super(name, message);
+    }
+  };
+
+/** The execution input is not a valid cutover request. */
+export const InvalidInput = named('InvalidInput');
+/** Another cutover holds the service's lock. */
+export const LockHeld = named('LockHeld');
+/** Pre-flight found a reason not to start. */
+export const PreflightNoGo = named('PreflightNoGo');
+/** The idle color did not become stable and healthy before its deadline. */
+export const IdleNeverHealthy = named('IdleNeverHealthy');
+/** A smoke check or the load burst failed. */
+export const SmokeTestFailed = named('SmokeTestFailed');
+/** The load balancer did not report the weights that were set. */
+export const WeightsNotApplied = named('WeightsNotApplied');
+/** A rollback alarm of the new color is in ALARM. */
+export const AlarmBreached = named('AlarmBreached');
+/** The new color served too few requests during a bake to judge it. */
+export const InsufficientTraffic = named('InsufficientTraffic');
+/** An alarm already rolled traffic back while this execution was running. */
+export const RolledBackByAlarm = named('RolledBackByAlarm');
+/** The previous color could not be given healthy capacity, or weights could not be restored. */
+export const RollbackFailed = named('RollbackFailed');
+/** A required setting is missing from the function's environment. */
+export const MisconfiguredFunction = named('MisconfiguredFunction');
+
+/** AWS error names that mean "slow down", on any service. */
+const THROTTLE_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+]);
+
+export function isThrottle(e: unknown): boolean {
+  return e instanceof Error && THROTTLE_NAMES.has(e.name);
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
+
+/** What an operator passes to start a cutover. Unknown fields are errors. */
+export const cutoverInputSchema = z
+  .strictObject({
+    /** Image for the idle color; omit to cut over to what the idle color already runs. */
+    image: z.string().min(1, 'image must not be empty; omit it to keep the idle color\'s image').max(512).optional(),
+    /** canary: the environment's default steps; linear: 20% at a time; all-at-once: 100. */
+    strategy: z.enum(['canary', 'linear', 'all-at-once'], { error: 'strategy must be canary, linear or all-at-once (or give steps instead)' }).optional(),
+    /** Explicit steps, such as [10, 50, 100]; instead of strategy. */
+    steps: rampStepsSchema.optional(),
+    /** Seconds to bake at each step. */
+    bakeSeconds: z.number().int('bakeSeconds must be whole seconds').min(0).max(3600, 'bakeSeconds must be at most 3600').optional(),
+    /** Hours to watch after promotion, with the old color at full size. */
+    watchWindowHours: z.number().min(0).max(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`).optional(),
+    /** Why: goes into the ledger and every notification. */
+    reason: z.string({ error: 'reason is required: say why this cutover runs, such as "release 1.43.0"' }).min(3, 'reason must say why, in a few words').max(500),
+    /** Run every check and smoke test without moving traffic. */
+    dryRun: z.boolean({ error: 'dryRun must be true or false' }).default(false),
+  })
+  .refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] });
+export type CutoverInput = z.output<typeof cutoverInputSchema>;
+
+/** The normalized plan every later state reads. */
+export const planSchema = z.object({
+  image: z.string().optional(),
+  steps: z.array(z.number().int().min(1).max(100)),
+  bakeSeconds: z.number().int().min(0),
+  watchWindowSeconds: z.number().int().min(0),
+  checkpointSeconds: z.array(z.number().int().positive()),
+  watchTickSeconds: z.number().int().positive(),
+  reason: z.string(),
+  dryRun: z.boolean(),
+});
+export type Plan = z.output<typeof planSchema>;

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { Color, StateParameterNames, stateParameterNames } from './colors';
+import { CutoverDefaults, cutoverDefaultsSchema } from './cutover-config';
+import { MisconfiguredFunction } from './errors';
+
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const json = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return JSON.parse(s);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+/** Environment of every Switchyard function, set by the control-plane construct. */
+export const environmentSchema = z.object({
+  SERVICE: z.string().min(1),
+  ENVIRONMENT: z.string().min(1),
+  LISTENER_ARN: z.string().min(1),
+  TEST_RULE_ARN: z.string().min(1),
+  CLUSTER: z.string().min(1),
+  SERVICE_BLUE: z.string().min(1),
+  SERVICE_GREEN: z.string().min(1),
+  TARGET_GROUP_BLUE: z.string().min(1),
+  TARGET_GROUP_GREEN: z.string().min(1),
+  ROLLBACK_ALARM_BLUE: z.string().min(1),
+  ROLLBACK_ALARM_GREEN: z.string().min(1),
+  GATING_ALARMS_BLUE: list,
+  GATING_ALARMS_GREEN: list,
+  LOCK_TABLE: z.string().min(1),
+  LEDGER_TABLE: z.string().min(1),
+  CRITICAL_TOPIC_ARN: z.string().min(1),
+  WARNING_TOPIC_ARN: z.string().min(1),
+  TEST_TOKEN_SECRET_ARN: z.string().min(1),
+  BASE_URL: z.string().url(),
+  WAF_MODE: z.enum(['COUNT', 'BLOCK']).default('COUNT'),
+  CUTOVER_DEFAULTS: json(cutoverDefaultsSchema),
+});
+
+export interface ColorSettings {
+  readonly service: string;
+  readonly targetGroupArn: string;
+  readonly rollbackAlarm: string;
+  /** Alarms that must be OK before a cutover starts (the rollback alarm and its parts). */
+  readonly gatingAlarms: readonly string[];
+}
+
+export interface Settings {
+  readonly service: string;
+  readonly environment: string;
+  readonly listenerArn: string;
+  readonly testRuleArn: string;
+  readonly cluster: string;
+  readonly colors: Readonly<Record<Color, ColorSettings>>;
+  readonly lockTable: string;
+  readonly ledgerTable: string;
+  readonly parameters: StateParameterNames;
+  readonly topics: { readonly critical: string; readonly warning: string };
+  readonly testTokenSecretArn: string;
+  readonly baseUrl: string;
+  readonly wafMode: 'COUNT' | 'BLOCK';
+  readonly defaults: CutoverDefaults;
+}
+
+/** Parses the function environment; a missing or bad variable fails loudly, naming it. */
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  const r = environmentSchema.safeParse(env);
+  if (!r.success) {
+    throw new MisconfiguredFunction(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const e = r.data;
+  return {
+    service: e.SERVICE,
+    environment: e.ENVIRONMENT,
+    listenerArn: e.LISTENER_ARN,
+    testRuleArn: e.TEST_RULE_ARN,
+    cluster: e.CLUSTER,
+    colors: {
+      blue: { service: e.SERVICE_BLUE, targetGroupArn: e.TARGET_GROUP_BLUE, rollbackAlarm: e.ROLLBACK_ALARM_BLUE, gatingAlarms: e.GATING_ALARMS_BLUE },
+      green: { service: e.SERVICE_GREEN, targetGroupArn: e.TARGET_GROUP_GREEN, rollbackAlarm: e.ROLLBACK_ALARM_GREEN, gatingAlarms: e.GATING_ALARMS_GREEN },
+    },
+    lockTable: e.LOCK_TABLE,
+    ledgerTable: e.LEDGER_TABLE,
+    parameters: stateParameterNames(e.SERVICE, e.ENVIRONMENT),
+    topics: { critical: e.CRITICAL_TOPIC_ARN, warning: e.WARNING_TOPIC_ARN },
+    testTokenSecretArn: e.TEST_TOKEN_SECRET_ARN,
+    baseUrl: e.BASE_URL.replace(/\/$/, ''),
+    wafMode: e.WAF_MODE,
+    defaults: e.CUTOVER_DEFAULTS,
+  };
+}
+
+let cached: Settings | undefined;
+/** Settings of this process, read once at cold start. */
+export function settings(): Settings {
+  cached ??= parseSettings(process.env);
+  return cached;
+}
+/** Forgets the cached settings (tests change the environment between cases). */
+export function resetSettings(): void {
+  cached = undefined;
+}
