@@ -36,6 +36,13 @@ export const environmentSchema = z.object({
   TEST_TOKEN_SECRET_ARN: z.string().min(1),
   BASE_URL: z.string().url(),
   WAF_MODE: z.enum(['COUNT', 'BLOCK']).default('COUNT'),
+  WAF_ACL_NAME: z.string().optional(),
+  STICKINESS_SECONDS: z.coerce.number().int().positive().optional(),
+  DEREGISTRATION_DELAY_SECONDS: z.coerce.number().int().min(0).default(30),
+  TARGET_ERROR_RATE_PERCENT: z.coerce.number().positive().default(1),
+  TARGET_P95_SECONDS: z.coerce.number().positive().default(0.5),
+  /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
+  POLL_MS: z.coerce.number().int().min(1).default(2000),
   CUTOVER_DEFAULTS: json(cutoverDefaultsSchema),
 });
 
@@ -61,6 +68,11 @@ export interface Settings {
   readonly testTokenSecretArn: string;
   readonly baseUrl: string;
   readonly wafMode: 'COUNT' | 'BLOCK';
+  readonly wafAclName?: string;
+  readonly stickinessSeconds?: number;
+  readonly deregistrationDelaySeconds: number;
+  readonly checkpointTargets: { readonly errorRatePercent: number; readonly p95Seconds: number };
+  readonly pollMs: number;
   readonly defaults: CutoverDefaults;
 }
 
@@ -88,6 +100,11 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     testTokenSecretArn: e.TEST_TOKEN_SECRET_ARN,
     baseUrl: e.BASE_URL.replace(/\/$/, ''),
     wafMode: e.WAF_MODE,
+    wafAclName: e.WAF_ACL_NAME,
+    stickinessSeconds: e.STICKINESS_SECONDS,
+    deregistrationDelaySeconds: e.DEREGISTRATION_DELAY_SECONDS,
+    checkpointTargets: { errorRatePercent: e.TARGET_ERROR_RATE_PERCENT, p95Seconds: e.TARGET_P95_SECONDS },
+    pollMs: e.POLL_MS,
     defaults: e.CUTOVER_DEFAULTS,
   };
 }

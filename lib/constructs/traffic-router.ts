@@ -5,11 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Color } from '../../lambda/shared/colors';
+import { PREVIEW_HEADER, TEST_HEADER } from '../../lambda/shared/routes';
 
-/** Header the control plane sends, with the token, to reach the idle color. */
-export const TEST_ROUTE_HEADER = 'X-Switchyard-Test';
-/** Header operators send from their own networks to preview the idle color. */
-export const PREVIEW_HEADER = 'X-Switchyard-Preview';
 /** Priorities of the rules ahead of the production route; maintenance mode takes lower numbers. */
 export const TEST_RULE_PRIORITY = 10;
 export const PREVIEW_RULE_PRIORITY = 20;
@@ -155,7 +152,7 @@ export class TrafficRouter extends Construct {
     this.testRule = new elbv2.ApplicationListenerRule(this, 'TestRoute', {
       listener: this.productionListener,
       priority: TEST_RULE_PRIORITY,
-      conditions: [elbv2.ListenerCondition.httpHeader(TEST_ROUTE_HEADER, [SecretValue.secretsManager(this.testTokenSecret.secretArn).unsafeUnwrap()])],
+      conditions: [elbv2.ListenerCondition.httpHeader(TEST_HEADER, [SecretValue.secretsManager(this.testTokenSecret.secretArn).unsafeUnwrap()])],
       action: idleOnly(),
     });
 

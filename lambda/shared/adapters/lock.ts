@@ -14,6 +14,8 @@ export const lockItemSchema = z.object({
   ttl: z.number(),
   previousColor: colorSchema,
   newColor: colorSchema,
+  /** Task count the previous color had at the start: what a rollback onto it needs. */
+  liveDesired: z.number().int().min(1),
   reason: z.string(),
   phase: z.enum(['starting', 'ramping', 'watching']).default('starting'),
   rolledBackAtMs: z.number().optional(),

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { handler as wrap } from '../shared/handler';
+import { alarmDecision } from '../shared/decisions/alarm';
+import { readWeights } from '../shared/adapters/elb';
+import * as ledger from '../shared/adapters/ledger';
+import { getLock, lockKey, markRolledBack } from '../shared/adapters/lock';
+import { notify } from '../shared/adapters/notify';
+import { readState } from '../shared/adapters/state';
+import { rollbackTo } from '../shared/rollback';
+import { settings } from '../shared/settings';
+
+/** Events older than this are ignored; the EventBridge target's maximum event age matches it. */
+export const MAX_EVENT_AGE_SECONDS = 300;
+
+/** The parts of a "CloudWatch Alarm State Change" event that matter. */
+const eventSchema = z.object({
+  id: z.string(),
+  time: z.string(),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  detail: z.object({
+    alarmName: z.string(),
+    state: z.object({ value: z.string(), timestamp: z.string().optional(), reason: z.string().optional() }),
+    previousState: z.object({ value: z.string() }).optional(),
+  }),
+});
+
+export const handler = wrap('alarm-handler', eventSchema, async (event) => {
+  const s = settings();
+  const pk = lockKey(s.service, s.environment);
+  const now = Date.now();
+  const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
+  // Delivery is at least once: the first delivery of an event id acts, repeats do nothing.
+  if (!(await ledger.claimEvent(s.ledgerTable, pk, event.id, now))) return { action: 'ignore', reason: `event ${event.id} was handled before` };
+
+  const [lock, weights] = await Promise.all([getLock(s.lockTable, pk), readWeights(s.listenerArn, tgs)]);
+  const running = lock && lock.expiresAtMs > now ? lock : undefined;
+  const decision = alarmDecision({
+    alarmName: event.detail.alarmName,
+    state: event.detail.state.value,
+    changedAtMs: Date.parse(event.detail.state.timestamp ?? event.time),
+    nowMs: now,
+    maxAgeMs: MAX_EVENT_AGE_SECONDS * 1000,
+    rollbackAlarms: { blue: s.colors.blue.rollbackAlarm, green: s.colors.green.rollbackAlarm },
+    weights,
+    cutover: running && { executionId: running.executionId, previousColor: running.previousColor, newColor: running.newColor, startedAtMs: running.startedAtMs, rolledBackAtMs: running.rolledBackAtMs },
+  });
+  const executionId = running?.executionId ?? `alarm:${event.id}`;
+  await ledger.record(s.ledgerTable, pk, 'alarm', executionId, { alarm: event.detail.alarmName, state: event.detail.state.value, reason: event.detail.state.reason, decision });
+  if (decision.action === 'ignore') return decision;
+  if (decision.action === 'notify') {
+    await notify(s.topics.critical, `Switchyard ${pk}: ${event.detail.alarmName} in ALARM (no rollback)`, { ...decision, weights });
+    return decision;
+  }
+  // The target needs as many healthy tasks as the color it relieves had.
+  const required = running ? running.liveDesired : Math.max(1, (await readState(s.parameters)).desiredCount[decision.alarmColor]);
+  const result = await rollbackTo(s, { target: decision.target, requiredCount: required, reason: decision.reason, executionId, trigger: 'alarm' });
+  if (running) await markRolledBack(s.lockTable, pk, result.verifiedAtMs, decision.reason);
+  return { ...decision, result };
+});

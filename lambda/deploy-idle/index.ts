@@ -1,0 +1,89 @@
+import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { z } from 'zod';
+import { IdleNeverHealthy } from '../shared/errors';
+import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } from '../shared/execution';
+import { handler as wrap } from '../shared/handler';
+import { planSchema } from '../shared/input';
+import { idleReadiness } from '../shared/decisions/idle';
+import { awsCall, clients } from '../shared/adapters/clients';
+import * as ecs from '../shared/adapters/ecs';
+import * as elb from '../shared/adapters/elb';
+import * as ledger from '../shared/adapters/ledger';
+import { lockKey } from '../shared/adapters/lock';
+import { readState, recordDesiredCount, recordImage } from '../shared/adapters/state';
+import { settings } from '../shared/settings';
+
+/** The container every Switchyard task definition runs the application in. */
+export const APP_CONTAINER = 'app';
+
+async function imageOf(taskDefinition: string): Promise<string | undefined> {
+  const r = await awsCall('ecs:DescribeTaskDefinition', () => clients.ecs().send(new DescribeTaskDefinitionCommand({ taskDefinition })));
+  return r.taskDefinition?.containerDefinitions?.find((c) => c.name === APP_CONTAINER)?.image;
+}
+
+const base = { executionId: z.string() };
+const eventSchema = z.discriminatedUnion('action', [
+  z.object({ ...base, action: z.literal('deploy'), state: z.object({ plan: planSchema, lock: lockSliceSchema }) }),
+  z.object({ ...base, action: z.literal('status'), state: z.object({ plan: planSchema, lock: lockSliceSchema, deploy: deploySliceSchema }) }),
+  z.object({ ...base, action: z.literal('abort'), state: z.object({ plan: planSchema, lock: lockSliceSchema, deploy: deploySliceSchema.optional(), error: caughtErrorSchema.optional() }) }),
+]);
+
+export const handler = wrap('deploy-idle', eventSchema, async (event) => {
+  const s = settings();
+  const pk = lockKey(s.service, s.environment);
+  const idle = event.state.lock.newColor;
+  const svc = s.colors[idle].service;
+
+  if (event.action === 'deploy') {
+    const recorded = await readState(s.parameters);
+    const current = await ecs.describeService(s.cluster, svc);
+    const currentImage = (await imageOf(current.taskDefinition)) ?? recorded.image[idle];
+    const image = event.state.plan.image ?? recorded.image[idle];
+    const desired = event.state.lock.liveDesired;
+    let taskDefinition = current.taskDefinition;
+    // A retried deploy finds the image already in place and registers nothing new.
+    if (image !== currentImage) taskDefinition = await ecs.registerWithImage(current.taskDefinition, APP_CONTAINER, image);
+    await ecs.updateService(s.cluster, svc, desired, taskDefinition === current.taskDefinition ? undefined : taskDefinition);
+    await recordImage(s.parameters, idle, image);
+    await recordDesiredCount(s.parameters, idle, desired);
+    const slice: DeploySlice = {
+      image,
+      taskDefinition,
+      desired,
+      deadlineMs: Date.now() + s.defaults.idleDeadlineSeconds * 1000,
+      previousIdleCount: recorded.desiredCount[idle],
+      previousImage: recorded.image[idle],
+      previousTaskDefinition: current.taskDefinition,
+    };
+    await ledger.record(s.ledgerTable, pk, 'deployed', event.executionId, { color: idle, ...slice });
+    return slice;
+  }
+
+  if (event.action === 'status') {
+    const d = event.state.deploy;
+    const [svcState, health] = await Promise.all([ecs.describeService(s.cluster, svc), elb.targetHealth(s.colors[idle].targetGroupArn)]);
+    const verdict = idleReadiness({
+      desired: d.desired,
+      running: svcState.running,
+      healthyTargets: health.healthy,
+      unhealthyTargets: health.unhealthy,
+      rolloutCompleted: svcState.primaryTaskDefinition === d.taskDefinition && svcState.primaryRollout === 'COMPLETED',
+      rolloutFailed: svcState.primaryTaskDefinition === d.taskDefinition && svcState.primaryRollout === 'FAILED',
+      nowMs: Date.now(),
+      deadlineMs: d.deadlineMs,
+    });
+    if (verdict.state === 'failed') throw new IdleNeverHealthy(`${idle}: ${verdict.detail}`);
+    if (verdict.state === 'ready') await ledger.record(s.ledgerTable, pk, 'idle-ready', event.executionId, { color: idle, healthy: health.healthy });
+    return { ready: verdict.state === 'ready', detail: verdict.state === 'waiting' ? verdict.detail : 'ready' };
+  }
+
+  // abort: traffic never moved; put the idle color back as it was.
+  const d = event.state.deploy;
+  if (d) {
+    await ecs.updateService(s.cluster, svc, d.previousIdleCount, d.previousTaskDefinition === d.taskDefinition ? undefined : d.previousTaskDefinition);
+    await recordImage(s.parameters, idle, d.previousImage);
+    await recordDesiredCount(s.parameters, idle, d.previousIdleCount);
+  }
+  await ledger.record(s.ledgerTable, pk, 'aborted', event.executionId, { color: idle, error: event.state.error, restored: d ? { count: d.previousIdleCount, image: d.previousImage } : null });
+  return { aborted: true, restoredCount: d?.previousIdleCount ?? null };
+});

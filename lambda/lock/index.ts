@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { otherColor } from '../shared/colors';
+import { LockHeld } from '../shared/errors';
+import { lockSliceSchema, LockSlice } from '../shared/execution';
+import { handler as wrap } from '../shared/handler';
+import { Plan, planSchema } from '../shared/input';
+import { acquireLock, lockKey, releaseLock } from '../shared/adapters/lock';
+import * as ledger from '../shared/adapters/ledger';
+import { notify } from '../shared/adapters/notify';
+import { readState } from '../shared/adapters/state';
+import { settings } from '../shared/settings';
+
+/** Longest a cutover can hold the lock: every stage's own deadline plus an hour. */
+export function lockLifetimeMs(plan: Plan, idleDeadlineSeconds: number): number {
+  const perStep = plan.bakeSeconds + 15 * 60;
+  return (idleDeadlineSeconds + plan.steps.length * perStep + plan.watchWindowSeconds + 3600) * 1000;
+}
+
+const acquireEvent = z.object({ action: z.literal('acquire'), executionId: z.string(), state: z.object({ plan: planSchema }) });
+const releaseEvent = z.object({
+  action: z.literal('release'),
+  executionId: z.string(),
+  outcome: z.string(),
+  state: z.object({ plan: planSchema, lock: lockSliceSchema.optional(), error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional() }),
+});
+const eventSchema = z.discriminatedUnion('action', [acquireEvent, releaseEvent]);
+
+export const handler = wrap('lock', eventSchema, async (event): Promise<LockSlice | { released: boolean; outcome: string }> => {
+  const s = settings();
+  const pk = lockKey(s.service, s.environment);
+  if (event.action === 'acquire') {
+    const now = Date.now();
+    const recorded = await readState(s.parameters);
+    const slice: LockSlice = {
+      previousColor: recorded.liveColor,
+      newColor: otherColor(recorded.liveColor),
+      liveDesired: Math.max(1, recorded.desiredCount[recorded.liveColor]),
+      startedAtMs: now,
+      expiresAtMs: now + lockLifetimeMs(event.state.plan, s.defaults.idleDeadlineSeconds),
+    };
+    const r = await acquireLock(
+      s.lockTable,
+      { pk, executionId: event.executionId, startedAtMs: now, expiresAtMs: slice.expiresAtMs, ttl: Math.ceil(slice.expiresAtMs / 1000), previousColor: slice.previousColor, newColor: slice.newColor, liveDesired: slice.liveDesired, reason: event.state.plan.reason, phase: 'starting' },
+      now,
+    );
+    if (!r.acquired) {
+      const h = r.holder;
+      throw new LockHeld(
+        h
+          ? `a cutover of ${pk} is already running: execution ${h.executionId}, started ${new Date(h.startedAtMs).toISOString()} (${h.reason}); its lock expires ${new Date(h.expiresAtMs).toISOString()}. Wait for it to end, or stop it and let it release the lock.`
+          : `the lock of ${pk} is held; try again in a moment`,
+      );
+    }
+    await ledger.record(s.ledgerTable, pk, 'started', event.executionId, { plan: event.state.plan, from: slice.previousColor, to: slice.newColor });
+    await notify(s.topics.warning, `Switchyard ${pk}: cutover started (${slice.previousColor} -> ${slice.newColor})`, { executionId: event.executionId, plan: event.state.plan });
+    return slice;
+  }
+  const released = await releaseLock(s.lockTable, pk, event.executionId);
+  const detail = { outcome: event.outcome, error: event.state.error, released };
+  await ledger.record(s.ledgerTable, pk, 'finished', event.executionId, detail);
+  const topic = event.outcome === 'Succeeded' || event.outcome === 'DryRunPassed' ? s.topics.warning : s.topics.critical;
+  await notify(topic, `Switchyard ${pk}: cutover ended ${event.outcome}`, { executionId: event.executionId, ...detail });
+  return { released, outcome: event.outcome };
+});

@@ -1,0 +1,67 @@
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { z } from 'zod';
+import { lockSliceSchema } from '../shared/execution';
+import { handler as wrap } from '../shared/handler';
+import { planSchema } from '../shared/input';
+import { goNoGo, PreflightReport } from '../shared/decisions/preflight';
+import { alarmStates } from '../shared/adapters/cloudwatch';
+import { awsCall, clients } from '../shared/adapters/clients';
+import * as ecs from '../shared/adapters/ecs';
+import * as elb from '../shared/adapters/elb';
+import * as ledger from '../shared/adapters/ledger';
+import { lockKey } from '../shared/adapters/lock';
+import { settings, Settings } from '../shared/settings';
+
+/** Requests the WAF counted (would have blocked) in the last hour; undefined when unknown. */
+async function wafCounted(s: Settings): Promise<number | undefined> {
+  if (!s.wafAclName) return undefined;
+  const end = new Date();
+  const r = await awsCall('cloudwatch:GetMetricData', () =>
+    clients.cloudwatch().send(
+      new GetMetricDataCommand({
+        StartTime: new Date(end.getTime() - 3600_000),
+        EndTime: end,
+        MetricDataQueries: [
+          {
+            Id: 'counted',
+            MetricStat: {
+              Metric: { Namespace: 'AWS/WAFV2', MetricName: 'CountedRequests', Dimensions: [{ Name: 'WebACL', Value: s.wafAclName }, { Name: 'Region', Value: process.env.AWS_REGION ?? '' }, { Name: 'Rule', Value: 'ALL' }] },
+              Period: 3600,
+              Stat: 'Sum',
+            },
+          },
+        ],
+      }),
+    ),
+  );
+  const v = r.MetricDataResults?.[0]?.Values ?? [];
+  return v.length === 0 ? undefined : v.reduce((a, b) => a + b, 0);
+}
+
+const eventSchema = z.object({ executionId: z.string(), state: z.object({ plan: planSchema, lock: lockSliceSchema }) });
+
+export const handler = wrap('preflight', eventSchema, async (event): Promise<PreflightReport & { summary: string }> => {
+  const s = settings();
+  const { previousColor: live, newColor: idle } = event.state.lock;
+  const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
+  const [weights, liveSvc, idleSvc, liveHealth, idleTg, alarms, counted] = await Promise.all([
+    elb.readWeights(s.listenerArn, tgs),
+    ecs.describeService(s.cluster, s.colors[live].service),
+    ecs.describeService(s.cluster, s.colors[idle].service),
+    elb.targetHealth(s.colors[live].targetGroupArn),
+    elb.targetGroupExists(s.colors[idle].targetGroupArn),
+    alarmStates([...s.colors.blue.gatingAlarms, ...s.colors.green.gatingAlarms]),
+    wafCounted(s),
+  ]);
+  const report = goNoGo({
+    liveColor: live,
+    weights,
+    live: { desired: liveSvc.desired, running: liveSvc.running, healthyTargets: liveHealth.healthy, deploymentsInProgress: liveSvc.deploymentsInProgress },
+    idle: { desired: idleSvc.desired, running: idleSvc.running, healthyTargets: 0, deploymentsInProgress: idleSvc.deploymentsInProgress, targetGroupExists: idleTg },
+    alarms: Object.entries(alarms).map(([name, state]) => ({ name, state })),
+    waf: { mode: s.wafMode, countedLastHour: counted },
+  });
+  const summary = report.go ? 'go' : `no-go: ${report.reasons.join('; ')}`;
+  await ledger.record(s.ledgerTable, lockKey(s.service, s.environment), 'preflight', event.executionId, { ...report });
+  return { ...report, summary };
+});

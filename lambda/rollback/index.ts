@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { colorSchema, otherColor } from '../shared/colors';
+import { caughtErrorSchema, lockSliceSchema } from '../shared/execution';
+import { handler as wrap } from '../shared/handler';
+import { soleColor } from '../shared/decisions/weights';
+import { readWeights } from '../shared/adapters/elb';
+import { getLock, lockKey, markRolledBack } from '../shared/adapters/lock';
+import { readState } from '../shared/adapters/state';
+import { rollbackTo } from '../shared/rollback';
+import { settings } from '../shared/settings';
+
+/** From the cutover state machine: roll back to the color it started from. */
+const fromCutover = z.object({
+  source: z.literal('cutover'),
+  executionId: z.string(),
+  state: z.object({ lock: lockSliceSchema, error: caughtErrorSchema.optional() }),
+});
+/** From an operator (console or npm run rollback). */
+const manual = z.strictObject({
+  source: z.literal('manual'),
+  executionId: z.string(),
+  reason: z.string().min(3, 'say why you roll back'),
+  /** Color to put all traffic on; default: the running cutover's previous color, else the color not serving now. */
+  target: colorSchema.optional(),
+});
+const eventSchema = z.discriminatedUnion('source', [fromCutover, manual]);
+
+export const handler = wrap('rollback', eventSchema, async (event) => {
+  const s = settings();
+  const pk = lockKey(s.service, s.environment);
+  if (event.source === 'cutover') {
+    const { lock, error } = event.state;
+    const reason = error ? `${error.Error}: ${error.Cause ?? ''}`.slice(0, 1000) : 'cutover rollback';
+    const result = await rollbackTo(s, { target: lock.previousColor, requiredCount: lock.liveDesired, reason, executionId: event.executionId, trigger: 'cutover' });
+    await markRolledBack(s.lockTable, pk, result.verifiedAtMs, reason);
+    return { ...result, reason };
+  }
+  const [held, weights, recorded] = await Promise.all([getLock(s.lockTable, pk), readWeights(s.listenerArn, { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn }), readState(s.parameters)]);
+  const serving = soleColor(weights) ?? recorded.liveColor;
+  const target = event.target ?? held?.previousColor ?? otherColor(serving);
+  const required = Math.max(1, recorded.desiredCount[serving], recorded.desiredCount[target]);
+  const result = await rollbackTo(s, { target, requiredCount: required, reason: event.reason, executionId: event.executionId, trigger: 'manual' });
+  if (held) await markRolledBack(s.lockTable, pk, result.verifiedAtMs, `manual: ${event.reason}`);
+  return { ...result, reason: event.reason };
+});

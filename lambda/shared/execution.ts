@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { colorSchema } from './colors';
+import { planSchema } from './input';
+
+/**
+ * The slices each state adds to the execution's JSON. Every handler parses
+ * only the slices it reads, so a state can grow without breaking the others.
+ */
+export const lockSliceSchema = z.object({
+  previousColor: colorSchema,
+  newColor: colorSchema,
+  /** Task count of the live color at the start: the idle color deploys to it and a rollback needs it. */
+  liveDesired: z.number().int().min(1),
+  startedAtMs: z.number(),
+  expiresAtMs: z.number(),
+});
+export type LockSlice = z.output<typeof lockSliceSchema>;
+
+export const deploySliceSchema = z.object({
+  image: z.string(),
+  taskDefinition: z.string(),
+  desired: z.number().int(),
+  deadlineMs: z.number(),
+  previousIdleCount: z.number().int().min(0),
+  previousImage: z.string(),
+  previousTaskDefinition: z.string(),
+});
+export type DeploySlice = z.output<typeof deploySliceSchema>;
+
+export const rampSliceSchema = z.object({
+  index: z.number().int().min(0),
+  percent: z.number().int().min(0).max(100),
+  weights: z.object({ blue: z.number(), green: z.number() }),
+  shiftedAtMs: z.number(),
+  done: z.boolean(),
+});
+export type RampSlice = z.output<typeof rampSliceSchema>;
+
+export const promotionSliceSchema = z.object({ promotedAtMs: z.number() });
+
+export const watchSliceSchema = z.object({
+  elapsedSeconds: z.number(),
+  reported: z.array(z.number()),
+  nextWaitSeconds: z.number().int().min(0),
+  done: z.boolean(),
+});
+export type WatchSlice = z.output<typeof watchSliceSchema>;
+
+/** A caught error, as Step Functions puts it under ResultPath. */
+export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+/** Task payload: the whole state plus what the Task adds from the context object. */
+export function taskEvent<T extends z.ZodRawShape>(state: T) {
+  return z.object({
+    executionId: z.string().min(1),
+    action: z.string().optional(),
+    state: z.object({ plan: planSchema, ...state }),
+  });
+}

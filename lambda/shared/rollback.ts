@@ -1,0 +1,88 @@
+import { Color, otherColor } from './colors';
+import { RollbackFailed } from './errors';
+import { rollbackWeights, sameWeights, Weights } from './decisions/weights';
+import * as elb from './adapters/elb';
+import * as ecs from './adapters/ecs';
+import * as ledger from './adapters/ledger';
+import { notify } from './adapters/notify';
+import { recordDesiredCount, recordLiveColor } from './adapters/state';
+import { Settings } from './settings';
+import { sleep as realSleep, Sleep } from './retry';
+
+export interface RollbackRequest {
+  /** Color to put all traffic on. */
+  readonly target: Color;
+  /** Healthy targets the target color needs before it takes traffic. */
+  readonly requiredCount: number;
+  readonly reason: string;
+  readonly executionId: string;
+  readonly trigger: 'cutover' | 'alarm' | 'manual';
+}
+
+export interface RollbackResult {
+  readonly target: Color;
+  readonly weights: Weights;
+  readonly scaledUp: boolean;
+  readonly verifiedAtMs: number;
+  readonly elapsedMs: number;
+}
+
+export interface RollbackOptions {
+  /** How long scaling the target up may take. */
+  readonly capacityTimeoutMs?: number;
+  /** Read-backs before giving up on the weights. */
+  readonly readbackAttempts?: number;
+  readonly pause?: Sleep;
+  readonly now?: () => number;
+}
+
+/**
+ * The one rollback every path uses (cutover, alarm, operator). Idempotent:
+ * running it twice leaves the same state. Order matters: capacity first (never
+ * shift onto a scaled-down or unhealthy color), then absolute weights, then
+ * read-back; the records come after traffic is safe.
+ */
+export async function rollbackTo(s: Settings, req: RollbackRequest, o: RollbackOptions = {}): Promise<RollbackResult> {
+  const now = o.now ?? Date.now;
+  const pause = o.pause ?? realSleep;
+  const started = now();
+  const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
+  const target = s.colors[req.target];
+
+  let scaledUp = false;
+  let health = await elb.targetHealth(target.targetGroupArn);
+  if (health.healthy < req.requiredCount) {
+    scaledUp = true;
+    await ecs.updateService(s.cluster, target.service, req.requiredCount);
+    const deadline = started + (o.capacityTimeoutMs ?? 10 * 60_000);
+    while (health.healthy < req.requiredCount) {
+      if (now() >= deadline) {
+        throw new RollbackFailed(`${req.target} reached ${health.healthy} of ${req.requiredCount} healthy targets before the deadline; traffic was not moved onto it`);
+      }
+      await pause(s.pollMs);
+      health = await elb.targetHealth(target.targetGroupArn);
+    }
+  }
+
+  const wanted = rollbackWeights(req.target);
+  await elb.setWeights(s.listenerArn, tgs, wanted, s.stickinessSeconds);
+  let seen: Weights = await elb.readWeights(s.listenerArn, tgs);
+  for (let i = 1; !sameWeights(seen, wanted); i++) {
+    if (i >= (o.readbackAttempts ?? 10)) {
+      throw new RollbackFailed(`the listener reports blue=${seen.blue} green=${seen.green} after setting blue=${wanted.blue} green=${wanted.green}`);
+    }
+    await pause(s.pollMs);
+    seen = await elb.readWeights(s.listenerArn, tgs);
+  }
+  const verifiedAtMs = now();
+
+  // Traffic is safe; now make the records match it.
+  await recordLiveColor(s.parameters, req.target);
+  if (scaledUp) await recordDesiredCount(s.parameters, req.target, req.requiredCount);
+  await elb.setTestRoute(s.testRuleArn, tgs, otherColor(req.target));
+  const pk = `${s.service}#${s.environment}`;
+  const result: RollbackResult = { target: req.target, weights: seen, scaledUp, verifiedAtMs, elapsedMs: verifiedAtMs - started };
+  await ledger.record(s.ledgerTable, pk, 'rollback', req.executionId, { ...result, reason: req.reason, trigger: req.trigger });
+  await notify(s.topics.critical, `Switchyard ${s.service}-${s.environment}: rolled back to ${req.target}`, { ...result, reason: req.reason, trigger: req.trigger });
+  return result;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { InvalidInput } from '../shared/errors';
+import { handler as wrap } from '../shared/handler';
+import { CutoverInput, cutoverInputSchema, Plan } from '../shared/input';
+import { settings } from '../shared/settings';
+import { stepsFor } from '../shared/decisions/weights';
+import { CutoverDefaults } from '../shared/cutover-config';
+
+/** Turns a valid input into the plan every later state follows. Pure. */
+export function planFrom(input: CutoverInput, d: CutoverDefaults): Plan {
+  const steps = input.steps ?? stepsFor(input.strategy ?? 'canary', d.steps);
+  const watchHours = input.watchWindowHours ?? d.watchWindowHours;
+  const windowSeconds = Math.round(watchHours * 3600);
+  return {
+    image: input.image,
+    steps,
+    bakeSeconds: input.bakeSeconds ?? d.bakeSeconds,
+    watchWindowSeconds: windowSeconds,
+    checkpointSeconds: d.checkpointHours.map((h) => Math.round(h * 3600)).filter((s) => s <= windowSeconds),
+    watchTickSeconds: d.watchTickSeconds,
+    reason: input.reason,
+    dryRun: input.dryRun,
+  };
+}
+
+/** Explains every problem of an input in one message an operator can act on. */
+export function explain(issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.map((i) => {
+    const where = i.path.length > 0 ? i.path.join('.') : 'input';
+    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun)` : i.message;
+    return `${where}: ${msg}`;
+  });
+  return `The cutover input is invalid, nothing was changed. ${lines.join('; ')}. Example: {"image": "repo/app:1.2.3", "strategy": "canary", "reason": "release 1.2.3"}`;
+}
+
+const eventSchema = z.object({ input: z.unknown() });
+
+export const handler = wrap('validate-input', eventSchema, async (event) => {
+  const parsed = cutoverInputSchema.safeParse(event.input);
+  if (!parsed.success) throw new InvalidInput(explain(parsed.error.issues));
+  return planFrom(parsed.data, settings().defaults);
+});
