@@ -6,7 +6,8 @@ import { buildSwitchyard } from '../lib/switchyard';
 const app = new App();
 const env: string = app.node.tryGetContext('env') ?? 'dev';
 try {
-  buildSwitchyard(app, loadConfig(env));
+  // The deploy guard must run on every deploy, so it gets a value that changes each synth.
+  buildSwitchyard(app, loadConfig(env), { deployNonce: new Date().toISOString() });
 } catch (e) {
   if (e instanceof ConfigError) {
     console.error(e.message);

@@ -1,6 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SwitchyardConfig } from './config/schema';
+import { ControlStack } from './stacks/control-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import { StateStack } from './stacks/state-stack';
 
@@ -14,6 +15,7 @@ const UNTAGGED_TYPES = ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLo
 export interface SwitchyardStacks {
   readonly state: StateStack;
   readonly platform: PlatformStack;
+  readonly control: ControlStack;
 }
 
 /** Options of {@link buildSwitchyard}. */
@@ -23,6 +25,11 @@ export interface BuildOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /**
+   * Changes on every deploy so the platform's deploy guard runs each time.
+   * @default - fixed; bin/ passes the synth time
+   */
+  readonly deployNonce?: string;
 }
 
 /** Adds every stack of one environment to `app`. Shared by bin/ and the tests. */
@@ -38,9 +45,18 @@ export function buildSwitchyard(app: App, config: SwitchyardConfig, options: Bui
     env,
     config,
     stateParameters: state.state.parameterNames,
+    lockTable: state.state.lockTable,
+    deployNonce: options.deployNonce,
     description: `Switchyard ${prefix}: blue/green Fargate services behind a weighted ALB, WAF, alarms and dashboard`,
   });
   platform.addStackDependency(state, 'the platform resolves the recorded state parameters at deploy time');
+  const control = new ControlStack(app, `${prefix}-control`, {
+    env,
+    config,
+    state: state.state,
+    platform,
+    description: `Switchyard ${prefix}: cutover and rollback state machines, alarm-driven rollback`,
+  });
 
   for (const [key, value] of [['switchyard:service', config.service.name], ['switchyard:environment', config.environment]]) {
     Tags.of(app).add(key, value, { excludeResourceTypes: UNTAGGED_TYPES });
@@ -48,5 +64,5 @@ export function buildSwitchyard(app: App, config: SwitchyardConfig, options: Bui
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
-  return { state, platform };
+  return { state, platform, control };
 }

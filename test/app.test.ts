@@ -42,7 +42,7 @@ describe.each(ENVS)('environment %s', (env) => {
 
   it('synthesizes every stack', () => {
     const assembly = app.synth();
-    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([`shop-${env}-platform`, `shop-${env}-state`]);
+    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([`shop-${env}-control`, `shop-${env}-platform`, `shop-${env}-state`]);
     for (const s of assembly.stacks) expect(Object.keys(s.template.Resources).length).toBeGreaterThan(0);
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { handler as wrap } from '../shared/handler';
-import { alarmDecision } from '../shared/decisions/alarm';
+import { alarmDecision, MAX_EVENT_AGE_SECONDS } from '../shared/decisions/alarm';
 import { readWeights } from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { getLock, lockKey, markRolledBack } from '../shared/adapters/lock';
@@ -8,9 +8,6 @@ import { notify } from '../shared/adapters/notify';
 import { readState } from '../shared/adapters/state';
 import { rollbackTo } from '../shared/rollback';
 import { settings } from '../shared/settings';
-
-/** Events older than this are ignored; the EventBridge target's maximum event age matches it. */
-export const MAX_EVENT_AGE_SECONDS = 300;
 
 /** The parts of a "CloudWatch Alarm State Change" event that matter. */
 const eventSchema = z.object({

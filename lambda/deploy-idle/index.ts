@@ -84,6 +84,6 @@ export const handler = wrap('deploy-idle', eventSchema, async (event) => {
     await recordImage(s.parameters, idle, d.previousImage);
     await recordDesiredCount(s.parameters, idle, d.previousIdleCount);
   }
-  await ledger.record(s.ledgerTable, pk, 'aborted', event.executionId, { color: idle, error: event.state.error, restored: d ? { count: d.previousIdleCount, image: d.previousImage } : null });
+  await ledger.record(s.ledgerTable, pk, event.state.error ? 'aborted' : 'idle-restored', event.executionId, { color: idle, error: event.state.error, restored: d ? { count: d.previousIdleCount, image: d.previousImage } : null });
   return { aborted: true, restoredCount: d?.previousIdleCount ?? null };
 });

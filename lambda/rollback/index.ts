@@ -16,12 +16,14 @@ const fromCutover = z.object({
   state: z.object({ lock: lockSliceSchema, error: caughtErrorSchema.optional() }),
 });
 /** From an operator (console or npm run rollback). */
-const manual = z.strictObject({
+const manual = z.object({
   source: z.literal('manual'),
   executionId: z.string(),
-  reason: z.string().min(3, 'say why you roll back'),
-  /** Color to put all traffic on; default: the running cutover's previous color, else the color not serving now. */
-  target: colorSchema.optional(),
+  request: z.strictObject({
+    reason: z.string().min(3, 'say why you roll back'),
+    /** Color to put all traffic on; default: the running cutover's previous color, else the color not serving now. */
+    target: colorSchema.optional(),
+  }),
 });
 const eventSchema = z.discriminatedUnion('source', [fromCutover, manual]);
 
@@ -37,9 +39,10 @@ export const handler = wrap('rollback', eventSchema, async (event) => {
   }
   const [held, weights, recorded] = await Promise.all([getLock(s.lockTable, pk), readWeights(s.listenerArn, { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn }), readState(s.parameters)]);
   const serving = soleColor(weights) ?? recorded.liveColor;
-  const target = event.target ?? held?.previousColor ?? otherColor(serving);
+  const { reason, target: asked } = event.request;
+  const target = asked ?? held?.previousColor ?? otherColor(serving);
   const required = Math.max(1, recorded.desiredCount[serving], recorded.desiredCount[target]);
-  const result = await rollbackTo(s, { target, requiredCount: required, reason: event.reason, executionId: event.executionId, trigger: 'manual' });
-  if (held) await markRolledBack(s.lockTable, pk, result.verifiedAtMs, `manual: ${event.reason}`);
-  return { ...result, reason: event.reason };
+  const result = await rollbackTo(s, { target, requiredCount: required, reason, executionId: event.executionId, trigger: 'manual' });
+  if (held) await markRolledBack(s.lockTable, pk, result.verifiedAtMs, `manual: ${reason}`);
+  return { ...result, reason };
 });

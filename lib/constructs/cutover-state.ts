@@ -1,4 +1,5 @@
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -35,6 +36,10 @@ export class CutoverState extends Construct {
   public readonly parameterArns: string[];
   /** The seeding resources; depend on these before reading the parameters. */
   public readonly seeds: cr.AwsCustomResource[] = [];
+  /** One item per service environment while a cutover runs (conditional writes, expiry, TTL). */
+  public readonly lockTable: dynamodb.ITableV2;
+  /** Release ledger: every step of every cutover, and alarm-event claims. */
+  public readonly ledgerTable: dynamodb.ITableV2;
 
   constructor(scope: Construct, id: string, props: CutoverStateProps) {
     super(scope, id);
@@ -70,6 +75,20 @@ export class CutoverState extends Construct {
       this.seeds.push(seed);
     }
     acknowledgeCustomResourceProvider(this);
+
+    // Both tables outlive the stack: the ledger is history, and a lock must not vanish mid-cutover.
+    this.lockTable = new dynamodb.TableV2(this, 'Locks', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'ttl',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.ledgerTable = new dynamodb.TableV2(this, 'Ledger', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 
   /** ARN of one state parameter. */

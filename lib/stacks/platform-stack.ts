@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -10,6 +11,7 @@ import { Color, COLORS, StateParameterNames } from '../../lambda/shared/colors';
 import { SwitchyardConfig } from '../config/schema';
 import { Alerting } from '../constructs/alerting';
 import { ColorService } from '../constructs/color-service';
+import { DeployGuard } from '../constructs/deploy-guard';
 import { Monitoring } from '../constructs/monitoring';
 import { Network } from '../constructs/network';
 import { TrafficRouter } from '../constructs/traffic-router';
@@ -21,6 +23,13 @@ export interface PlatformStackProps extends StackProps {
   readonly config: SwitchyardConfig;
   /** Names of the recorded cutover state, resolved at deploy time. */
   readonly stateParameters: StateParameterNames;
+  /** The cutover lock table, which the deploy guard reads. */
+  readonly lockTable: dynamodb.ITableV2;
+  /**
+   * A value that changes on every deploy so the deploy guard runs each time.
+   * @default - fixed: the guard runs only when its settings change
+   */
+  readonly deployNonce?: string;
 }
 
 /**
@@ -128,6 +137,14 @@ export class PlatformStack extends Stack {
       criticalTopic: this.alerting.critical,
       warningTopic: this.alerting.warning,
       waf: { webAclName: `${this.namePrefix}-acl`, region: this.region },
+    });
+
+    new DeployGuard(this, 'DeployGuard', {
+      namePrefix: this.namePrefix,
+      lockTable: props.lockTable,
+      lockKey: `${c.service.name}#${c.environment}`,
+      nonce: props.deployNonce,
+      protects: [this.router.productionListener, this.router.testRule, ...COLORS.map((x) => colors[x].service)],
     });
 
     if (c.domain?.hostedZone) {

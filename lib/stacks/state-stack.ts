@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SwitchyardConfig } from '../config/schema';
 import { CutoverState } from '../constructs/cutover-state';
@@ -26,5 +26,7 @@ export class StateStack extends Stack {
       initialImage: c.service.image,
       initialDesiredCount: c.service.desiredCount,
     });
+    new CfnOutput(this, 'LedgerTableName', { value: this.state.ledgerTable.tableName, description: 'Release ledger (npm run ledger reads it)' });
+    new CfnOutput(this, 'LockTableName', { value: this.state.lockTable.tableName });
   }
 }

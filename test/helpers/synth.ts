@@ -8,9 +8,13 @@ import { SwitchyardConfig, SwitchyardConfigInput } from '../../lib/config/schema
 import { parseConfig } from '../../lib/config/load';
 import { buildSwitchyard, SwitchyardStacks } from '../../lib/switchyard';
 
-/** An app with the repository's feature flags and cached lookups, as `cdk synth` sees them. */
+/**
+ * An app with the repository's feature flags and cached lookups, as `cdk synth`
+ * sees them. Lambda bundling is skipped: templates do not depend on bundle
+ * contents, and the benchmark measures the real bundles.
+ */
 export function newApp(): App {
-  return new App({ context: repositoryContext() });
+  return new App({ context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] } });
 }
 
 export interface Synthesized extends SwitchyardStacks {

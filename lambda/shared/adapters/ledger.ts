@@ -18,6 +18,7 @@ export type LedgerType =
   | 'checkpoint'
   | 'scaled-down'
   | 'aborted'
+  | 'idle-restored'
   | 'released'
   | 'finished';
 

@@ -1,6 +1,9 @@
 import { Color, otherColor } from '../colors';
 import { Weights } from './weights';
 
+/** Events older than this are ignored; the EventBridge target's maximum event age matches it. */
+export const MAX_EVENT_AGE_SECONDS = 300;
+
 /** The running cutover, as its lock records it. */
 export interface RunningCutover {
   readonly executionId: string;

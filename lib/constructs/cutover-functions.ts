@@ -1,0 +1,134 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import * as path from 'path';
+
+/** Repository folder holding one folder per Lambda task. */
+export const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
+
+/** Properties of {@link TaskFunction}. */
+export interface TaskFunctionProps {
+  /** Folder under lambda/ holding the handler (`index.ts`, export `handler`). */
+  readonly task: string;
+  /** Physical function name. */
+  readonly functionName: string;
+  /** Environment variables. */
+  readonly environment: Record<string, string>;
+  /**
+   * Invocation timeout.
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory in MiB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Log retention.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * One Switchyard handler as a Lambda function: bundled with esbuild (the AWS
+ * SDK comes with the runtime), its own log group and a role with no managed
+ * policy, so every permission is granted by name.
+ */
+export class TaskFunction extends Construct {
+  /** The function. */
+  public readonly function: NodejsFunction;
+  /** Its execution role. */
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: TaskFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    this.function = new NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      entry: path.join(LAMBDA_DIR, props.task, 'index.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(60),
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { POWERTOOLS_SERVICE_NAME: 'switchyard', ...props.environment },
+      bundling: { minify: true, sourceMap: false, target: 'node24', externalModules: ['@aws-sdk/*'] },
+      depsLockFilePath: path.join(LAMBDA_DIR, '..', 'package-lock.json'),
+    });
+  }
+
+  /** Adds a statement to the role. */
+  public allow(actions: string[], resources: string[]): void {
+    this.role.addToPolicy(new iam.PolicyStatement({ actions, resources }));
+  }
+
+  /**
+   * Grants actions that have no resource-level permissions (AWS accepts only "*"
+   * for them), acknowledging the one wildcard finding with the actions named.
+   */
+  public allowUnscoped(actions: string[]): void {
+    this.role.addToPolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
+    if (!this.unscopedAcknowledged) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Only actions AWS offers no resource-level permission for use "*" (ELB Describe*, CloudWatch GetMetricData, ECS DescribeTaskDefinition and RegisterTaskDefinition, the latter bounded by iam:PassRole on the two task roles); every other write names its ARNs.',
+      });
+      this.unscopedAcknowledged = true;
+    }
+  }
+  private unscopedAcknowledged = false;
+
+  /** Lets the function publish to `topics`, KMS-encrypted topics included. */
+  public allowPublish(topics: sns.ITopic[]): void {
+    for (const t of topics) t.grantPublish(this.role);
+    if (topics.some((t) => t.masterKey)) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason: 'Publishing to a KMS-encrypted topic needs the GenerateDataKey family on that topic key; the statement names the key ARN.',
+      });
+    }
+  }
+}
+
+/**
+ * A state machine's role invokes its functions by ARN and by version (ARN:*),
+ * and X-Ray and log delivery accept only "*": one acknowledgment per finding.
+ */
+export function acknowledgeStateMachineRole(role: iam.IRole, functions: lambda.IFunction[]): void {
+  const stack = Stack.of(role);
+  const seen = new Set<string>();
+  for (const f of functions) {
+    const id = stack.getLogicalId(f.node.defaultChild as lambda.CfnFunction);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`,
+      reason: 'Step Functions may invoke any version of this one function, which its ARN followed by :* expresses.',
+    });
+  }
+  Validations.of(role).acknowledge(
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray trace segments and CloudWatch Logs delivery for Step Functions support no resource-level permissions.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: 'Paging publishes to the KMS-encrypted critical topic, which needs the GenerateDataKey family on that topic key; the statement names the key ARN.',
+    },
+  );
+}

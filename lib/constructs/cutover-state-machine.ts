@@ -1,0 +1,205 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { acknowledgeStateMachineRole } from './cutover-functions';
+import { MAX_WATCH_WINDOW_HOURS } from '../../lambda/shared/cutover-config';
+
+/** The handlers the cutover runs, by task folder. */
+export interface CutoverFunctions {
+  readonly validateInput: lambda.IFunction;
+  readonly lock: lambda.IFunction;
+  readonly preflight: lambda.IFunction;
+  readonly deployIdle: lambda.IFunction;
+  readonly smokeTest: lambda.IFunction;
+  readonly traffic: lambda.IFunction;
+  readonly promote: lambda.IFunction;
+  readonly watch: lambda.IFunction;
+  readonly rollback: lambda.IFunction;
+}
+
+/** Properties of {@link CutoverStateMachine}. */
+export interface CutoverStateMachineProps {
+  /** `service-environment`, the start of the state machine's name. */
+  readonly namePrefix: string;
+  /** The task handlers. */
+  readonly functions: CutoverFunctions;
+  /** Topic a failed rollback pages. */
+  readonly criticalTopic: sns.ITopic;
+  /** Seconds the ALB drains a deregistering target; the old color is scaled down only after it. */
+  readonly deregistrationDelaySeconds: number;
+  /**
+   * Seconds between readiness checks of the idle color.
+   * @default 30
+   */
+  readonly idlePollSeconds?: number;
+  /**
+   * Retention of the execution log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Errors a Lambda invocation can fail with before or around the handler; safe to retry. */
+const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'];
+
+export const CUTOVER_INPUT_DOC =
+  'Start a cutover. Input: {"image": "repo/app:1.2.3" (optional: omit to cut over to what the idle color runs), ' +
+  '"strategy": "canary" | "linear" | "all-at-once" (or "steps": [10, 50, 100]), "bakeSeconds": 300, "watchWindowHours": 24, ' +
+  '"reason": "release 1.2.3" (required), "dryRun": false}. Unknown fields are rejected.';
+
+/**
+ * The cutover: validate, lock, pre-flight, deploy the idle color, wait until it
+ * is healthy, smoke-test it, ramp with verified weights and a bake per step,
+ * promote, watch, scale the old color down. Every exit after traffic moved
+ * ends in Succeeded, RolledBack or RollbackFailed; the lock is released on
+ * every path. JSONPath only, so the synthesized definition runs offline.
+ */
+export class CutoverStateMachine extends Construct {
+  /** The state machine operators start. */
+  public readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: CutoverStateMachineProps) {
+    super(scope, id);
+    const f = props.functions;
+
+    const task = (name: string, fn: lambda.IFunction, resultPath: string, timeout: Duration, extra: Record<string, unknown> = {}) => {
+      const t = new tasks.LambdaInvoke(this, name, {
+        lambdaFunction: fn,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        payload: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, ...extra, state: sfn.JsonPath.entirePayload }),
+        resultPath,
+        taskTimeout: sfn.Timeout.duration(timeout),
+      });
+      t.addRetry({ errors: LAMBDA_TRANSIENT, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+      return t;
+    };
+    const fail = (name: string, error: string | undefined, causePath: string, errorPath?: string) =>
+      new sfn.Fail(this, name, { error, errorPath, causePath });
+    const release = (name: string, outcome: string, next: sfn.IChainable) => {
+      const t = task(name, f.lock, '$.release', Duration.seconds(30), { action: 'release', outcome });
+      // A failed release cannot change the outcome; the lock's expiry frees it.
+      t.addCatch(next, { resultPath: '$.releaseError' });
+      return t.next(next);
+    };
+    const caught = { resultPath: '$.error' };
+
+    // Terminal states.
+    const succeeded = new sfn.Succeed(this, 'Succeeded');
+    const dryRunPassed = new sfn.Succeed(this, 'DryRunPassed');
+    const invalidInput = fail('InvalidInput', undefined, '$.error.Cause', '$.error.Error');
+    const alreadyRunning = fail('CutoverAlreadyRunning', undefined, '$.error.Cause', '$.error.Error');
+    const noGo = fail('PreflightNoGo', 'PreflightNoGo', '$.preflight.summary');
+    const aborted = fail('AbortedBeforeTraffic', undefined, '$.error.Cause', '$.error.Error');
+    const rolledBack = fail('RolledBack', 'RolledBack', '$.error.Cause');
+    const rollbackFailed = fail('RollbackFailed', 'RollbackFailed', '$.rollbackError.Cause');
+    const scaleDownFailed = fail('ScaleDownFailed', 'ScaleDownFailed', '$.scaleDownError.Cause');
+
+    // Rollback: one task, used by every failure after traffic may have moved.
+    const page = new tasks.SnsPublish(this, 'PageRollbackFailed', {
+      topic: props.criticalTopic,
+      subject: `Switchyard ${props.namePrefix}: ROLLBACK FAILED`,
+      message: sfn.TaskInput.fromObject({ execution: sfn.JsonPath.executionId, error: sfn.JsonPath.objectAt('$.rollbackError'), cause: sfn.JsonPath.objectAt('$.error') }),
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(30)),
+    });
+    page.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    const releaseRollbackFailed = release('ReleaseAfterRollbackFailed', 'RollbackFailed', rollbackFailed);
+    page.addCatch(releaseRollbackFailed, { resultPath: '$.pageError' });
+    page.next(releaseRollbackFailed);
+
+    const rollback = task('Rollback', f.rollback, '$.rollback', Duration.minutes(14), { source: 'cutover' });
+    rollback.addRetry({ errors: ['States.Timeout', 'WeightsNotApplied'], interval: Duration.seconds(1), maxAttempts: 1 });
+    rollback.addCatch(page, { resultPath: '$.rollbackError' });
+    rollback.next(release('ReleaseAfterRollback', 'RolledBack', rolledBack));
+
+    // Before traffic moves: put the idle color back and stop.
+    const abort = task('AbortBeforeTraffic', f.deployIdle, '$.abort', Duration.minutes(2), { action: 'abort' });
+    const releaseAborted = release('ReleaseAfterAbort', 'Aborted', aborted);
+    abort.addCatch(releaseAborted, { resultPath: '$.abortError' });
+    abort.next(releaseAborted);
+
+    const validate = new tasks.LambdaInvoke(this, 'ValidateInput', {
+      lambdaFunction: f.validateInput,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      payload: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, input: sfn.JsonPath.entirePayload }),
+      resultPath: '$.plan',
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(30)),
+    });
+    validate.addRetry({ errors: LAMBDA_TRANSIENT, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    validate.addCatch(invalidInput, caught);
+
+    const acquire = task('AcquireLock', f.lock, '$.lock', Duration.seconds(30), { action: 'acquire' });
+    acquire.addCatch(alreadyRunning, caught);
+
+    const preflight = task('Preflight', f.preflight, '$.preflight', Duration.minutes(2));
+    preflight.addCatch(abort, caught);
+
+    const deploy = task('DeployIdle', f.deployIdle, '$.deploy', Duration.minutes(2), { action: 'deploy' });
+    deploy.addCatch(abort, caught);
+    const waitIdle = new sfn.Wait(this, 'WaitForIdle', { time: sfn.WaitTime.duration(Duration.seconds(props.idlePollSeconds ?? 30)) });
+    const checkIdle = task('CheckIdle', f.deployIdle, '$.idle', Duration.minutes(1), { action: 'status' });
+    checkIdle.addCatch(abort, caught);
+    const smoke = task('SmokeTest', f.smokeTest, '$.smoke', Duration.minutes(10));
+    smoke.addCatch(abort, caught);
+
+    const restoreAfterDryRun = task('RestoreIdleAfterDryRun', f.deployIdle, '$.abort', Duration.minutes(2), { action: 'abort' });
+    const releaseDryRun = release('ReleaseAfterDryRun', 'DryRunPassed', dryRunPassed);
+    restoreAfterDryRun.addCatch(releaseDryRun, { resultPath: '$.abortError' });
+    restoreAfterDryRun.next(releaseDryRun);
+
+    const shift = task('ShiftTraffic', f.traffic, '$.ramp', Duration.minutes(1), { action: 'shift' });
+    shift.addCatch(rollback, caught);
+    const bake = new sfn.Wait(this, 'Bake', { time: sfn.WaitTime.secondsPath('$.plan.bakeSeconds') });
+    const checkStep = task('CheckStep', f.traffic, '$.check', Duration.minutes(1), { action: 'check' });
+    checkStep.addCatch(rollback, caught);
+    const promote = task('Promote', f.promote, '$.promotion', Duration.minutes(1));
+    promote.addCatch(rollback, caught);
+
+    const tick = task('WatchTick', f.watch, '$.watch', Duration.minutes(2), { action: 'tick' });
+    tick.addCatch(rollback, caught);
+    const watchWait = new sfn.Wait(this, 'WatchWait', { time: sfn.WaitTime.secondsPath('$.watch.nextWaitSeconds') });
+    const drain = new sfn.Wait(this, 'DrainOldColor', { time: sfn.WaitTime.duration(Duration.seconds(props.deregistrationDelaySeconds + 10)) });
+    const scaleDown = task('ScaleDownOldColor', f.watch, '$.scaleDown', Duration.minutes(1), { action: 'scale-down' });
+    scaleDown.addCatch(release('ReleaseAfterScaleDownFailed', 'ScaleDownFailed', scaleDownFailed), { resultPath: '$.scaleDownError' });
+
+    const definition = validate
+      .next(acquire)
+      .next(preflight)
+      .next(
+        new sfn.Choice(this, 'Go?')
+          .when(sfn.Condition.booleanEquals('$.preflight.go', true), deploy)
+          .otherwise(release('ReleaseAfterNoGo', 'PreflightNoGo', noGo)),
+      );
+    deploy.next(waitIdle).next(checkIdle).next(
+      new sfn.Choice(this, 'IdleReady?').when(sfn.Condition.booleanEquals('$.idle.ready', true), smoke).otherwise(waitIdle),
+    );
+    smoke.next(new sfn.Choice(this, 'DryRun?').when(sfn.Condition.booleanEquals('$.plan.dryRun', true), restoreAfterDryRun).otherwise(shift));
+    shift.next(bake).next(checkStep).next(new sfn.Choice(this, 'MoreSteps?').when(sfn.Condition.booleanEquals('$.ramp.done', true), promote).otherwise(shift));
+    promote.next(tick).next(new sfn.Choice(this, 'WatchDone?').when(sfn.Condition.booleanEquals('$.watch.done', true), drain).otherwise(watchWait.next(tick)));
+    drain.next(scaleDown).next(release('ReleaseAfterSuccess', 'Succeeded', succeeded));
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${props.namePrefix}-cutover`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineName: `${props.namePrefix}-cutover`,
+      comment: CUTOVER_INPUT_DOC,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // The longest watch window plus every stage's own deadline.
+      timeout: Duration.hours(MAX_WATCH_WINDOW_HOURS + 12),
+    });
+    // SnsPublish grants sns:Publish only; the topic is KMS-encrypted, so the key is needed too.
+    props.criticalTopic.grantPublish(this.stateMachine.role);
+    acknowledgeStateMachineRole(this.stateMachine.role, Object.values(f));
+  }
+}

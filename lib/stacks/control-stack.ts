@@ -1,0 +1,176 @@
+import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { COLORS } from '../../lambda/shared/colors';
+import { SwitchyardConfig } from '../config/schema';
+import { AlarmRollback } from '../constructs/alarm-rollback';
+import { CutoverState } from '../constructs/cutover-state';
+import { TaskFunction } from '../constructs/cutover-functions';
+import { CutoverStateMachine } from '../constructs/cutover-state-machine';
+import { RollbackStateMachine } from '../constructs/rollback-state-machine';
+import { PlatformStack } from './platform-stack';
+
+/** Properties of {@link ControlStack}. */
+export interface ControlStackProps extends StackProps {
+  /** Validated environment configuration. */
+  readonly config: SwitchyardConfig;
+  /** Recorded state, lock and ledger. */
+  readonly state: CutoverState;
+  /** The data plane the cutover drives. */
+  readonly platform: PlatformStack;
+}
+
+/** The control plane: the cutover and rollback state machines, their handlers, and alarm-driven rollback. */
+export class ControlStack extends Stack {
+  /** The cutover state machine. */
+  public readonly cutover: CutoverStateMachine;
+  /** The manual rollback state machine. */
+  public readonly manualRollback: RollbackStateMachine;
+  /** Alarm-driven rollback. */
+  public readonly alarmRollback: AlarmRollback;
+  /** Every handler, by task folder. */
+  public readonly functions: Record<string, TaskFunction> = {};
+
+  constructor(scope: Construct, id: string, props: ControlStackProps) {
+    super(scope, id, props);
+    const { config: c, state, platform: p } = props;
+    const prefix = p.namePrefix;
+    const retention = c.logRetentionDays as logs.RetentionDays;
+    const color = (x: 'blue' | 'green') => p.colors[x];
+    const alarms = (x: 'blue' | 'green') => p.monitoring.colors[x];
+
+    const environment: Record<string, string> = {
+      SERVICE: c.service.name,
+      ENVIRONMENT: c.environment,
+      LISTENER_ARN: p.router.productionListener.listenerArn,
+      TEST_RULE_ARN: p.router.testRule.listenerRuleArn,
+      CLUSTER: p.cluster.clusterName,
+      SERVICE_BLUE: color('blue').service.serviceName,
+      SERVICE_GREEN: color('green').service.serviceName,
+      TARGET_GROUP_BLUE: color('blue').targetGroup.targetGroupArn,
+      TARGET_GROUP_GREEN: color('green').targetGroup.targetGroupArn,
+      ROLLBACK_ALARM_BLUE: alarms('blue').rollbackAlarm.alarmName,
+      ROLLBACK_ALARM_GREEN: alarms('green').rollbackAlarm.alarmName,
+      GATING_ALARMS_BLUE: [alarms('blue').rollbackAlarm, ...alarms('blue').criticalAlarms].map((a) => a.alarmName).join(','),
+      GATING_ALARMS_GREEN: [alarms('green').rollbackAlarm, ...alarms('green').criticalAlarms].map((a) => a.alarmName).join(','),
+      LOCK_TABLE: state.lockTable.tableName,
+      LEDGER_TABLE: state.ledgerTable.tableName,
+      CRITICAL_TOPIC_ARN: p.alerting.critical.topicArn,
+      WARNING_TOPIC_ARN: p.alerting.warning.topicArn,
+      TEST_TOKEN_SECRET_ARN: p.router.testTokenSecret.secretArn,
+      BASE_URL: c.domain ? `https://${c.domain.domainName}` : p.router.url,
+      WAF_MODE: c.waf.mode,
+      WAF_ACL_NAME: `${prefix}-acl`,
+      DEREGISTRATION_DELAY_SECONDS: String(c.service.deregistrationDelaySeconds),
+      TARGET_ERROR_RATE_PERCENT: String(c.alarms.errorRatePercent.warning),
+      TARGET_P95_SECONDS: String(c.alarms.p95LatencySeconds.warning),
+      CUTOVER_DEFAULTS: JSON.stringify(c.cutover),
+      ...(c.service.stickiness.enabled ? { STICKINESS_SECONDS: String(c.service.stickiness.durationSeconds) } : {}),
+    };
+    const fn = (task: string, timeout = Duration.seconds(60)) => {
+      const t = new TaskFunction(this, task, { task, functionName: `${prefix}-${task}`, environment, timeout, logRetention: retention });
+      this.functions[task] = t;
+      return t;
+    };
+
+    // What each handler may touch, named resource by resource.
+    const listener = p.router.productionListener.listenerArn;
+    const testRule = p.router.testRule.listenerRuleArn;
+    const services = COLORS.map((x) => color(x).service.serviceArn);
+    const taskRoles = COLORS.flatMap((x) => [color(x).taskDefinition.taskRole.roleArn, color(x).taskDefinition.obtainExecutionRole().roleArn]);
+    const rollbackAlarmArns = COLORS.map((x) => alarms(x).rollbackAlarm.alarmArn);
+    const gatingAlarmArns = COLORS.flatMap((x) => [alarms(x).rollbackAlarm, ...alarms(x).criticalAlarms].map((a) => a.alarmArn));
+    const elbRead = ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeRules'];
+    const ledgerWrite = (t: TaskFunction) => t.allow(['dynamodb:PutItem'], [state.ledgerTable.tableArn]);
+    const publish = (t: TaskFunction) => t.allowPublish([p.alerting.critical, p.alerting.warning]);
+
+    const validateInput = fn('validate-input', Duration.seconds(10));
+
+    const lock = fn('lock', Duration.seconds(20));
+    state.grantRead(lock.role);
+    lock.allow(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], [state.lockTable.tableArn]);
+    ledgerWrite(lock);
+    publish(lock);
+
+    const preflight = fn('preflight', Duration.seconds(60));
+    preflight.allowUnscoped([...elbRead, 'cloudwatch:GetMetricData']);
+    preflight.allow(['ecs:DescribeServices'], services);
+    preflight.allow(['cloudwatch:DescribeAlarms'], gatingAlarmArns);
+    ledgerWrite(preflight);
+
+    const deployIdle = fn('deploy-idle', Duration.seconds(90));
+    deployIdle.allowUnscoped([...elbRead, 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition']);
+    deployIdle.allow(['ecs:DescribeServices', 'ecs:UpdateService'], services);
+    deployIdle.allow(['iam:PassRole'], taskRoles);
+    state.grantRead(deployIdle.role);
+    state.grantWrite(deployIdle.role);
+    ledgerWrite(deployIdle);
+
+    const smokeTest = fn('smoke-test', Duration.minutes(9));
+    p.router.testTokenSecret.grantRead(smokeTest.role);
+    if (c.cutover.smoke.credentialsSecretArn) smokeTest.allow(['secretsmanager:GetSecretValue'], [c.cutover.smoke.credentialsSecretArn]);
+    ledgerWrite(smokeTest);
+
+    const traffic = fn('traffic', Duration.seconds(50));
+    traffic.allowUnscoped([...elbRead, 'cloudwatch:GetMetricData']);
+    traffic.allow(['elasticloadbalancing:ModifyListener'], [listener]);
+    traffic.allow(['cloudwatch:DescribeAlarms'], rollbackAlarmArns);
+    traffic.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [state.lockTable.tableArn]);
+    ledgerWrite(traffic);
+
+    const promote = fn('promote', Duration.seconds(30));
+    promote.allow(['elasticloadbalancing:ModifyRule'], [testRule]);
+    promote.allow(['dynamodb:UpdateItem'], [state.lockTable.tableArn]);
+    state.grantWrite(promote.role);
+    ledgerWrite(promote);
+    publish(promote);
+
+    const watch = fn('watch', Duration.seconds(90));
+    watch.allowUnscoped([...elbRead, 'cloudwatch:GetMetricData']);
+    watch.allow(['cloudwatch:DescribeAlarms'], rollbackAlarmArns);
+    watch.allow(['dynamodb:GetItem'], [state.lockTable.tableArn]);
+    watch.allow(['ecs:UpdateService'], services);
+    state.grantWrite(watch.role);
+    ledgerWrite(watch);
+
+    // Rollback and the alarm handler share the rollback action and its permissions.
+    const rollbackGrants = (t: TaskFunction) => {
+      t.allowUnscoped(elbRead);
+      t.allow(['elasticloadbalancing:ModifyListener'], [listener]);
+      t.allow(['elasticloadbalancing:ModifyRule'], [testRule]);
+      t.allow(['ecs:UpdateService'], services);
+      t.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [state.lockTable.tableArn]);
+      state.grantRead(t.role);
+      state.grantWrite(t.role);
+      ledgerWrite(t);
+      publish(t);
+    };
+    const rollback = fn('rollback', Duration.minutes(13));
+    rollbackGrants(rollback);
+    const alarmHandler = fn('alarm-handler', Duration.minutes(13));
+    rollbackGrants(alarmHandler);
+
+    this.cutover = new CutoverStateMachine(this, 'Cutover', {
+      namePrefix: prefix,
+      functions: {
+        validateInput: validateInput.function,
+        lock: lock.function,
+        preflight: preflight.function,
+        deployIdle: deployIdle.function,
+        smokeTest: smokeTest.function,
+        traffic: traffic.function,
+        promote: promote.function,
+        watch: watch.function,
+        rollback: rollback.function,
+      },
+      criticalTopic: p.alerting.critical,
+      deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,
+      logRetention: retention,
+    });
+    this.manualRollback = new RollbackStateMachine(this, 'ManualRollback', { namePrefix: prefix, rollback: rollback.function, criticalTopic: p.alerting.critical, logRetention: retention });
+    this.alarmRollback = new AlarmRollback(this, 'AlarmRollback', { rollbackAlarms: COLORS.map((x) => alarms(x).rollbackAlarm), handler: alarmHandler.function });
+
+    new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });
+    new CfnOutput(this, 'RollbackStateMachineArn', { value: this.manualRollback.stateMachine.stateMachineArn, description: 'Start a manual rollback here' });
+  }
+}
