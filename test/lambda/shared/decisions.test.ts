@@ -1,0 +1,218 @@
+import fc from 'fast-check';
+import { COLORS, Color, otherColor } from '../../../lambda/shared/colors';
+import { rampStepsSchema } from '../../../lambda/shared/cutover-config';
+import { alarmDecision, AlarmFacts } from '../../../lambda/shared/decisions/alarm';
+import { bakeVerdict } from '../../../lambda/shared/decisions/bake';
+import { idleReadiness } from '../../../lambda/shared/decisions/idle';
+import { goNoGo, PreflightFacts } from '../../../lambda/shared/decisions/preflight';
+import { checkpointReport, watchPlan } from '../../../lambda/shared/decisions/watch';
+import { MAX_WEIGHT, rollbackWeights, soleColor, stepsFor, validateWeights, weightsAt } from '../../../lambda/shared/decisions/weights';
+
+const color = fc.constantFrom<Color>(...COLORS);
+/** Valid ramps: rising whole percents ending at 100. */
+const ramp = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 10 }).map((xs) => [...xs.sort((a, b) => a - b), 100]);
+
+describe('weights', () => {
+  it('every step gives whole weights within 0-999 that sum above 0', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 }), color, (p, c) => {
+        const w = weightsAt(p, c);
+        expect(() => validateWeights(w)).not.toThrow();
+        for (const v of Object.values(w)) expect(Number.isInteger(v) && v >= 0 && v <= MAX_WEIGHT).toBe(true);
+        expect(w.blue + w.green).toBeGreaterThan(0);
+        expect(w[c]).toBe(p);
+      }),
+    );
+  });
+
+  it('a ramp moves traffic onto the new color monotonically and ends with all of it there', () => {
+    fc.assert(
+      fc.property(ramp, color, (steps, c) => {
+        expect(rampStepsSchema.safeParse(steps).success).toBe(true);
+        const shares = steps.map((p) => weightsAt(p, c)[c]);
+        for (let i = 1; i < shares.length; i++) expect(shares[i]).toBeGreaterThan(shares[i - 1]);
+        expect(weightsAt(steps[steps.length - 1], c)).toEqual({ [c]: 100, [otherColor(c)]: 0 });
+      }),
+    );
+  });
+
+  it('rollback always yields all traffic on the previous color', () => {
+    fc.assert(
+      fc.property(color, (prev) => {
+        const w = rollbackWeights(prev);
+        expect(soleColor(w)).toBe(prev);
+        expect(w[otherColor(prev)]).toBe(0);
+        validateWeights(w);
+      }),
+    );
+  });
+
+  it('rejects what the load balancer would reject', () => {
+    expect(() => validateWeights({ blue: 0, green: 0 })).toThrow(/at least one color/);
+    expect(() => validateWeights({ blue: -1, green: 100 })).toThrow(/0 to 999/);
+    expect(() => validateWeights({ blue: 1000, green: 0 })).toThrow(/0 to 999/);
+    expect(() => validateWeights({ blue: 0.5, green: 1 })).toThrow(/whole number/);
+    expect(() => weightsAt(101, 'blue')).toThrow(RangeError);
+  });
+
+  it('every strategy is a valid ramp', () => {
+    for (const s of ['canary', 'linear', 'all-at-once'] as const) expect(rampStepsSchema.parse(stepsFor(s, [5, 25, 100]))).toEqual(stepsFor(s, [5, 25, 100]));
+    expect(stepsFor('canary', [5, 25, 100])).toEqual([5, 25, 100]);
+    expect(stepsFor('all-at-once', [])).toEqual([100]);
+  });
+});
+
+describe('go/no-go', () => {
+  const healthy: PreflightFacts = {
+    liveColor: 'blue',
+    weights: { blue: 100, green: 0 },
+    live: { desired: 2, running: 2, healthyTargets: 2, deploymentsInProgress: 0 },
+    idle: { desired: 0, running: 0, healthyTargets: 0, deploymentsInProgress: 0, targetGroupExists: true },
+    alarms: [{ name: 'a', state: 'OK' }, { name: 'b', state: 'OK' }],
+    waf: { mode: 'COUNT', countedLastHour: 3 },
+  };
+
+  it('goes when everything holds, and reports each check and the WAF', () => {
+    const r = goNoGo(healthy);
+    expect(r.go).toBe(true);
+    expect(r.reasons).toEqual([]);
+    expect(r.checks.every((c) => c.ok)).toBe(true);
+    expect(r.notes.join(' ')).toMatch(/WAF mode COUNT.*counted 3 requests/);
+  });
+
+  it.each<[string, (f: any) => void, RegExp]>([
+    ['an alarm in ALARM', (f) => (f.alarms[1].state = 'ALARM'), /alarm b OK: ALARM/],
+    ['an alarm without data', (f) => (f.alarms[0].state = 'INSUFFICIENT_DATA'), /alarm a OK: INSUFFICIENT_DATA/],
+    ['a missing alarm', (f) => (f.alarms = []), /no gating alarm exists/],
+    ['live color short of tasks', (f) => (f.live.running = 1), /full capacity: 1 of 2/],
+    ['live color unhealthy', (f) => (f.live.healthyTargets = 1), /live color healthy: 1 healthy targets for 2/],
+    ['a live deployment in progress', (f) => (f.live.deploymentsInProgress = 2), /no live deployment in progress/],
+    ['an idle deployment in progress', (f) => (f.idle.deploymentsInProgress = 1), /no idle deployment in progress/],
+    ['no idle target group', (f) => (f.idle.targetGroupExists = false), /idle target group exists: missing/],
+    ['traffic already split', (f) => (f.weights = { blue: 90, green: 10 }), /live color holds all traffic/],
+  ])('no-go on %s', (_n, patch, reason) => {
+    const f = structuredClone(healthy);
+    patch(f);
+    const r = goNoGo(f);
+    expect(r.go).toBe(false);
+    expect(r.reasons.join('; ')).toMatch(reason);
+  });
+
+  it('any alarm not OK is a no-go', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('OK', 'ALARM', 'INSUFFICIENT_DATA', 'MISSING'), { minLength: 1, maxLength: 8 }), (states) => {
+        const r = goNoGo({ ...healthy, alarms: states.map((s, i) => ({ name: `a${i}`, state: s })) });
+        expect(r.go).toBe(states.every((s) => s === 'OK'));
+      }),
+    );
+  });
+});
+
+describe('bake verdict', () => {
+  const base = { alarmState: 'OK', requests: 500, minRequests: 50, percent: 10, healthyTargets: 2, desired: 2 };
+  it('passes with the alarm OK, full health and enough requests', () => expect(bakeVerdict(base)).toEqual({ ok: true }));
+  it('fails on ALARM', () => expect(bakeVerdict({ ...base, alarmState: 'ALARM' })).toMatchObject({ ok: false, error: 'AlarmBreached' }));
+  it('treats no data as a failure, not a pass', () => expect(bakeVerdict({ ...base, requests: undefined })).toMatchObject({ ok: false, error: 'InsufficientTraffic' }));
+  it('fails below the minimum request count', () => expect(bakeVerdict({ ...base, requests: 49 })).toMatchObject({ ok: false, error: 'InsufficientTraffic', reason: expect.stringMatching(/49 requests, fewer than the 50/) }));
+  it('fails when the new color is short of healthy targets (ALB fail-open)', () => expect(bakeVerdict({ ...base, healthyTargets: 1 })).toMatchObject({ ok: false, error: 'IdleNeverHealthy' }));
+  it('never passes with fewer requests than the minimum', () => {
+    fc.assert(
+      fc.property(fc.option(fc.nat(1000), { nil: undefined }), fc.integer({ min: 1, max: 1000 }), (requests, min) => {
+        const v = bakeVerdict({ ...base, requests, minRequests: min });
+        if (requests === undefined || requests < min) expect(v.ok).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('idle readiness', () => {
+  const f = { desired: 2, running: 2, healthyTargets: 2, unhealthyTargets: 0, rolloutCompleted: true, rolloutFailed: false, nowMs: 0, deadlineMs: 1000 };
+  it('is ready only with the rollout complete and every desired task healthy', () => {
+    expect(idleReadiness(f)).toEqual({ state: 'ready' });
+    expect(idleReadiness({ ...f, healthyTargets: 1 }).state).toBe('waiting');
+    expect(idleReadiness({ ...f, rolloutCompleted: false }).state).toBe('waiting');
+  });
+  it('fails past the deadline, and at once when the circuit breaker fails the rollout', () => {
+    expect(idleReadiness({ ...f, healthyTargets: 0, nowMs: 1000 })).toMatchObject({ state: 'failed', detail: expect.stringMatching(/deadline/) });
+    expect(idleReadiness({ ...f, rolloutFailed: true })).toMatchObject({ state: 'failed', detail: expect.stringMatching(/circuit breaker/) });
+  });
+});
+
+describe('alarm decision', () => {
+  const base: AlarmFacts = {
+    alarmName: 'svc-green-rollback',
+    state: 'ALARM',
+    changedAtMs: 1_000_000,
+    nowMs: 1_010_000,
+    maxAgeMs: 300_000,
+    rollbackAlarms: { blue: 'svc-blue-rollback', green: 'svc-green-rollback' },
+    weights: { blue: 90, green: 10 },
+    cutover: { executionId: 'exec-1', previousColor: 'blue', newColor: 'green', startedAtMs: 900_000 },
+  };
+
+  it('rolls the new color back onto the previous one during a cutover', () => {
+    expect(alarmDecision(base)).toMatchObject({ action: 'rollback', alarmColor: 'green', target: 'blue' });
+  });
+  it('only notifies for a color that takes no traffic', () => {
+    expect(alarmDecision({ ...base, weights: { blue: 100, green: 0 } })).toMatchObject({ action: 'notify', alarmColor: 'green' });
+  });
+  it('ignores stale events and events from before the cutover', () => {
+    expect(alarmDecision({ ...base, nowMs: base.changedAtMs + 301_000 })).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/old/) });
+    expect(alarmDecision({ ...base, changedAtMs: 800_000, nowMs: 810_000 })).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/predates/) });
+  });
+  it('ignores OK transitions and unknown alarms', () => {
+    expect(alarmDecision({ ...base, state: 'OK' }).action).toBe('ignore');
+    expect(alarmDecision({ ...base, alarmName: 'other' }).action).toBe('ignore');
+  });
+  it('rolls back onto the other color when no cutover runs', () => {
+    expect(alarmDecision({ ...base, cutover: undefined, weights: { blue: 0, green: 100 } })).toMatchObject({ action: 'rollback', target: 'blue' });
+  });
+  it('never rolls back onto the alarming color, and a rollback always ends with all traffic on a color that is not alarming', () => {
+    fc.assert(
+      fc.property(color, fc.integer({ min: 0, max: 100 }), fc.boolean(), fc.integer({ min: 0, max: 600_000 }), (alarming, share, running, age) => {
+        const weights = weightsAt(share, alarming);
+        const d = alarmDecision({
+          ...base,
+          alarmName: base.rollbackAlarms[alarming],
+          weights,
+          nowMs: base.changedAtMs + age,
+          cutover: running ? { executionId: 'e', previousColor: otherColor(alarming), newColor: alarming, startedAtMs: 0 } : undefined,
+        });
+        if (d.action === 'rollback') {
+          expect(d.target).not.toBe(alarming);
+          expect(soleColor(rollbackWeights(d.target))).toBe(d.target);
+          expect(share).toBeGreaterThan(0);
+          expect(age).toBeLessThanOrEqual(base.maxAgeMs);
+        }
+        if (share === 0) expect(d.action).not.toBe('rollback');
+      }),
+    );
+  });
+});
+
+describe('watch window', () => {
+  it('reports each checkpoint exactly once and ends at the close of the window', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 60, max: 7200 }), fc.integer({ min: 0, max: 72 * 3600 }), (tick, window) => {
+        const checkpoints = [3600, 4 * 3600, 24 * 3600].filter((c) => c <= window);
+        let elapsed = 0;
+        let reported: number[] = [];
+        for (let i = 0; i < 10_000; i++) {
+          const p = watchPlan(elapsed, window, checkpoints, reported, tick);
+          reported = [...reported, ...p.due];
+          if (p.done) break;
+          expect(p.nextWaitSeconds).toBeGreaterThanOrEqual(1);
+          expect(p.nextWaitSeconds).toBeLessThanOrEqual(tick);
+          elapsed += p.nextWaitSeconds;
+        }
+        expect(elapsed).toBeGreaterThanOrEqual(window);
+        expect([...reported].sort((a, b) => a - b)).toEqual(checkpoints);
+      }),
+    );
+  });
+
+  it('a checkpoint without data is not OK', () => {
+    const r = checkpointReport({ errorRatePercent: undefined, p95Seconds: 0.2, healthyTargets: 2, desired: 2 }, { errorRatePercent: 1, p95Seconds: 0.5 });
+    expect(r.map((x) => x.ok)).toEqual([false, true, true]);
+  });
+});
