@@ -65,7 +65,7 @@ export const cutoverDefaultsSchema = z
     checkpointHours: z.array(z.number().positive()).default([1, 4, 24]),
     watchTickSeconds: z.number().int().min(60).max(3600).default(600),
     minRequestsPerStep: z.number().int().min(0).default(50),
-    idleDeadlineSeconds: z.number().int().min(60).max(3600).default(900),
+    idleDeadlineSeconds: z.number().int().min(1).max(3600).default(900),
     scaleDownOldColor: z.boolean().default(true),
     smoke: z
       .strictObject({

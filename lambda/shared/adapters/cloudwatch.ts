@@ -28,6 +28,13 @@ export function loadBalancerDimension(arn: string): string {
   return m ? m[1] : arn;
 }
 
+/** The whole minutes covering [startMs, endMs], at least one. */
+export function minuteWindow(startMs: number, endMs: number): { start: number; end: number } {
+  const start = Math.floor(startMs / 60_000) * 60_000;
+  const end = Math.max(Math.ceil(endMs / 60_000) * 60_000, start + 60_000);
+  return { start, end };
+}
+
 export interface TargetGroupSignals {
   /** Sum of requests; undefined when CloudWatch returned no data point. */
   readonly requests: number | undefined;
@@ -41,7 +48,9 @@ export async function targetGroupSignals(listenerArn: string, tgArn: string, sta
     { Name: 'TargetGroup', Value: targetGroupDimension(tgArn) },
     { Name: 'LoadBalancer', Value: loadBalancerDimension(listenerArn) },
   ];
-  const period = Math.max(60, Math.ceil((endMs - startMs) / 1000 / 60) * 60);
+  // ALB metrics come per minute: cover whole minutes, at least one, so a short bake still has a window.
+  const { start, end } = minuteWindow(startMs, endMs);
+  const period = (end - start) / 1000;
   const q = (id: string, metric: string, stat: string): MetricDataQuery => ({
     Id: id,
     MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: metric, Dimensions: dims }, Period: period, Stat: stat },
@@ -49,8 +58,8 @@ export async function targetGroupSignals(listenerArn: string, tgArn: string, sta
   const r = await call('GetMetricData', () =>
     clients.cloudwatch().send(
       new GetMetricDataCommand({
-        StartTime: new Date(startMs),
-        EndTime: new Date(endMs),
+        StartTime: new Date(start),
+        EndTime: new Date(end),
         MetricDataQueries: [q('requests', 'RequestCount', 'Sum'), q('errors', 'HTTPCode_Target_5XX_Count', 'Sum'), q('p95', 'TargetResponseTime', 'p95')],
       }),
     ),

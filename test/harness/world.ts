@@ -1,0 +1,401 @@
+/**
+ * A cutover world against moto: the data plane built through the AWS API the
+ * way the stacks describe it, the handlers' environment, and shims for what
+ * moto cannot do, each named here:
+ *
+ * - ECS deployments never finish in moto. The ECS simulator watches
+ *   UpdateService calls, registers (or removes) one healthy target per task in
+ *   the color's target group, and reports the PRIMARY deployment COMPLETED,
+ *   unless a scenario keeps a color from ever becoming healthy.
+ * - moto cannot compute percentile statistics; p95 queries are sent as
+ *   Maximum, an upper bound of p95.
+ * - moto never evaluates alarms and has no composite alarms: plain alarms carry
+ *   the rollback-alarm names, and scenarios drive them with SetAlarmState.
+ * - moto accepts any weights; the handlers' own validation rejects bad ones
+ *   before calling AWS (tested with the decisions).
+ * - No traffic flows, so the world publishes RequestCount for each color, in
+ *   proportion to its weight, before each bake check.
+ */
+import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { Color, COLORS, otherColor, stateParameterNames } from '../../lambda/shared/colors';
+import { CutoverDefaults, cutoverDefaultsSchema } from '../../lambda/shared/cutover-config';
+import { clients, callCounter } from '../../lambda/shared/adapters/clients';
+import { history, LedgerEntry } from '../../lambda/shared/adapters/ledger';
+import { getLock } from '../../lambda/shared/adapters/lock';
+import { readWeights } from '../../lambda/shared/adapters/elb';
+import { resetSettings } from '../../lambda/shared/settings';
+import { TEST_HEADER } from '../../lambda/shared/routes';
+import { Weights } from '../../lambda/shared/decisions/weights';
+
+export const SERVICE = 'shop';
+export const ENVIRONMENT = 'rehearsal';
+export const REGION = 'eu-west-1';
+const TOKEN = 'test-route-token-0123456789';
+
+/** How the stand-in application answers. */
+export interface AppBehaviour {
+  /** Status of the health endpoint. */
+  health: number;
+  /** Status of the business endpoint (/api/checkout). */
+  business: number;
+}
+
+/** Scenario knobs the world reads while the state machine runs. */
+export interface Faults {
+  /** Colors whose tasks never become healthy targets. */
+  neverHealthy: Set<Color>;
+  /** ModifyListener calls to fail with ThrottlingException before letting one through. */
+  throttleModifyListener: number;
+}
+
+export interface WorldOptions {
+  readonly desiredCount?: number;
+  readonly defaults?: Partial<CutoverDefaults>;
+}
+
+export class World {
+  readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0 };
+  readonly app: AppBehaviour = { health: 200, business: 200 };
+  /** Notifications the world saw published, newest last. */
+  readonly published: Array<{ topic: string; subject: string }> = [];
+  listenerArn = '';
+  testRuleArn = '';
+  loadBalancerDimension = '';
+  readonly targetGroups = {} as Record<Color, string>;
+  readonly names = stateParameterNames(SERVICE, ENVIRONMENT);
+  readonly alarmNames = { blue: `${SERVICE}-${ENVIRONMENT}-blue-rollback`, green: `${SERVICE}-${ENVIRONMENT}-green-rollback` };
+  private server?: http.Server;
+  private serviceTaskDefinition = new Map<string, string>();
+  private subnets: string[] = [];
+  private ipCounter = 10;
+
+  constructor(readonly endpoint: string, private readonly opts: WorldOptions = {}) {}
+
+  get desired(): number {
+    return this.opts.desiredCount ?? 2;
+  }
+
+  private sdk<T>(C: new (c: object) => T): T {
+    return new C({ endpoint: this.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  }
+
+  /** Creates the data plane, control-plane state and the handlers' environment. */
+  async build(): Promise<void> {
+    process.env.AWS_ENDPOINT_URL = this.endpoint;
+    process.env.AWS_REGION = REGION;
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    this.published.length = 0;
+    callCounter.clear();
+
+    const ec2 = this.sdk(EC2Client);
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!.VpcId!;
+    this.subnets = [];
+    for (const [i, az] of ['a', 'b'].entries()) {
+      this.subnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.40.${i}.0/24`, AvailabilityZone: `${REGION}${az}` }))).Subnet!.SubnetId!);
+    }
+    const elb = this.sdk(elbv2.ElasticLoadBalancingV2Client);
+    const lb = (await elb.send(new elbv2.CreateLoadBalancerCommand({ Name: `${SERVICE}-${ENVIRONMENT}`, Subnets: this.subnets, Scheme: 'internet-facing' }))).LoadBalancers![0];
+    this.loadBalancerDimension = lb.LoadBalancerArn!.split(':loadbalancer/')[1];
+    for (const c of COLORS) {
+      // The target-group settings the platform stack synthesizes (config/dev.json health check).
+      this.targetGroups[c] = (
+        await elb.send(
+          new elbv2.CreateTargetGroupCommand({ Name: `${SERVICE}-${ENVIRONMENT}-${c}`, Protocol: 'HTTP', Port: 80, VpcId: vpc, TargetType: 'ip', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 15, HealthCheckTimeoutSeconds: 5, HealthyThresholdCount: 2, UnhealthyThresholdCount: 3 }),
+        )
+      ).TargetGroups![0].TargetGroupArn!;
+    }
+    const fwd = (w: Weights) => [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: COLORS.map((c) => ({ TargetGroupArn: this.targetGroups[c], Weight: w[c] })) } }];
+    this.listenerArn = (await elb.send(new elbv2.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Port: 80, Protocol: 'HTTP', DefaultActions: fwd({ blue: 100, green: 0 }) }))).Listeners![0].ListenerArn!;
+    this.testRuleArn = (
+      await elb.send(
+        new elbv2.CreateRuleCommand({
+          ListenerArn: this.listenerArn,
+          Priority: 10,
+          Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: TEST_HEADER, Values: [TOKEN] } }],
+          Actions: fwd({ blue: 0, green: 1 }),
+        }),
+      )
+    ).Rules![0].RuleArn!;
+
+    const ecs = this.sdk(ECSClient);
+    await ecs.send(new CreateClusterCommand({ clusterName: `${SERVICE}-${ENVIRONMENT}` }));
+    for (const c of COLORS) {
+      const td = (
+        await ecs.send(
+          new RegisterTaskDefinitionCommand({
+            family: `${SERVICE}-${ENVIRONMENT}-${c}`,
+            containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', portMappings: [{ containerPort: 80 }] }],
+            requiresCompatibilities: ['FARGATE'],
+            networkMode: 'awsvpc',
+            cpu: '512',
+            memory: '1024',
+          }),
+        )
+      ).taskDefinition!.taskDefinitionArn!;
+      const count = c === 'blue' ? this.desired : 0;
+      await ecs.send(new CreateServiceCommand({ cluster: `${SERVICE}-${ENVIRONMENT}`, serviceName: `${SERVICE}-${ENVIRONMENT}-${c}`, taskDefinition: td, desiredCount: count, launchType: 'FARGATE' }));
+      this.serviceTaskDefinition.set(`${SERVICE}-${ENVIRONMENT}-${c}`, td);
+      await this.setTargets(c, count);
+    }
+
+    const ssm = this.sdk(SSMClient);
+    const put = (Name: string, Value: string) => ssm.send(new PutParameterCommand({ Name, Value, Type: 'String', Overwrite: true }));
+    await put(this.names.liveColor, 'blue');
+    for (const c of COLORS) {
+      await put(this.names.image[c], 'public.ecr.aws/nginx/nginx:1.27');
+      await put(this.names.desiredCount[c], String(c === 'blue' ? this.desired : 0));
+    }
+
+    const cw = this.sdk(CloudWatchClient);
+    for (const c of COLORS) {
+      for (const name of this.gatingAlarms(c)) {
+        await cw.send(new PutMetricAlarmCommand({ AlarmName: name, Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 2, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' }));
+      }
+    }
+
+    const ddb = this.sdk(DynamoDBClient);
+    await ddb.send(new CreateTableCommand({ TableName: 'locks', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: 'ledger',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      }),
+    );
+    const sns = this.sdk(SNSClient);
+    const critical = (await sns.send(new CreateTopicCommand({ Name: `${SERVICE}-${ENVIRONMENT}-critical` }))).TopicArn!;
+    const warning = (await sns.send(new CreateTopicCommand({ Name: `${SERVICE}-${ENVIRONMENT}-warning` }))).TopicArn!;
+    const secret = (await this.sdk(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'test-token', SecretString: TOKEN }))).ARN!;
+
+    const baseUrl = await this.startApp();
+    const defaults = cutoverDefaultsSchema.parse({
+      steps: [10, 50, 100],
+      bakeSeconds: 0,
+      watchWindowHours: 0,
+      checkpointHours: [],
+      idleDeadlineSeconds: 5,
+      minRequestsPerStep: 20,
+      smoke: {
+        checks: [
+          { name: 'health', path: '/health' },
+          { name: 'checkout', path: '/api/checkout', json: [{ path: 'ok', equals: true }] },
+        ],
+        load: { path: '/api/checkout', requests: 40, concurrency: 4 },
+      },
+      ...this.opts.defaults,
+    });
+    Object.assign(process.env, {
+      SERVICE,
+      ENVIRONMENT,
+      LISTENER_ARN: this.listenerArn,
+      TEST_RULE_ARN: this.testRuleArn,
+      CLUSTER: `${SERVICE}-${ENVIRONMENT}`,
+      SERVICE_BLUE: `${SERVICE}-${ENVIRONMENT}-blue`,
+      SERVICE_GREEN: `${SERVICE}-${ENVIRONMENT}-green`,
+      TARGET_GROUP_BLUE: this.targetGroups.blue,
+      TARGET_GROUP_GREEN: this.targetGroups.green,
+      ROLLBACK_ALARM_BLUE: this.alarmNames.blue,
+      ROLLBACK_ALARM_GREEN: this.alarmNames.green,
+      GATING_ALARMS_BLUE: this.gatingAlarms('blue').join(','),
+      GATING_ALARMS_GREEN: this.gatingAlarms('green').join(','),
+      LOCK_TABLE: 'locks',
+      LEDGER_TABLE: 'ledger',
+      CRITICAL_TOPIC_ARN: critical,
+      WARNING_TOPIC_ARN: warning,
+      TEST_TOKEN_SECRET_ARN: secret,
+      BASE_URL: baseUrl,
+      WAF_MODE: 'COUNT',
+      WAF_ACL_NAME: `${SERVICE}-${ENVIRONMENT}-acl`,
+      DEREGISTRATION_DELAY_SECONDS: '0',
+      POLL_MS: '20',
+      CUTOVER_DEFAULTS: JSON.stringify(defaults),
+    });
+    resetSettings();
+    installShims(this);
+  }
+
+  gatingAlarms(c: Color): string[] {
+    return [this.alarmNames[c], `${SERVICE}-${ENVIRONMENT}-${c}-error-rate-critical`, `${SERVICE}-${ENVIRONMENT}-${c}-p95-latency-critical`];
+  }
+
+  /** Makes the color's target group hold `count` healthy targets (what ECS and the ALB would do). */
+  async setTargets(c: Color, count: number): Promise<void> {
+    const elb = this.sdk(elbv2.ElasticLoadBalancingV2Client);
+    const tg = this.targetGroups[c];
+    const current = (await elb.send(new elbv2.DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions ?? [];
+    if (current.length > 0) await elb.send(new elbv2.DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: current.map((d) => ({ Id: d.Target!.Id!, Port: d.Target!.Port })) }));
+    const wanted = this.faults.neverHealthy.has(c) ? 0 : count;
+    if (wanted > 0) {
+      const targets = Array.from({ length: wanted }, () => ({ Id: `10.40.${c === 'blue' ? 0 : 1}.${this.ipCounter++ % 250}`, Port: 80 }));
+      await elb.send(new elbv2.RegisterTargetsCommand({ TargetGroupArn: tg, Targets: targets }));
+    }
+  }
+
+  /** Drives a rollback alarm the way CloudWatch would. */
+  async setAlarm(c: Color, state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', name = this.alarmNames[c]): Promise<void> {
+    await this.sdk(CloudWatchClient).send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: `rehearsal set ${state}` }));
+  }
+
+  /** Publishes a minute of RequestCount for each color, in proportion to its current weight. */
+  async emitTraffic(requestsPerMinute = 1000): Promise<void> {
+    const w = await this.weights();
+    const cw = this.sdk(CloudWatchClient);
+    for (const c of COLORS) {
+      const value = Math.round((requestsPerMinute * w[c]) / Math.max(1, w.blue + w.green));
+      const Dimensions = [
+        { Name: 'TargetGroup', Value: `targetgroup/${this.targetGroups[c].split(':targetgroup/')[1]}` },
+        { Name: 'LoadBalancer', Value: this.loadBalancerDimension },
+      ];
+      await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/ApplicationELB', MetricData: [{ MetricName: 'RequestCount', Dimensions, Value: value, Timestamp: new Date() }, { MetricName: 'TargetResponseTime', Dimensions, Value: 0.12, Timestamp: new Date() }] }));
+    }
+  }
+
+  /** Production weights as the emulator reports them. */
+  weights(): Promise<Weights> {
+    return readWeights(this.listenerArn, this.targetGroups);
+  }
+
+  async testRouteWeights(): Promise<Weights> {
+    const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ RuleArns: [this.testRuleArn] }));
+    const groups = r.Rules![0].Actions![0].ForwardConfig!.TargetGroups!;
+    return { blue: groups.find((g) => g.TargetGroupArn === this.targetGroups.blue)!.Weight!, green: groups.find((g) => g.TargetGroupArn === this.targetGroups.green)!.Weight! };
+  }
+
+  async parameter(name: string): Promise<string> {
+    return (await this.sdk(SSMClient).send(new GetParameterCommand({ Name: name }))).Parameter!.Value!;
+  }
+
+  ledger(): Promise<LedgerEntry[]> {
+    return history('ledger', `${SERVICE}#${ENVIRONMENT}`);
+  }
+
+  lock() {
+    return getLock('locks', `${SERVICE}#${ENVIRONMENT}`);
+  }
+
+  /** AWS calls the handlers made, by operation. */
+  calls(name: string): number {
+    return callCounter.get(name) ?? 0;
+  }
+
+  /** Simulated ECS: what UpdateService asked for becomes targets, and the rollout completes. */
+  async onUpdateService(service: string, desired: number | undefined, taskDefinition: string | undefined): Promise<void> {
+    if (taskDefinition) this.serviceTaskDefinition.set(service, taskDefinition);
+    const c: Color = service.endsWith('-blue') ? 'blue' : 'green';
+    if (desired !== undefined) await this.setTargets(c, desired);
+  }
+
+  rolloutCompleted(service: string): { taskDefinition: string | undefined; completed: boolean } {
+    const c: Color = service.endsWith('-blue') ? 'blue' : 'green';
+    return { taskDefinition: this.serviceTaskDefinition.get(service), completed: !this.faults.neverHealthy.has(c) };
+  }
+
+  private async startApp(): Promise<string> {
+    if (!this.server) {
+      this.server = http.createServer((req, res) => {
+        // Only the test route (header with the token) reaches the idle color in AWS; the stand-in enforces the same.
+        if (req.headers[TEST_HEADER.toLowerCase()] !== TOKEN) {
+          res.writeHead(403).end('missing test-route token');
+          return;
+        }
+        if (req.url === '/health') {
+          res.writeHead(this.app.health, { 'content-type': 'text/plain' }).end('ok');
+          return;
+        }
+        if (req.url === '/api/checkout') {
+          res.writeHead(this.app.business, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: this.app.business < 400 }));
+          return;
+        }
+        res.writeHead(404).end();
+      });
+      await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
+    }
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
+    this.server = undefined;
+  }
+}
+
+/** The other color. */
+export const other = otherColor;
+
+let installedFor: { world: World } | undefined;
+
+/**
+ * Shims on the handlers' SDK clients for moto's gaps (see the file comment).
+ * Installed once per process; they act on whichever world is current.
+ */
+function installShims(world: World): void {
+  if (installedFor) {
+    installedFor.world = world;
+    return;
+  }
+  installedFor = { world };
+  const current = installedFor;
+
+  clients.ecs().middlewareStack.add(
+    (next, context) => async (args: any) => {
+      const out: any = await next(args);
+      if (context.commandName === 'UpdateServiceCommand') {
+        await current.world.onUpdateService(args.input.service, args.input.desiredCount, args.input.taskDefinition);
+      }
+      if (context.commandName === 'DescribeServicesCommand') {
+        for (const s of out.output.services ?? []) {
+          const sim = current.world.rolloutCompleted(s.serviceName);
+          for (const d of s.deployments ?? []) {
+            if (d.status !== 'PRIMARY') continue;
+            if (sim.taskDefinition) d.taskDefinition = sim.taskDefinition;
+            d.rolloutState = sim.completed ? 'COMPLETED' : 'IN_PROGRESS';
+          }
+          if (sim.taskDefinition) s.taskDefinition = sim.taskDefinition;
+          s.runningCount = sim.completed ? s.desiredCount : 0;
+        }
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'switchyardEcsSimulator' },
+  );
+
+  clients.cloudwatch().middlewareStack.add(
+    (next, context) => async (args: any) => {
+      if (context.commandName === 'GetMetricDataCommand') {
+        for (const q of args.input.MetricDataQueries ?? []) if (q.MetricStat && /^p\d/.test(q.MetricStat.Stat)) q.MetricStat.Stat = 'Maximum';
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'switchyardPercentileAsMaximum' },
+  );
+
+  clients.elb().middlewareStack.add(
+    (next, context) => async (args: any) => {
+      if (context.commandName === 'ModifyListenerCommand' && current.world.faults.throttleModifyListener > 0) {
+        current.world.faults.throttleModifyListener--;
+        throw Object.assign(new Error('Rate exceeded (injected)'), { name: 'ThrottlingException', $fault: 'client' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'switchyardThrottleInjection' },
+  );
+
+  clients.sns().middlewareStack.add(
+    (next, context) => async (args: any) => {
+      if (context.commandName === 'PublishCommand') current.world.published.push({ topic: args.input.TopicArn, subject: args.input.Subject });
+      return next(args);
+    },
+    { step: 'initialize', name: 'switchyardPublishRecorder' },
+  );
+}
