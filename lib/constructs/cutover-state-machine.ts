@@ -95,7 +95,8 @@ export class CutoverStateMachine extends Construct {
     const alreadyRunning = fail('CutoverAlreadyRunning', undefined, '$.error.Cause', '$.error.Error');
     const noGo = fail('PreflightNoGo', 'PreflightNoGo', '$.preflight.summary');
     const aborted = fail('AbortedBeforeTraffic', undefined, '$.error.Cause', '$.error.Error');
-    const rolledBack = fail('RolledBack', 'RolledBack', '$.error.Cause');
+    // The rollback's reason names the error that caused it and its message.
+    const rolledBack = fail('RolledBack', 'RolledBack', '$.rollback.reason');
     const rollbackFailed = fail('RollbackFailed', 'RollbackFailed', '$.rollbackError.Cause');
     const scaleDownFailed = fail('ScaleDownFailed', 'ScaleDownFailed', '$.scaleDownError.Cause');
 

@@ -296,9 +296,10 @@ export class World {
     if (desired !== undefined) await this.setTargets(c, desired);
   }
 
-  rolloutCompleted(service: string): { taskDefinition: string | undefined; completed: boolean } {
+  rolloutCompleted(service: string, desired: number): { taskDefinition: string | undefined; completed: boolean } {
     const c: Color = service.endsWith('-blue') ? 'blue' : 'green';
-    return { taskDefinition: this.serviceTaskDefinition.get(service), completed: !this.faults.neverHealthy.has(c) };
+    // A service at zero tasks has nothing to roll out.
+    return { taskDefinition: this.serviceTaskDefinition.get(service), completed: desired === 0 || !this.faults.neverHealthy.has(c) };
   }
 
   private async startApp(): Promise<string> {
@@ -355,7 +356,7 @@ function installShims(world: World): void {
       }
       if (context.commandName === 'DescribeServicesCommand') {
         for (const s of out.output.services ?? []) {
-          const sim = current.world.rolloutCompleted(s.serviceName);
+          const sim = current.world.rolloutCompleted(s.serviceName, s.desiredCount ?? 0);
           for (const d of s.deployments ?? []) {
             if (d.status !== 'PRIMARY') continue;
             if (sim.taskDefinition) d.taskDefinition = sim.taskDefinition;

@@ -20,6 +20,19 @@ beforeEach(async () => {
 });
 
 const types = async () => (await world.ledger()).map((e) => e.type);
+const input = { reason: 'release 1.28', image: 'public.ecr.aws/nginx/nginx:1.28', bakeSeconds: 0, watchWindowHours: 0 };
+/** Emits a bake's worth of traffic before every step check, like real users would. */
+const withTraffic = (extra?: (state: string, input: any) => Promise<void>) => async (state: string, i: any) => {
+  if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
+  await extra?.(state, i);
+};
+const alarmEvent = (alarmName: string, id = 'evt-1', at = new Date()) => ({
+  id,
+  time: at.toISOString(),
+  source: 'aws.cloudwatch',
+  'detail-type': 'CloudWatch Alarm State Change',
+  detail: { alarmName, state: { value: 'ALARM', timestamp: at.toISOString(), reason: 'rehearsal' }, previousState: { value: 'OK' } },
+});
 
 describe('happy path', () => {
   it('ramps to green, promotes, watches, scales blue down and releases the lock', async () => {
@@ -40,5 +53,224 @@ describe('happy path', () => {
     const weightEntries = ledger.filter((e) => e.type === 'weights').map((e) => e.detail.readBack);
     expect(weightEntries).toEqual([{ blue: 90, green: 10 }, { blue: 50, green: 50 }, { blue: 0, green: 100 }]);
     expect(ledger.at(-1)!.detail.outcome).toBe('Succeeded');
+  });
+});
+
+describe('bad input', () => {
+  it('ends in InvalidInput naming the problem, and changes nothing', async () => {
+    const r = await runStateMachine({ reason: 'x', steps: [50, 10], colour: 'green' });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('InvalidInput');
+    expect(r.cause).toMatch(/unknown field\(s\) "colour"/);
+    expect(r.cause).toMatch(/steps: steps must rise/);
+    expect(r.cause).toMatch(/reason: reason must say why/);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(await world.ledger()).toEqual([]);
+    expect(await world.lock()).toBeUndefined();
+  });
+});
+
+describe('concurrent start', () => {
+  it('fails fast naming the execution that holds the lock', async () => {
+    let second: Awaited<ReturnType<typeof runStateMachine>> | undefined;
+    const first = await runStateMachine({ ...input, dryRun: true }, {
+      executionName: 'first',
+      before: async (state) => {
+        if (state === 'SmokeTest' && !second) second = await runStateMachine(input, { executionName: 'second' });
+      },
+    });
+    expect(second).toMatchObject({ status: 'FAILED', error: 'LockHeld' });
+    expect(second!.cause).toMatch(/already running: execution arn:aws:states:.*:first/);
+    expect(first.status).toBe('SUCCEEDED');
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+  });
+});
+
+describe('pre-flight', () => {
+  it('a gating alarm already in ALARM is a no-go: nothing changes, the report is in the ledger, the lock is released', async () => {
+    await world.setAlarm('blue', 'ALARM', world.gatingAlarms('blue')[1]);
+    const r = await runStateMachine(input);
+    expect(r).toMatchObject({ status: 'FAILED', error: 'PreflightNoGo' });
+    expect(r.cause).toMatch(/alarm shop-rehearsal-blue-error-rate-critical OK: ALARM/);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
+    const ledger = await world.ledger();
+    expect(ledger.map((e) => e.type)).toEqual(['started', 'preflight', 'finished']);
+    expect(ledger[1].detail.go).toBe(false);
+    expect(await world.lock()).toBeUndefined();
+    expect(world.calls('elb:ModifyListener')).toBe(0);
+  });
+});
+
+describe('before traffic moves', () => {
+  it('an idle color that never gets healthy aborts by its deadline and is scaled back', async () => {
+    world.faults.neverHealthy.add('green');
+    const r = await runStateMachine(input, { waitMs: 50 });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'IdleNeverHealthy' });
+    expect(r.cause).toMatch(/not healthy by the deadline/);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
+    expect(await world.parameter(world.names.image.green)).toBe('public.ecr.aws/nginx/nginx:1.27');
+    expect(await types()).toEqual(['started', 'preflight', 'deployed', 'aborted', 'finished']);
+    expect(world.calls('elb:ModifyListener')).toBe(0);
+    expect(await world.lock()).toBeUndefined();
+  });
+
+  it('a business endpoint failing behind a healthy health check fails the smoke stage; no traffic moves', async () => {
+    world.app.business = 500;
+    const r = await runStateMachine(input);
+    expect(r).toMatchObject({ status: 'FAILED', error: 'SmokeTestFailed' });
+    expect(r.cause).toMatch(/checkout: status 500, expected 200/);
+    expect(r.cause).not.toMatch(/health:/);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    const smoke = (await world.ledger()).find((e) => e.type === 'smoke')!;
+    expect((smoke.detail.checks as any[]).map((c) => [c.name, c.ok])).toEqual([['health', true], ['checkout', false]]);
+    expect(world.calls('elb:ModifyListener')).toBe(0);
+    expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
+  });
+
+  it('a dry run runs every check and smoke test and never touches the weights', async () => {
+    const r = await runStateMachine({ ...input, dryRun: true });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.states).toContain('DryRunPassed');
+    expect(world.calls('elb:ModifyListener')).toBe(0);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(await types()).toEqual(['started', 'preflight', 'deployed', 'idle-ready', 'smoke', 'idle-restored', 'finished']);
+    expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
+  });
+});
+
+describe('rollback during the ramp', () => {
+  it.each([1, 2, 3])('an alarm at step %i puts all traffic back on blue and ends RolledBack', async (step) => {
+    let checks = 0;
+    const r = await runStateMachine(input, {
+      before: withTraffic(async (state) => {
+        if (state === 'CheckStep' && ++checks === step) await world.setAlarm('green', 'ALARM');
+      }),
+    });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
+    expect(r.cause).toMatch(/AlarmBreached/);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(await world.parameter(world.names.liveColor)).toBe('blue');
+    const ledger = await world.ledger();
+    expect(ledger.filter((e) => e.type === 'weights')).toHaveLength(step);
+    const rollback = ledger.filter((e) => e.type === 'rollback');
+    expect(rollback).toHaveLength(1);
+    expect(rollback[0].detail).toMatchObject({ target: 'blue', weights: { blue: 100, green: 0 }, trigger: 'cutover' });
+    expect(ledger.at(-1)!.detail.outcome).toBe('RolledBack');
+    expect(world.published.some((p) => /rolled back to blue/.test(p.subject))).toBe(true);
+    expect(await world.lock()).toBeUndefined();
+  });
+
+  it('too little traffic to judge a step is not a pass: it rolls back', async () => {
+    const r = await runStateMachine(input);
+    expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
+    expect(r.cause).toMatch(/InsufficientTraffic/);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+  });
+
+  it('three throttles in a row on the listener still roll back, well inside two minutes', async () => {
+    const started = Date.now();
+    let rollbackStarted = 0;
+    const r = await runStateMachine(input, {
+      before: withTraffic(async (state) => {
+        if (state === 'CheckStep') await world.setAlarm('green', 'ALARM');
+        if (state === 'Rollback') {
+          world.faults.throttleModifyListener = 3;
+          rollbackStarted = Date.now();
+        }
+      }),
+    });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
+    expect(world.faults.throttleModifyListener).toBe(0);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    const rollback = (await world.ledger()).find((e) => e.type === 'rollback')!;
+    expect(rollback.detail.elapsedMs as number).toBeLessThan(120_000);
+    expect(Date.now() - rollbackStarted).toBeLessThan(120_000);
+    expect(Date.now() - started).toBeLessThan(120_000);
+  });
+
+  it('an alarm event while the ramp runs rolls back at once; the execution then ends RolledBack, and a duplicate event does nothing', async () => {
+    let checks = 0;
+    let first: any;
+    let duplicate: any;
+    const alarmHandler = require('../../lambda/alarm-handler').handler;
+    const r = await runStateMachine(input, {
+      before: withTraffic(async (state) => {
+        if (state === 'CheckStep' && ++checks === 2) {
+          await world.setAlarm('green', 'ALARM');
+          first = await alarmHandler(alarmEvent(world.alarmNames.green, 'evt-dup'));
+          duplicate = await alarmHandler(alarmEvent(world.alarmNames.green, 'evt-dup'));
+          expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+        }
+      }),
+    });
+    expect(first).toMatchObject({ action: 'rollback', target: 'blue' });
+    expect(duplicate).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/handled before/) });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
+    expect(r.cause).toMatch(/RolledBackByAlarm/);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    const rollbacks = (await world.ledger()).filter((e) => e.type === 'rollback');
+    // The alarm handler rolled back; the execution's own rollback re-verified the same end state.
+    expect(rollbacks.map((e) => e.detail.trigger)).toEqual(['alarm', 'cutover']);
+    expect(rollbacks.every((e) => (e.detail.weights as any).blue === 100)).toBe(true);
+  });
+});
+
+describe('watch window', () => {
+  it('an alarm during the watch window flips back to blue, still at full size', async () => {
+    const r = await runStateMachine({ ...input, watchWindowHours: 1 }, {
+      before: withTraffic(async (state) => {
+        if (state === 'WatchTick') await world.setAlarm('green', 'ALARM');
+      }),
+    });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(await world.parameter(world.names.liveColor)).toBe('blue');
+    expect(await world.parameter(world.names.desiredCount.blue)).toBe('2');
+    const ledger = await world.ledger();
+    expect(ledger.map((e) => e.type)).toContain('promoted');
+    expect(ledger.find((e) => e.type === 'rollback')!.detail).toMatchObject({ target: 'blue', scaledUp: false });
+  });
+});
+
+describe('alarm with no cutover running', () => {
+  it('rolls back onto the other color, scaling it up first when it was scaled down', async () => {
+    const r = await runStateMachine(input, { before: withTraffic() });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(await world.parameter(world.names.desiredCount.blue)).toBe('0');
+    await world.setAlarm('green', 'ALARM');
+    const alarmHandler = require('../../lambda/alarm-handler').handler;
+    const out = await alarmHandler(alarmEvent(world.alarmNames.green, 'evt-later'));
+    expect(out).toMatchObject({ action: 'rollback', target: 'blue', result: { scaledUp: true } });
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(await world.parameter(world.names.desiredCount.blue)).toBe('2');
+    expect(await world.parameter(world.names.liveColor)).toBe('blue');
+  });
+
+  it('an alarm on a color that takes no traffic only notifies', async () => {
+    const alarmHandler = require('../../lambda/alarm-handler').handler;
+    await world.setAlarm('green', 'ALARM');
+    const out = await alarmHandler(alarmEvent(world.alarmNames.green, 'evt-idle'));
+    expect(out).toMatchObject({ action: 'notify', alarmColor: 'green' });
+    expect(world.calls('elb:ModifyListener')).toBe(0);
+    expect(world.published.some((p) => /no rollback/.test(p.subject))).toBe(true);
+  });
+
+  it('an old event does nothing', async () => {
+    const alarmHandler = require('../../lambda/alarm-handler').handler;
+    const out = await alarmHandler(alarmEvent(world.alarmNames.blue, 'evt-old', new Date(Date.now() - 3600_000)));
+    expect(out).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/old/) });
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+  });
+});
+
+describe('manual rollback', () => {
+  it('the console state machine puts all traffic back and records it', async () => {
+    expect((await runStateMachine(input, { before: withTraffic() })).status).toBe('SUCCEEDED');
+    const r = await runStateMachine({ reason: 'customer reports' }, { machine: 'rollback' });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect((await world.ledger()).filter((e) => e.type === 'rollback').map((e) => e.detail.trigger)).toEqual(['manual']);
   });
 });
