@@ -3,9 +3,10 @@
  * Fails on any error; warnings are printed but do not fail.
  */
 import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { synthAll } from './synth-all';
 
-const templates = synthAll();
+const templates = synthAll(path.join(__dirname, '..', 'cdk.out', 'lint'), false);
 const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
 if (probe.error) {
   console.error('cfn-lint is not on PATH. Install it with: python3 -m pip install cfn-lint');

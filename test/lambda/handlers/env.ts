@@ -1,0 +1,45 @@
+import { resetSettings } from '../../../lambda/shared/settings';
+
+export const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/shop/abc/def';
+export const RULE = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener-rule/app/shop/abc/def/ghi';
+export const TG = {
+  blue: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/shop-dev-blue/1',
+  green: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/shop-dev-green/2',
+};
+
+/** The environment the control stack gives every handler, with fixed values. */
+export function handlerEnv(): void {
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    SERVICE: 'shop',
+    ENVIRONMENT: 'dev',
+    LISTENER_ARN: LISTENER,
+    TEST_RULE_ARN: RULE,
+    CLUSTER: 'shop-dev',
+    SERVICE_BLUE: 'shop-dev-blue',
+    SERVICE_GREEN: 'shop-dev-green',
+    TARGET_GROUP_BLUE: TG.blue,
+    TARGET_GROUP_GREEN: TG.green,
+    ROLLBACK_ALARM_BLUE: 'shop-dev-blue-rollback',
+    ROLLBACK_ALARM_GREEN: 'shop-dev-green-rollback',
+    GATING_ALARMS_BLUE: 'shop-dev-blue-rollback',
+    GATING_ALARMS_GREEN: 'shop-dev-green-rollback',
+    LOCK_TABLE: 'locks',
+    LEDGER_TABLE: 'ledger',
+    CRITICAL_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:critical',
+    WARNING_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:warning',
+    TEST_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:token-abc',
+    BASE_URL: 'http://127.0.0.1:9',
+    POLL_MS: '1',
+    CUTOVER_DEFAULTS: JSON.stringify({ steps: [10, 50, 100] }),
+  });
+  resetSettings();
+}
+
+/** A forward action with these weights. */
+export function forward(blue: number, green: number) {
+  return [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: TG.blue, Weight: blue }, { TargetGroupArn: TG.green, Weight: green }] } }];
+}
+
+export const plan = { steps: [10, 50, 100], bakeSeconds: 0, watchWindowSeconds: 0, checkpointSeconds: [], watchTickSeconds: 3600, reason: 'release', dryRun: false };
+export const lockSlice = { previousColor: 'blue', newColor: 'green', liveDesired: 2, startedAtMs: 1, expiresAtMs: Date.now() + 3600_000 };
