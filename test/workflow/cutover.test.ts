@@ -1,5 +1,6 @@
 import { Moto } from '../harness/moto';
 import { runStateMachine } from '../harness/run';
+import { formatLedger } from '../../scripts/switchyard';
 import { World } from '../harness/world';
 
 let moto: Moto;
@@ -53,6 +54,11 @@ describe('happy path', () => {
     const weightEntries = ledger.filter((e) => e.type === 'weights').map((e) => e.detail.readBack);
     expect(weightEntries).toEqual([{ blue: 90, green: 10 }, { blue: 50, green: 50 }, { blue: 0, green: 100 }]);
     expect(ledger.at(-1)!.detail.outcome).toBe('Succeeded');
+    // What `npm run ledger` prints for this history.
+    const printed = formatLedger(ledger).split('\n');
+    expect(printed).toHaveLength(ledger.length + 1);
+    expect(printed.find((l) => / weights /.test(l))).toMatch(/step 1\/3: set blue=90 green=10, read back blue=90 green=10/);
+    expect(printed.at(-1)).toMatch(/finished .* Succeeded$/);
   });
 });
 
