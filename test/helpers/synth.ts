@@ -50,3 +50,11 @@ export function devWith(patch: (raw: SwitchyardConfigInput) => void): Switchyard
   patch(raw);
   return parseConfig(raw, 'test');
 }
+
+/**
+ * A template for snapshotting: asset hashes (which depend on the checkout's
+ * files when bundling is skipped) become a placeholder; everything else stays.
+ */
+export function snapshotOf(template: { toJSON(): unknown }): unknown {
+  return JSON.parse(JSON.stringify(template.toJSON()).replace(/\b[0-9a-f]{64}(\.zip|\.json)?\b/g, '<asset-hash>$1'));
+}

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { Json, evaluate, ssmParameterId } from '../helpers/cfn-eval';
-import { devWith, synthConfig, synthEnv } from '../helpers/synth';
+import { devWith, snapshotOf, synthConfig, synthEnv } from '../helpers/synth';
 
 const dev = synthEnv('dev');
 const prod = synthEnv('production');
@@ -336,6 +336,6 @@ describe('notifications', () => {
 
 describe('snapshot', () => {
   it('platform (dev)', () => {
-    expect(t.toJSON()).toMatchSnapshot();
+    expect(snapshotOf(t)).toMatchSnapshot();
   });
 });

@@ -1,4 +1,4 @@
-import { synthEnv } from '../helpers/synth';
+import { snapshotOf, synthEnv } from '../helpers/synth';
 
 const dev = synthEnv('dev');
 const t = dev.stateTemplate;
@@ -45,6 +45,6 @@ describe('state stack', () => {
   });
 
   it('snapshot', () => {
-    expect(t.toJSON()).toMatchSnapshot();
+    expect(snapshotOf(t)).toMatchSnapshot();
   });
 });
