@@ -1,4 +1,4 @@
-import { allStates, renderDefinition } from '../helpers/definition';
+import { allStates, renderDefinition } from '../../rehearsal/definition';
 import { snapshotOf, synthEnv } from '../helpers/synth';
 
 const dev = synthEnv('dev');

@@ -1,7 +1,7 @@
-import { Moto } from '../harness/moto';
-import { runStateMachine } from '../harness/run';
+import { Moto } from '../../rehearsal/moto';
+import { runStateMachine } from '../../rehearsal/run';
 import { formatLedger } from '../../scripts/switchyard';
-import { World } from '../harness/world';
+import { World } from '../../rehearsal/world';
 
 let moto: Moto;
 let world: World;
@@ -27,7 +27,7 @@ const withTraffic = (extra?: (state: string, input: any) => Promise<void>) => as
   if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
   await extra?.(state, i);
 };
-const alarmEvent = (alarmName: string, id = 'evt-1', at = new Date()) => ({
+const alarmEvent = (alarmName: string, id = 'evt-1', at = new Date(Date.now())) => ({
   id,
   time: at.toISOString(),
   source: 'aws.cloudwatch',
@@ -38,6 +38,7 @@ const alarmEvent = (alarmName: string, id = 'evt-1', at = new Date()) => ({
 describe('happy path', () => {
   it('ramps to green, promotes, watches, scales blue down and releases the lock', async () => {
     const r = await runStateMachine({ image: 'public.ecr.aws/nginx/nginx:1.28', reason: 'release 1.28', bakeSeconds: 0, watchWindowHours: 0 }, {
+      clock: world.clock,
       before: async (state) => {
         if (state === 'CheckStep') await world.emitTraffic();
       },
@@ -64,7 +65,7 @@ describe('happy path', () => {
 
 describe('bad input', () => {
   it('ends in InvalidInput naming the problem, and changes nothing', async () => {
-    const r = await runStateMachine({ reason: 'x', steps: [50, 10], colour: 'green' });
+    const r = await runStateMachine({ reason: 'x', steps: [50, 10], colour: 'green' }, { clock: world.clock });
     expect(r.status).toBe('FAILED');
     expect(r.error).toBe('InvalidInput');
     expect(r.cause).toMatch(/unknown field\(s\) "colour"/);
@@ -80,9 +81,10 @@ describe('concurrent start', () => {
   it('fails fast naming the execution that holds the lock', async () => {
     let second: Awaited<ReturnType<typeof runStateMachine>> | undefined;
     const first = await runStateMachine({ ...input, dryRun: true }, {
+      clock: world.clock,
       executionName: 'first',
       before: async (state) => {
-        if (state === 'SmokeTest' && !second) second = await runStateMachine(input, { executionName: 'second' });
+        if (state === 'SmokeTest' && !second) second = await runStateMachine(input, { clock: world.clock, executionName: 'second' });
       },
     });
     expect(second).toMatchObject({ status: 'FAILED', error: 'LockHeld' });
@@ -95,9 +97,9 @@ describe('concurrent start', () => {
 describe('pre-flight', () => {
   it('a gating alarm already in ALARM is a no-go: nothing changes, the report is in the ledger, the lock is released', async () => {
     await world.setAlarm('blue', 'ALARM', world.gatingAlarms('blue')[1]);
-    const r = await runStateMachine(input);
+    const r = await runStateMachine(input, { clock: world.clock });
     expect(r).toMatchObject({ status: 'FAILED', error: 'PreflightNoGo' });
-    expect(r.cause).toMatch(/alarm shop-rehearsal-blue-error-rate-critical OK: ALARM/);
+    expect(r.cause).toMatch(/alarm shop-dev-blue-error-rate-critical OK: ALARM/);
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
     expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
     const ledger = await world.ledger();
@@ -111,7 +113,7 @@ describe('pre-flight', () => {
 describe('before traffic moves', () => {
   it('an idle color that never gets healthy aborts by its deadline and is scaled back', async () => {
     world.faults.neverHealthy.add('green');
-    const r = await runStateMachine(input, { waitMs: 50 });
+    const r = await runStateMachine(input, { clock: world.clock });
     expect(r).toMatchObject({ status: 'FAILED', error: 'IdleNeverHealthy' });
     expect(r.cause).toMatch(/not healthy by the deadline/);
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
@@ -124,7 +126,7 @@ describe('before traffic moves', () => {
 
   it('a business endpoint failing behind a healthy health check fails the smoke stage; no traffic moves', async () => {
     world.app.business = 500;
-    const r = await runStateMachine(input);
+    const r = await runStateMachine(input, { clock: world.clock });
     expect(r).toMatchObject({ status: 'FAILED', error: 'SmokeTestFailed' });
     expect(r.cause).toMatch(/checkout: status 500, expected 200/);
     expect(r.cause).not.toMatch(/health:/);
@@ -136,7 +138,7 @@ describe('before traffic moves', () => {
   });
 
   it('a dry run runs every check and smoke test and never touches the weights', async () => {
-    const r = await runStateMachine({ ...input, dryRun: true });
+    const r = await runStateMachine({ ...input, dryRun: true }, { clock: world.clock });
     expect(r.status).toBe('SUCCEEDED');
     expect(r.states).toContain('DryRunPassed');
     expect(world.calls('elb:ModifyListener')).toBe(0);
@@ -150,6 +152,7 @@ describe('rollback during the ramp', () => {
   it.each([1, 2, 3])('an alarm at step %i puts all traffic back on blue and ends RolledBack', async (step) => {
     let checks = 0;
     const r = await runStateMachine(input, {
+      clock: world.clock,
       before: withTraffic(async (state) => {
         if (state === 'CheckStep' && ++checks === step) await world.setAlarm('green', 'ALARM');
       }),
@@ -169,21 +172,23 @@ describe('rollback during the ramp', () => {
   });
 
   it('too little traffic to judge a step is not a pass: it rolls back', async () => {
-    const r = await runStateMachine(input);
+    const r = await runStateMachine(input, { clock: world.clock });
     expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
     expect(r.cause).toMatch(/InsufficientTraffic/);
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
   });
 
   it('three throttles in a row on the listener still roll back, well inside two minutes', async () => {
-    const started = Date.now();
+    // Real time: Date.now is the world's virtual clock.
+    const started = performance.now();
     let rollbackStarted = 0;
     const r = await runStateMachine(input, {
+      clock: world.clock,
       before: withTraffic(async (state) => {
         if (state === 'CheckStep') await world.setAlarm('green', 'ALARM');
         if (state === 'Rollback') {
           world.faults.throttleModifyListener = 3;
-          rollbackStarted = Date.now();
+          rollbackStarted = performance.now();
         }
       }),
     });
@@ -192,8 +197,8 @@ describe('rollback during the ramp', () => {
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
     const rollback = (await world.ledger()).find((e) => e.type === 'rollback')!;
     expect(rollback.detail.elapsedMs as number).toBeLessThan(120_000);
-    expect(Date.now() - rollbackStarted).toBeLessThan(120_000);
-    expect(Date.now() - started).toBeLessThan(120_000);
+    expect(performance.now() - rollbackStarted).toBeLessThan(120_000);
+    expect(performance.now() - started).toBeLessThan(120_000);
   });
 
   it('an alarm event while the ramp runs rolls back at once; the execution then ends RolledBack, and a duplicate event does nothing', async () => {
@@ -202,6 +207,7 @@ describe('rollback during the ramp', () => {
     let duplicate: any;
     const alarmHandler = require('../../lambda/alarm-handler').handler;
     const r = await runStateMachine(input, {
+      clock: world.clock,
       before: withTraffic(async (state) => {
         if (state === 'CheckStep' && ++checks === 2) {
           await world.setAlarm('green', 'ALARM');
@@ -226,6 +232,7 @@ describe('rollback during the ramp', () => {
 describe('watch window', () => {
   it('an alarm during the watch window flips back to blue, still at full size', async () => {
     const r = await runStateMachine({ ...input, watchWindowHours: 1 }, {
+      clock: world.clock,
       before: withTraffic(async (state) => {
         if (state === 'WatchTick') await world.setAlarm('green', 'ALARM');
       }),
@@ -242,7 +249,7 @@ describe('watch window', () => {
 
 describe('alarm with no cutover running', () => {
   it('rolls back onto the other color, scaling it up first when it was scaled down', async () => {
-    const r = await runStateMachine(input, { before: withTraffic() });
+    const r = await runStateMachine(input, { clock: world.clock, before: withTraffic() });
     expect(r.status).toBe('SUCCEEDED');
     expect(await world.parameter(world.names.desiredCount.blue)).toBe('0');
     await world.setAlarm('green', 'ALARM');
@@ -273,8 +280,8 @@ describe('alarm with no cutover running', () => {
 
 describe('manual rollback', () => {
   it('the console state machine puts all traffic back and records it', async () => {
-    expect((await runStateMachine(input, { before: withTraffic() })).status).toBe('SUCCEEDED');
-    const r = await runStateMachine({ reason: 'customer reports' }, { machine: 'rollback' });
+    expect((await runStateMachine(input, { clock: world.clock, before: withTraffic() })).status).toBe('SUCCEEDED');
+    const r = await runStateMachine({ reason: 'customer reports' }, { clock: world.clock, machine: 'rollback' });
     expect(r.status).toBe('SUCCEEDED');
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
     expect((await world.ledger()).filter((e) => e.type === 'rollback').map((e) => e.detail.trigger)).toEqual(['manual']);

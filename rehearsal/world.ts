@@ -26,18 +26,18 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { Color, COLORS, otherColor, stateParameterNames } from '../../lambda/shared/colors';
-import { CutoverDefaults, cutoverDefaultsSchema } from '../../lambda/shared/cutover-config';
-import { clients, callCounter } from '../../lambda/shared/adapters/clients';
-import { history, LedgerEntry } from '../../lambda/shared/adapters/ledger';
-import { getLock } from '../../lambda/shared/adapters/lock';
-import { readWeights } from '../../lambda/shared/adapters/elb';
-import { resetSettings } from '../../lambda/shared/settings';
-import { TEST_HEADER } from '../../lambda/shared/routes';
-import { Weights } from '../../lambda/shared/decisions/weights';
+import { Color, COLORS, otherColor, stateParameterNames } from '../lambda/shared/colors';
+import { CutoverDefaults, cutoverDefaultsSchema } from '../lambda/shared/cutover-config';
+import { clients, callCounter } from '../lambda/shared/adapters/clients';
+import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
+import { getLock } from '../lambda/shared/adapters/lock';
+import { readWeights } from '../lambda/shared/adapters/elb';
+import { resetSettings } from '../lambda/shared/settings';
+import { TEST_HEADER } from '../lambda/shared/routes';
+import { Weights } from '../lambda/shared/decisions/weights';
+import { synthesizedApp, SynthesizedApp } from './app';
+import { VirtualClock } from './clock';
 
-export const SERVICE = 'shop';
-export const ENVIRONMENT = 'rehearsal';
 export const REGION = 'eu-west-1';
 const TOKEN = 'test-route-token-0123456789';
 
@@ -58,7 +58,10 @@ export interface Faults {
 }
 
 export interface WorldOptions {
+  /** Example environment whose synthesized templates the world follows. */
+  readonly env?: string;
   readonly desiredCount?: number;
+  /** Overrides of the environment's cutover defaults. */
   readonly defaults?: Partial<CutoverDefaults>;
 }
 
@@ -67,21 +70,37 @@ export class World {
   readonly app: AppBehaviour = { health: 200, business: 200 };
   /** Notifications the world saw published, newest last. */
   readonly published: Array<{ topic: string; subject: string }> = [];
+  /** Time as the handlers see it; Wait states advance it. */
+  readonly clock = new VirtualClock();
+  readonly synthesized: SynthesizedApp;
+  readonly service: string;
+  readonly environment: string;
   listenerArn = '';
   testRuleArn = '';
   loadBalancerDimension = '';
   readonly targetGroups = {} as Record<Color, string>;
-  readonly names = stateParameterNames(SERVICE, ENVIRONMENT);
-  readonly alarmNames = { blue: `${SERVICE}-${ENVIRONMENT}-blue-rollback`, green: `${SERVICE}-${ENVIRONMENT}-green-rollback` };
+  readonly names: ReturnType<typeof stateParameterNames>;
+  readonly alarmNames: Record<Color, string>;
   private server?: http.Server;
   private serviceTaskDefinition = new Map<string, string>();
   private subnets: string[] = [];
   private ipCounter = 10;
 
-  constructor(readonly endpoint: string, private readonly opts: WorldOptions = {}) {}
+  constructor(readonly endpoint: string, private readonly opts: WorldOptions = {}) {
+    this.synthesized = synthesizedApp(opts.env ?? 'dev');
+    this.service = this.synthesized.service;
+    this.environment = this.synthesized.environment;
+    this.names = stateParameterNames(this.service, this.environment);
+    this.alarmNames = { blue: this.synthesized.alarms.blue.rollback, green: this.synthesized.alarms.green.rollback };
+  }
 
+  /** Tasks per color: the configured count, at least 2 so health is more than one target. */
   get desired(): number {
-    return this.opts.desiredCount ?? 2;
+    return this.opts.desiredCount ?? Math.max(2, this.synthesized.desiredCount);
+  }
+
+  private get prefix(): string {
+    return this.synthesized.prefix;
   }
 
   private sdk<T>(C: new (c: object) => T): T {
@@ -104,13 +123,14 @@ export class World {
       this.subnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.40.${i}.0/24`, AvailabilityZone: `${REGION}${az}` }))).Subnet!.SubnetId!);
     }
     const elb = this.sdk(elbv2.ElasticLoadBalancingV2Client);
-    const lb = (await elb.send(new elbv2.CreateLoadBalancerCommand({ Name: `${SERVICE}-${ENVIRONMENT}`, Subnets: this.subnets, Scheme: 'internet-facing' }))).LoadBalancers![0];
+    const lb = (await elb.send(new elbv2.CreateLoadBalancerCommand({ Name: `${this.prefix}`, Subnets: this.subnets, Scheme: 'internet-facing' }))).LoadBalancers![0];
     this.loadBalancerDimension = lb.LoadBalancerArn!.split(':loadbalancer/')[1];
     for (const c of COLORS) {
-      // The target-group settings the platform stack synthesizes (config/dev.json health check).
+      // The target-group settings the platform template synthesizes.
+      const t = this.synthesized.targetGroup;
       this.targetGroups[c] = (
         await elb.send(
-          new elbv2.CreateTargetGroupCommand({ Name: `${SERVICE}-${ENVIRONMENT}-${c}`, Protocol: 'HTTP', Port: 80, VpcId: vpc, TargetType: 'ip', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 15, HealthCheckTimeoutSeconds: 5, HealthyThresholdCount: 2, UnhealthyThresholdCount: 3 }),
+          new elbv2.CreateTargetGroupCommand({ Name: `${this.prefix}-${c}`, Protocol: 'HTTP', Port: t.port, VpcId: vpc, TargetType: 'ip', HealthCheckPath: t.healthCheckPath, HealthCheckIntervalSeconds: t.interval, HealthCheckTimeoutSeconds: t.timeout, HealthyThresholdCount: t.healthy, UnhealthyThresholdCount: t.unhealthy }),
         )
       ).TargetGroups![0].TargetGroupArn!;
     }
@@ -128,13 +148,13 @@ export class World {
     ).Rules![0].RuleArn!;
 
     const ecs = this.sdk(ECSClient);
-    await ecs.send(new CreateClusterCommand({ clusterName: `${SERVICE}-${ENVIRONMENT}` }));
+    await ecs.send(new CreateClusterCommand({ clusterName: `${this.prefix}` }));
     for (const c of COLORS) {
       const td = (
         await ecs.send(
           new RegisterTaskDefinitionCommand({
-            family: `${SERVICE}-${ENVIRONMENT}-${c}`,
-            containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', portMappings: [{ containerPort: 80 }] }],
+            family: `${this.prefix}-${c}`,
+            containerDefinitions: [{ name: 'app', image: this.synthesized.image, portMappings: [{ containerPort: this.synthesized.targetGroup.port }] }],
             requiresCompatibilities: ['FARGATE'],
             networkMode: 'awsvpc',
             cpu: '512',
@@ -143,8 +163,8 @@ export class World {
         )
       ).taskDefinition!.taskDefinitionArn!;
       const count = c === 'blue' ? this.desired : 0;
-      await ecs.send(new CreateServiceCommand({ cluster: `${SERVICE}-${ENVIRONMENT}`, serviceName: `${SERVICE}-${ENVIRONMENT}-${c}`, taskDefinition: td, desiredCount: count, launchType: 'FARGATE' }));
-      this.serviceTaskDefinition.set(`${SERVICE}-${ENVIRONMENT}-${c}`, td);
+      await ecs.send(new CreateServiceCommand({ cluster: `${this.prefix}`, serviceName: `${this.prefix}-${c}`, taskDefinition: td, desiredCount: count, launchType: 'FARGATE' }));
+      this.serviceTaskDefinition.set(`${this.prefix}-${c}`, td);
       await this.setTargets(c, count);
     }
 
@@ -152,14 +172,29 @@ export class World {
     const put = (Name: string, Value: string) => ssm.send(new PutParameterCommand({ Name, Value, Type: 'String', Overwrite: true }));
     await put(this.names.liveColor, 'blue');
     for (const c of COLORS) {
-      await put(this.names.image[c], 'public.ecr.aws/nginx/nginx:1.27');
+      await put(this.names.image[c], this.synthesized.image);
       await put(this.names.desiredCount[c], String(c === 'blue' ? this.desired : 0));
     }
 
+    // The template's alarms, by name and threshold. moto has no composite alarms, so the
+    // rollback alarm is a plain alarm of the same name; metric-math alarms get a plain metric.
     const cw = this.sdk(CloudWatchClient);
     for (const c of COLORS) {
-      for (const name of this.gatingAlarms(c)) {
-        await cw.send(new PutMetricAlarmCommand({ AlarmName: name, Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 2, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' }));
+      const a = this.synthesized.alarms[c];
+      for (const alarm of [{ name: a.rollback, threshold: 0, comparison: 'GreaterThanThreshold' }, ...a.critical]) {
+        const m = alarm as { namespace?: string; metricName?: string; statistic?: string };
+        await cw.send(
+          new PutMetricAlarmCommand({
+            AlarmName: alarm.name,
+            Namespace: m.namespace ?? 'Switchyard/Rehearsal',
+            MetricName: m.metricName ?? alarm.name,
+            Statistic: (m.statistic as 'Sum') ?? 'Maximum',
+            Period: 60,
+            EvaluationPeriods: 2,
+            Threshold: alarm.threshold,
+            ComparisonOperator: alarm.comparison as 'GreaterThanThreshold',
+          }),
+        );
       }
     }
 
@@ -174,21 +209,19 @@ export class World {
       }),
     );
     const sns = this.sdk(SNSClient);
-    const critical = (await sns.send(new CreateTopicCommand({ Name: `${SERVICE}-${ENVIRONMENT}-critical` }))).TopicArn!;
-    const warning = (await sns.send(new CreateTopicCommand({ Name: `${SERVICE}-${ENVIRONMENT}-warning` }))).TopicArn!;
+    const critical = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-critical` }))).TopicArn!;
+    const warning = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-warning` }))).TopicArn!;
     const secret = (await this.sdk(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'test-token', SecretString: TOKEN }))).ARN!;
 
     const baseUrl = await this.startApp();
+    // The environment's own cutover defaults; with no smoke checks configured the
+    // stand-in application is checked on its health path and a business endpoint.
+    const configured = cutoverDefaultsSchema.parse(JSON.parse(this.synthesized.handlerEnv.CUTOVER_DEFAULTS));
     const defaults = cutoverDefaultsSchema.parse({
-      steps: [10, 50, 100],
-      bakeSeconds: 0,
-      watchWindowHours: 0,
-      checkpointHours: [],
-      idleDeadlineSeconds: 5,
-      minRequestsPerStep: 20,
-      smoke: {
+      ...configured,
+      smoke: configured.smoke.checks.length > 0 ? configured.smoke : {
         checks: [
-          { name: 'health', path: '/health' },
+          { name: 'health', path: this.synthesized.targetGroup.healthCheckPath },
           { name: 'checkout', path: '/api/checkout', json: [{ path: 'ok', equals: true }] },
         ],
         load: { path: '/api/checkout', requests: 40, concurrency: 4 },
@@ -196,13 +229,14 @@ export class World {
       ...this.opts.defaults,
     });
     Object.assign(process.env, {
-      SERVICE,
-      ENVIRONMENT,
+      ...this.synthesized.handlerEnv,
+      SERVICE: this.service,
+      ENVIRONMENT: this.environment,
       LISTENER_ARN: this.listenerArn,
       TEST_RULE_ARN: this.testRuleArn,
-      CLUSTER: `${SERVICE}-${ENVIRONMENT}`,
-      SERVICE_BLUE: `${SERVICE}-${ENVIRONMENT}-blue`,
-      SERVICE_GREEN: `${SERVICE}-${ENVIRONMENT}-green`,
+      CLUSTER: `${this.prefix}`,
+      SERVICE_BLUE: `${this.prefix}-blue`,
+      SERVICE_GREEN: `${this.prefix}-green`,
       TARGET_GROUP_BLUE: this.targetGroups.blue,
       TARGET_GROUP_GREEN: this.targetGroups.green,
       ROLLBACK_ALARM_BLUE: this.alarmNames.blue,
@@ -215,18 +249,17 @@ export class World {
       WARNING_TOPIC_ARN: warning,
       TEST_TOKEN_SECRET_ARN: secret,
       BASE_URL: baseUrl,
-      WAF_MODE: 'COUNT',
-      WAF_ACL_NAME: `${SERVICE}-${ENVIRONMENT}-acl`,
-      DEREGISTRATION_DELAY_SECONDS: '0',
       POLL_MS: '20',
       CUTOVER_DEFAULTS: JSON.stringify(defaults),
     });
     resetSettings();
     installShims(this);
+    this.clock.install();
   }
 
+  /** The rollback alarm and the critical alarms under it, as pre-flight gates on them. */
   gatingAlarms(c: Color): string[] {
-    return [this.alarmNames[c], `${SERVICE}-${ENVIRONMENT}-${c}-error-rate-critical`, `${SERVICE}-${ENVIRONMENT}-${c}-p95-latency-critical`];
+    return [this.alarmNames[c], ...this.synthesized.alarms[c].critical.map((a) => a.name)];
   }
 
   /** Makes the color's target group hold `count` healthy targets (what ECS and the ALB would do). */
@@ -257,7 +290,8 @@ export class World {
         { Name: 'TargetGroup', Value: `targetgroup/${this.targetGroups[c].split(':targetgroup/')[1]}` },
         { Name: 'LoadBalancer', Value: this.loadBalancerDimension },
       ];
-      await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/ApplicationELB', MetricData: [{ MetricName: 'RequestCount', Dimensions, Value: value, Timestamp: new Date() }, { MetricName: 'TargetResponseTime', Dimensions, Value: 0.12, Timestamp: new Date() }] }));
+      const Timestamp = new Date(Date.now());
+      await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/ApplicationELB', MetricData: [{ MetricName: 'RequestCount', Dimensions, Value: value, Timestamp }, { MetricName: 'TargetResponseTime', Dimensions, Value: 0.12, Timestamp }] }));
     }
   }
 
@@ -277,11 +311,11 @@ export class World {
   }
 
   ledger(): Promise<LedgerEntry[]> {
-    return history('ledger', `${SERVICE}#${ENVIRONMENT}`);
+    return history('ledger', `${this.service}#${this.environment}`);
   }
 
   lock() {
-    return getLock('locks', `${SERVICE}#${ENVIRONMENT}`);
+    return getLock('locks', `${this.service}#${this.environment}`);
   }
 
   /** AWS calls the handlers made, by operation. */
@@ -310,7 +344,7 @@ export class World {
           res.writeHead(403).end('missing test-route token');
           return;
         }
-        if (req.url === '/health') {
+        if (req.url === this.synthesized.targetGroup.healthCheckPath) {
           res.writeHead(this.app.health, { 'content-type': 'text/plain' }).end('ok');
           return;
         }
@@ -326,6 +360,7 @@ export class World {
   }
 
   async close(): Promise<void> {
+    this.clock.uninstall();
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
     this.server = undefined;
   }

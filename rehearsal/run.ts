@@ -1,49 +1,29 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { loadConfig } from '../../lib/config/load';
-import { repositoryContext } from '../../lib/context';
-import { buildSwitchyard } from '../../lib/switchyard';
-import { clients } from '../../lambda/shared/adapters/clients';
-import { renderDefinition, RenderedDefinition } from '../helpers/definition';
+import { clients } from '../lambda/shared/adapters/clients';
+import { synthesizedApp } from './app';
+import { VirtualClock } from './clock';
 
 type Handler = (event: unknown) => Promise<unknown>;
 
 /** Handlers by task folder, loaded as the Lambda runtime would load them. */
 const HANDLERS: Record<string, () => Handler> = {
-  'validate-input': () => require('../../lambda/validate-input').handler,
-  lock: () => require('../../lambda/lock').handler,
-  preflight: () => require('../../lambda/preflight').handler,
-  'deploy-idle': () => require('../../lambda/deploy-idle').handler,
-  'smoke-test': () => require('../../lambda/smoke-test').handler,
-  traffic: () => require('../../lambda/traffic').handler,
-  promote: () => require('../../lambda/promote').handler,
-  watch: () => require('../../lambda/watch').handler,
-  rollback: () => require('../../lambda/rollback').handler,
-  'alarm-handler': () => require('../../lambda/alarm-handler').handler,
+  'validate-input': () => require('../lambda/validate-input').handler,
+  lock: () => require('../lambda/lock').handler,
+  preflight: () => require('../lambda/preflight').handler,
+  'deploy-idle': () => require('../lambda/deploy-idle').handler,
+  'smoke-test': () => require('../lambda/smoke-test').handler,
+  traffic: () => require('../lambda/traffic').handler,
+  promote: () => require('../lambda/promote').handler,
+  watch: () => require('../lambda/watch').handler,
+  rollback: () => require('../lambda/rollback').handler,
+  'alarm-handler': () => require('../lambda/alarm-handler').handler,
 };
 
 export function taskHandler(task: string): Handler {
   const load = HANDLERS[task];
   if (!load) throw new Error(`no handler for task ${task}`);
   return load();
-}
-
-let cached: { cutover: RenderedDefinition; rollback: RenderedDefinition; prefix: string } | undefined;
-
-/** The state machines exactly as `cdk synth` renders them for the dev environment. */
-export function synthesizedDefinitions(): { cutover: RenderedDefinition; rollback: RenderedDefinition; prefix: string } {
-  if (!cached) {
-    const app = new App({ context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] } });
-    const config = loadConfig('dev');
-    const { control } = buildSwitchyard(app, config, { nag: false });
-    const json = Template.fromStack(control).toJSON();
-    const id = (name: string) => Object.entries(json.Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties.StateMachineName === name)![0];
-    const prefix = `${config.service.name}-${config.environment}`;
-    cached = { cutover: renderDefinition(json, id(`${prefix}-cutover`)), rollback: renderDefinition(json, id(`${prefix}-rollback`)), prefix };
-  }
-  return cached;
 }
 
 export interface RunResult {
@@ -66,13 +46,31 @@ export interface RunOptions {
   readonly machine?: 'cutover' | 'rollback';
   /** Called for every state entered (progress display). */
   readonly onState?: (name: string) => void;
+  /** Moves by each Wait's real duration, so deadlines and windows pass as in AWS. */
+  readonly clock?: VirtualClock;
+}
+
+/** Seconds a Wait state lasts for this state's data (Seconds, or SecondsPath like $.a.b). */
+function waitSeconds(wait: any, data: any): number {
+  if (typeof wait.Seconds === 'number') return wait.Seconds;
+  if (typeof wait.SecondsPath === 'string') {
+    let v = data;
+    for (const k of wait.SecondsPath.replace(/^\$\.?/, '').split('.').filter(Boolean)) v = v?.[k];
+    return typeof v === 'number' ? v : 0;
+  }
+  return 0;
 }
 
 let runs = 0;
 /** Runs a synthesized state machine offline, every Task bound to its real handler. */
 export async function runStateMachine(input: unknown, o: RunOptions = {}): Promise<RunResult> {
-  const defs = synthesizedDefinitions();
-  const rendered = o.machine === 'rollback' ? defs.rollback : defs.cutover;
+  const defs = synthesizedApp();
+  const rendered = o.machine === 'rollback' ? defs.definitions.rollback : defs.definitions.cutover;
+  // Which Wait states lead into each Task: the clock jumps by their length before the Task runs.
+  const waitsBefore: Record<string, any[]> = {};
+  for (const st of Object.values(rendered.definition.States as Record<string, any>)) {
+    if (st.Type === 'Wait' && st.Next) (waitsBefore[st.Next] ??= []).push(st);
+  }
   const overrides: Record<string, (input: any) => Promise<any>> = {};
   const walk = (states: Record<string, any>, fn: (name: string, st: any) => void) => Object.entries(states).forEach(([n, s]) => fn(n, s));
   const waits: Record<string, number> = {};
@@ -84,6 +82,7 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
       const task = fnName.slice(defs.prefix.length + 1);
       const h = taskHandler(task);
       overrides[name] = async (payload) => {
+        if (o.clock) o.clock.advance(Math.max(0, ...(waitsBefore[name] ?? []).map((w) => waitSeconds(w, payload.state ?? payload))) * 1000);
         await o.before?.(name, payload);
         return h(payload);
       };

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..');
 const VENV_BIN = path.join(ROOT, '.venv', 'bin', 'moto_server');
 
 /** Finds moto_server: on PATH, or in the project's .venv; installs it there as a last resort. */

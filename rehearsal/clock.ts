@@ -1,0 +1,34 @@
+/**
+ * Virtual time for rehearsals: Wait states are shortened to milliseconds, and
+ * the clock jumps by what each Wait would have lasted, so deadlines, bakes and
+ * a 24-hour watch window pass as they would in AWS. Only Date.now moves; the
+ * handlers read time through it.
+ */
+export class VirtualClock {
+  private offsetMs = 0;
+  private readonly realNow = Date.now.bind(Date);
+  private installed = false;
+
+  install(): this {
+    if (!this.installed) {
+      Date.now = () => this.realNow() + this.offsetMs;
+      this.installed = true;
+    }
+    return this;
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += Math.max(0, ms);
+  }
+
+  /** Virtual milliseconds passed since install. */
+  get skippedMs(): number {
+    return this.offsetMs;
+  }
+
+  uninstall(): void {
+    if (this.installed) Date.now = this.realNow;
+    this.installed = false;
+    this.offsetMs = 0;
+  }
+}
