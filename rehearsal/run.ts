@@ -1,3 +1,4 @@
+import './polyfill';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { clients } from '../lambda/shared/adapters/clients';
@@ -40,6 +41,8 @@ export interface RunResult {
 export interface RunOptions {
   /** Runs before the named Task's handler, with the Task's input: where scenarios inject faults. */
   readonly before?: (state: string, input: any) => Promise<void>;
+  /** Runs after the named Task's handler returned or threw. */
+  readonly after?: (state: string, ok: boolean) => Promise<void>;
   /** Milliseconds each Wait state takes (the real ones are shortened). */
   readonly waitMs?: number;
   readonly executionName?: string;
@@ -84,7 +87,14 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
       overrides[name] = async (payload) => {
         if (o.clock) o.clock.advance(Math.max(0, ...(waitsBefore[name] ?? []).map((w) => waitSeconds(w, payload.state ?? payload))) * 1000);
         await o.before?.(name, payload);
-        return h(payload);
+        try {
+          const out = await h(payload);
+          await o.after?.(name, true);
+          return out;
+        } catch (e) {
+          await o.after?.(name, false);
+          throw e;
+        }
       };
     } else if (String(st.Resource).includes(':sns:publish')) {
       // The native SNS integration: publish to the critical topic of this world.

@@ -300,6 +300,13 @@ export class World {
     return readWeights(this.listenerArn, this.targetGroups);
   }
 
+  /** Production weights read with the world's own client: not counted among the handlers' calls. */
+  async observeWeights(): Promise<Weights> {
+    const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeListenersCommand({ ListenerArns: [this.listenerArn] }));
+    const groups = r.Listeners![0].DefaultActions![0].ForwardConfig!.TargetGroups!;
+    return { blue: groups.find((g) => g.TargetGroupArn === this.targetGroups.blue)!.Weight!, green: groups.find((g) => g.TargetGroupArn === this.targetGroups.green)!.Weight! };
+  }
+
   async testRouteWeights(): Promise<Weights> {
     const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ RuleArns: [this.testRuleArn] }));
     const groups = r.Rules![0].Actions![0].ForwardConfig!.TargetGroups!;

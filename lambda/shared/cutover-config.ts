@@ -63,7 +63,9 @@ export const cutoverDefaultsSchema = z
     bakeSeconds: z.number().int().min(0).max(3600).default(300),
     watchWindowHours: z.number().min(0).max(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`).default(24),
     checkpointHours: z.array(z.number().positive()).default([1, 4, 24]),
-    watchTickSeconds: z.number().int().min(60).max(3600).default(600),
+    // Traffic moves within seconds of an alarm via EventBridge; the tick is how soon the
+    // execution itself notices, and each tick costs three state transitions.
+    watchTickSeconds: z.number().int().min(60).max(21600).default(7200),
     minRequestsPerStep: z.number().int().min(0).default(50),
     idleDeadlineSeconds: z.number().int().min(1).max(3600).default(900),
     scaleDownOldColor: z.boolean().default(true),
