@@ -33,6 +33,8 @@ export interface RehearsalReport {
   readonly awsCalls: Record<string, number>;
   readonly awsCallsTotal: number;
   readonly timeline: TimelineRow[];
+  /** Every state entered, in order (Tasks, Waits, Choices...). */
+  readonly statesEntered: string[];
   readonly realMs: number;
 }
 
@@ -76,6 +78,7 @@ export async function rehearse(world: World, s: Scenario, progress?: (line: stri
     awsCalls,
     awsCallsTotal: Object.values(awsCalls).reduce((a, b) => a + b, 0),
     timeline,
+    statesEntered: r.states,
     realMs: Math.round(performance.now() - started),
   };
 }

@@ -8,6 +8,7 @@ import { notify } from './adapters/notify';
 import { recordDesiredCount, recordLiveColor } from './adapters/state';
 import { Settings } from './settings';
 import { sleep as realSleep, Sleep } from './retry';
+import { totalCalls } from './adapters/clients';
 
 export interface RollbackRequest {
   /** Color to put all traffic on. */
@@ -25,6 +26,10 @@ export interface RollbackResult {
   readonly scaledUp: boolean;
   readonly verifiedAtMs: number;
   readonly elapsedMs: number;
+  /** AWS calls this action made before the weights were verified. */
+  readonly callsToVerify: number;
+  /** The process-wide call counter when the weights were verified (the benchmark clears it as an event enters). */
+  readonly callCounterAtVerify: number;
 }
 
 export interface RollbackOptions {
@@ -46,6 +51,7 @@ export async function rollbackTo(s: Settings, req: RollbackRequest, o: RollbackO
   const now = o.now ?? Date.now;
   const pause = o.pause ?? realSleep;
   const started = now();
+  const callsAtStart = totalCalls();
   const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
   const target = s.colors[req.target];
 
@@ -75,13 +81,15 @@ export async function rollbackTo(s: Settings, req: RollbackRequest, o: RollbackO
     seen = await elb.readWeights(s.listenerArn, tgs);
   }
   const verifiedAtMs = now();
+  const callCounterAtVerify = totalCalls();
+  const callsToVerify = callCounterAtVerify - callsAtStart;
 
   // Traffic is safe; now make the records match it.
   await recordLiveColor(s.parameters, req.target);
   if (scaledUp) await recordDesiredCount(s.parameters, req.target, req.requiredCount);
   await elb.setTestRoute(s.testRuleArn, tgs, otherColor(req.target));
   const pk = `${s.service}#${s.environment}`;
-  const result: RollbackResult = { target: req.target, weights: seen, scaledUp, verifiedAtMs, elapsedMs: verifiedAtMs - started };
+  const result: RollbackResult = { target: req.target, weights: seen, scaledUp, verifiedAtMs, elapsedMs: verifiedAtMs - started, callsToVerify, callCounterAtVerify };
   await ledger.record(s.ledgerTable, pk, 'rollback', req.executionId, { ...result, reason: req.reason, trigger: req.trigger });
   await notify(s.topics.critical, `Switchyard ${s.service}-${s.environment}: rolled back to ${req.target}`, { ...result, reason: req.reason, trigger: req.trigger });
   return result;
