@@ -33,6 +33,12 @@ export const clients = {
 
 /** Counts AWS calls per operation, for the benchmark and the rehearsal summary. */
 export const callCounter = new Map<string, number>();
+/** Calls counted so far, all operations together. */
+export function totalCalls(): number {
+  let n = 0;
+  for (const v of callCounter.values()) n += v;
+  return n;
+}
 export function countCall(name: string): void {
   callCounter.set(name, (callCounter.get(name) ?? 0) + 1);
 }
