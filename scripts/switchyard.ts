@@ -6,9 +6,15 @@
  *   npm run rollback -- --reason "checkout errors" [--target blue]
  *   npm run ledger [-- --limit 50]
  *
+ * --local runs start or rollback against the offline rehearsal setup (moto on
+ * loopback, built from the synthesized templates) instead of AWS; that
+ * environment lives for one command, so `start --local` prints its ledger at the end.
+ *
  * ARNs and table names come from the stacks' outputs; --state-machine-arn,
  * --rollback-arn and --ledger-table override them.
  */
+// First: the handlers' logger reads its level when it is created, and this command prints its own output.
+import '../rehearsal/quiet';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parseArgs } from 'util';
@@ -87,9 +93,11 @@ export async function main(argv: string[], print: (s: string) => void = console.
       'state-machine-arn': { type: 'string' },
       'rollback-arn': { type: 'string' },
       'ledger-table': { type: 'string' },
+      local: { type: 'boolean', default: false },
     },
   });
   const [command, arg] = positionals;
+  if (values.local) return local(command, values, print);
   const config = loadConfig(values.env!);
   const prefix = `${config.service.name}-${config.environment}`;
   const sfn = new SFNClient({});
@@ -137,6 +145,41 @@ export async function main(argv: string[], print: (s: string) => void = console.
     }
     default:
       throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger [--env NAME] (see scripts/switchyard.ts)');
+  }
+}
+
+/** start or rollback against a throwaway rehearsal environment. */
+async function local(command: string | undefined, values: { input?: string; reason?: string; target?: string; env?: string }, print: (s: string) => void): Promise<number> {
+  if (command !== 'start' && command !== 'rollback') throw new UsageError('--local works with start and rollback: the local environment lives for one command (start --local prints its ledger)');
+  const input = command === 'start' ? checkInput(values.input ?? '') : { reason: values.reason, ...(values.target ? { target: values.target } : {}) };
+  if (command === 'rollback' && !values.reason) throw new UsageError('rollback needs --reason "why"');
+  const { Moto } = require('../rehearsal/moto') as typeof import('../rehearsal/moto');
+  const { World } = require('../rehearsal/world') as typeof import('../rehearsal/world');
+  const { runStateMachine } = require('../rehearsal/run') as typeof import('../rehearsal/run');
+  const moto = await Moto.start();
+  const world = new World(moto.endpoint, { env: values.env });
+  try {
+    await world.build();
+    print(`local ${values.env} environment on ${moto.endpoint}: blue live with ${world.desired} tasks, green idle`);
+    const started = performance.now();
+    const r = await runStateMachine(input, {
+      clock: world.clock,
+      machine: command === 'start' ? 'cutover' : 'rollback',
+      // No users here: publish a minute of traffic before each bake check.
+      before: async (state) => {
+        if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
+      },
+      after: async (state) => {
+        const w = await world.observeWeights();
+        print(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${state.padEnd(24)} blue=${w.blue} green=${w.green}`);
+      },
+    });
+    print(`${r.status}${r.error ? ` ${r.error}: ${r.cause ?? ''}` : ''}`);
+    print(formatLedger(await world.ledger()));
+    return r.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await world.close();
+    await moto.stop();
   }
 }
 
