@@ -17,6 +17,7 @@ const HANDLERS: Record<string, () => Handler> = {
   traffic: () => require('../lambda/traffic').handler,
   promote: () => require('../lambda/promote').handler,
   watch: () => require('../lambda/watch').handler,
+  'scale-down': () => require('../lambda/scale-down').handler,
   rollback: () => require('../lambda/rollback').handler,
   'alarm-handler': () => require('../lambda/alarm-handler').handler,
 };

@@ -5,59 +5,42 @@ import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
 import { checkpointReport, watchPlan } from '../shared/decisions/watch';
 import { alarmStates, targetGroupSignals } from '../shared/adapters/cloudwatch';
-import * as ecs from '../shared/adapters/ecs';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { getLock, lockKey } from '../shared/adapters/lock';
-import { recordDesiredCount } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
 
-const state = z.object({ plan: planSchema, lock: lockSliceSchema, promotion: promotionSliceSchema, watch: watchSliceSchema.optional() });
-const eventSchema = z.discriminatedUnion('action', [
-  z.object({ executionId: z.string(), action: z.literal('tick'), state }),
-  z.object({ executionId: z.string(), action: z.literal('scale-down'), state }),
-]);
+const eventSchema = z.object({
+  executionId: z.string(),
+  action: z.literal('tick'),
+  state: z.object({ plan: planSchema, lock: lockSliceSchema, promotion: promotionSliceSchema, watch: watchSliceSchema.optional() }),
+});
 
-export const handler = wrap('watch', eventSchema, async (event) => {
+/** One tick of the watch window: stop on a rollback or an alarm, report due checkpoints, plan the next tick. */
+export const handler = wrap('watch', eventSchema, async (event): Promise<WatchSlice> => {
   const s = settings();
   const pk = lockKey(s.service, s.environment);
   const { plan, lock, promotion } = event.state;
   const color = s.colors[lock.newColor];
 
-  if (event.action === 'tick') {
-    const held = await getLock(s.lockTable, pk);
-    if (held?.executionId === event.executionId && held.rolledBackAtMs !== undefined) {
-      throw new RolledBackByAlarm(`an alarm rolled traffic back during the watch window: ${held.rollbackReason ?? ''}`);
-    }
-    // Polled as well as event-driven: an alarm already in ALARM fires no new event.
-    const alarms = await alarmStates([color.rollbackAlarm]);
-    if (alarms[color.rollbackAlarm] === 'ALARM') throw new AlarmBreached(`${color.rollbackAlarm} is in ALARM during the watch window`);
-    const now = Date.now();
-    const elapsedSeconds = Math.floor((now - promotion.promotedAtMs) / 1000);
-    const reported = event.state.watch?.reported ?? [];
-    const p = watchPlan(elapsedSeconds, plan.watchWindowSeconds, plan.checkpointSeconds, reported, plan.watchTickSeconds);
-    for (const checkpoint of p.due) {
-      const since = Math.max(promotion.promotedAtMs, now - 3600_000);
-      const [signals, health] = await Promise.all([targetGroupSignals(s.listenerArn, color.targetGroupArn, since, now), elb.targetHealth(color.targetGroupArn)]);
-      const errorRatePercent = signals.requests ? (100 * (signals.errors5xx ?? 0)) / signals.requests : undefined;
-      const report = checkpointReport({ errorRatePercent, p95Seconds: signals.p95Seconds, healthyTargets: health.healthy, desired: lock.liveDesired }, s.checkpointTargets);
-      await ledger.record(s.ledgerTable, pk, 'checkpoint', event.executionId, { afterHours: checkpoint / 3600, color: lock.newColor, report, allOk: report.every((r) => r.ok) });
-    }
-    const slice: WatchSlice = { elapsedSeconds, reported: [...reported, ...p.due], nextWaitSeconds: p.nextWaitSeconds, done: p.done };
-    return slice;
+  const held = await getLock(s.lockTable, pk);
+  if (held?.executionId === event.executionId && held.rolledBackAtMs !== undefined) {
+    throw new RolledBackByAlarm(`an alarm rolled traffic back during the watch window: ${held.rollbackReason ?? ''}`);
   }
+  // Polled as well as event-driven: an alarm already in ALARM fires no new event.
+  const alarms = await alarmStates([color.rollbackAlarm]);
+  if (alarms[color.rollbackAlarm] === 'ALARM') throw new AlarmBreached(`${color.rollbackAlarm} is in ALARM during the watch window`);
 
-  // scale-down: only once the old color's weight is verified 0 (the state machine waited the deregistration delay).
-  const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
-  const weights = await elb.readWeights(s.listenerArn, tgs);
-  const old = lock.previousColor;
-  if (weights[old] !== 0) throw new Error(`refusing to scale ${old} down: it still has weight ${weights[old]}`);
-  if (!s.defaults.scaleDownOldColor) {
-    await ledger.record(s.ledgerTable, pk, 'scaled-down', event.executionId, { color: old, skipped: 'scaleDownOldColor is false' });
-    return { scaledDown: false };
+  const now = Date.now();
+  const elapsedSeconds = Math.floor((now - promotion.promotedAtMs) / 1000);
+  const reported = event.state.watch?.reported ?? [];
+  const p = watchPlan(elapsedSeconds, plan.watchWindowSeconds, plan.checkpointSeconds, reported, plan.watchTickSeconds);
+  for (const checkpoint of p.due) {
+    const since = Math.max(promotion.promotedAtMs, now - 3600_000);
+    const [signals, health] = await Promise.all([targetGroupSignals(s.listenerArn, color.targetGroupArn, since, now), elb.targetHealth(color.targetGroupArn)]);
+    const errorRatePercent = signals.requests ? (100 * (signals.errors5xx ?? 0)) / signals.requests : undefined;
+    const report = checkpointReport({ errorRatePercent, p95Seconds: signals.p95Seconds, healthyTargets: health.healthy, desired: lock.liveDesired }, s.checkpointTargets);
+    await ledger.record(s.ledgerTable, pk, 'checkpoint', event.executionId, { afterHours: checkpoint / 3600, color: lock.newColor, report, allOk: report.every((r) => r.ok) });
   }
-  await ecs.updateService(s.cluster, s.colors[old].service, 0);
-  await recordDesiredCount(s.parameters, old, 0);
-  await ledger.record(s.ledgerTable, pk, 'scaled-down', event.executionId, { color: old, to: 0 });
-  return { scaledDown: true };
+  return { elapsedSeconds, reported: [...reported, ...p.due], nextWaitSeconds: p.nextWaitSeconds, done: p.done };
 });

@@ -18,6 +18,7 @@ export interface CutoverFunctions {
   readonly traffic: lambda.IFunction;
   readonly promote: lambda.IFunction;
   readonly watch: lambda.IFunction;
+  readonly scaleDown: lambda.IFunction;
   readonly rollback: lambda.IFunction;
 }
 
@@ -166,7 +167,7 @@ export class CutoverStateMachine extends Construct {
     tick.addCatch(rollback, caught);
     const watchWait = new sfn.Wait(this, 'WatchWait', { time: sfn.WaitTime.secondsPath('$.watch.nextWaitSeconds') });
     const drain = new sfn.Wait(this, 'DrainOldColor', { time: sfn.WaitTime.duration(Duration.seconds(props.deregistrationDelaySeconds + 10)) });
-    const scaleDown = task('ScaleDownOldColor', f.watch, '$.scaleDown', Duration.minutes(1), { action: 'scale-down' });
+    const scaleDown = task('ScaleDownOldColor', f.scaleDown, '$.scaleDown', Duration.minutes(1));
     scaleDown.addCatch(release('ReleaseAfterScaleDownFailed', 'ScaleDownFailed', scaleDownFailed), { resultPath: '$.scaleDownError' });
 
     const definition = validate

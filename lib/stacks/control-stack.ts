@@ -129,9 +129,13 @@ export class ControlStack extends Stack {
     watch.allowUnscoped([...elbRead, 'cloudwatch:GetMetricData']);
     watch.allow(['cloudwatch:DescribeAlarms'], rollbackAlarmArns);
     watch.allow(['dynamodb:GetItem'], [state.lockTable.tableArn]);
-    watch.allow(['ecs:UpdateService'], services);
-    state.grantWrite(watch.role);
     ledgerWrite(watch);
+
+    const scaleDown = fn('scale-down', Duration.seconds(30));
+    scaleDown.allowUnscoped(elbRead);
+    scaleDown.allow(['ecs:UpdateService'], services);
+    state.grantWrite(scaleDown.role);
+    ledgerWrite(scaleDown);
 
     // Rollback and the alarm handler share the rollback action and its permissions.
     const rollbackGrants = (t: TaskFunction) => {
@@ -161,6 +165,7 @@ export class ControlStack extends Stack {
         traffic: traffic.function,
         promote: promote.function,
         watch: watch.function,
+        scaleDown: scaleDown.function,
         rollback: rollback.function,
       },
       criticalTopic: p.alerting.critical,

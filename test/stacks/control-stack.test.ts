@@ -87,7 +87,7 @@ describe('handlers', () => {
 
   it('use "*" only for actions without resource-level permissions', () => {
     const allowedUnscoped = new Set(['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeRules', 'cloudwatch:GetMetricData', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition']);
-    for (const task of ['validate-input', 'lock', 'preflight', 'deploy-idle', 'smoke-test', 'traffic', 'promote', 'watch', 'rollback', 'alarm-handler']) {
+    for (const task of ['validate-input', 'lock', 'preflight', 'deploy-idle', 'smoke-test', 'traffic', 'promote', 'watch', 'scale-down', 'rollback', 'alarm-handler']) {
       for (const a of actionsOn(task, (r) => r === '*')) expect({ task, action: a, allowed: allowedUnscoped.has(a) }).toEqual({ task, action: a, allowed: true });
     }
   });
@@ -98,6 +98,13 @@ describe('handlers', () => {
     expect(JSON.stringify(update.Resource)).not.toContain('"*"');
     const pass = st.find((s) => ([] as string[]).concat(s.Action).includes('iam:PassRole'));
     expect(pass.Resource).toHaveLength(4);
+  });
+
+  it('only the scale-down, deploy and rollback handlers may change a service\'s task count', () => {
+    const updaters = ['validate-input', 'lock', 'preflight', 'deploy-idle', 'smoke-test', 'traffic', 'promote', 'watch', 'scale-down', 'rollback', 'alarm-handler'].filter((t) =>
+      statements(t).some((s) => ([] as string[]).concat(s.Action).includes('ecs:UpdateService')),
+    );
+    expect(updaters).toEqual(['deploy-idle', 'scale-down', 'rollback', 'alarm-handler']);
   });
 
   it('validate-input can do nothing in AWS but write its logs', () => {

@@ -1,11 +1,10 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withThrottleRetry } from '../retry';
 
 // Throttles are retried by withThrottleRetry (one policy, tested); other
@@ -21,14 +20,20 @@ let ddb: DynamoDBDocumentClient | undefined;
 let sns: SNSClient | undefined;
 let sm: SecretsManagerClient | undefined;
 
+// Each SDK package is loaded where a client is first made, so a handler loads
+// only the packages of the services it calls (each costs 45-85 ms to load).
 export const clients = {
-  elb: () => (elb ??= new ElasticLoadBalancingV2Client(config)),
-  ecs: () => (ecs ??= new ECSClient(config)),
-  cloudwatch: () => (cw ??= new CloudWatchClient(config)),
-  ssm: () => (ssm ??= new SSMClient(config)),
-  dynamo: () => (ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } })),
-  sns: () => (sns ??= new SNSClient(config)),
-  secrets: () => (sm ??= new SecretsManagerClient(config)),
+  elb: () => (elb ??= new (require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config)),
+  ecs: () => (ecs ??= new (require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs')).ECSClient(config)),
+  cloudwatch: () => (cw ??= new (require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
+  ssm: () => (ssm ??= new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(config)),
+  dynamo: () =>
+    (ddb ??= (require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(
+      new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(config),
+      { marshallOptions: { removeUndefinedValues: true } },
+    )),
+  sns: () => (sns ??= new (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(config)),
+  secrets: () => (sm ??= new (require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config)),
 };
 
 /** Counts AWS calls per operation, for the benchmark and the rehearsal summary. */
