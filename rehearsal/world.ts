@@ -26,7 +26,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { Color, COLORS, otherColor, stateParameterNames } from '../lambda/shared/colors';
+import { Color, COLORS, stateParameterNames } from '../lambda/shared/colors';
 import { CutoverDefaults, cutoverDefaultsSchema } from '../lambda/shared/cutover-config';
 import { clients, callCounter } from '../lambda/shared/adapters/clients';
 import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
@@ -372,9 +372,6 @@ export class World {
     this.server = undefined;
   }
 }
-
-/** The other color. */
-export const other = otherColor;
 
 let installedFor: { world: World } | undefined;
 

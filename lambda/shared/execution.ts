@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { colorSchema } from './colors';
-import { planSchema } from './input';
 
 /**
  * The slices each state adds to the execution's JSON. Every handler parses
@@ -48,12 +47,3 @@ export type WatchSlice = z.output<typeof watchSliceSchema>;
 
 /** A caught error, as Step Functions puts it under ResultPath. */
 export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
-
-/** Task payload: the whole state plus what the Task adds from the context object. */
-export function taskEvent<T extends z.ZodRawShape>(state: T) {
-  return z.object({
-    executionId: z.string().min(1),
-    action: z.string().optional(),
-    state: z.object({ plan: planSchema, ...state }),
-  });
-}

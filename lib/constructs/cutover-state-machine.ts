@@ -67,16 +67,18 @@ export class CutoverStateMachine extends Construct {
     super(scope, id);
     const f = props.functions;
 
-    const task = (name: string, fn: lambda.IFunction, resultPath: string, timeout: Duration, extra: Record<string, unknown> = {}) => {
+    /** A Lambda Task: the execution id, `extra` and the whole state in; retried on Lambda's own transient errors; other errors to `onError` with the error at $.error. */
+    const task = (name: string, fn: lambda.IFunction, resultPath: string, timeout: Duration, extra: Record<string, unknown> = {}, onError?: sfn.IChainable, payload?: sfn.TaskInput) => {
       const t = new tasks.LambdaInvoke(this, name, {
         lambdaFunction: fn,
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
-        payload: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, ...extra, state: sfn.JsonPath.entirePayload }),
+        payload: payload ?? sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, ...extra, state: sfn.JsonPath.entirePayload }),
         resultPath,
         taskTimeout: sfn.Timeout.duration(timeout),
       });
       t.addRetry({ errors: LAMBDA_TRANSIENT, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+      if (onError) t.addCatch(onError, { resultPath: '$.error' });
       return t;
     };
     const fail = (name: string, error: string | undefined, causePath: string, errorPath?: string) =>
@@ -87,7 +89,6 @@ export class CutoverStateMachine extends Construct {
       t.addCatch(next, { resultPath: '$.releaseError' });
       return t.next(next);
     };
-    const caught = { resultPath: '$.error' };
 
     // Terminal states.
     const succeeded = new sfn.Succeed(this, 'Succeeded');
@@ -125,46 +126,26 @@ export class CutoverStateMachine extends Construct {
     abort.addCatch(releaseAborted, { resultPath: '$.abortError' });
     abort.next(releaseAborted);
 
-    const validate = new tasks.LambdaInvoke(this, 'ValidateInput', {
-      lambdaFunction: f.validateInput,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      payload: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, input: sfn.JsonPath.entirePayload }),
-      resultPath: '$.plan',
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(30)),
-    });
-    validate.addRetry({ errors: LAMBDA_TRANSIENT, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    validate.addCatch(invalidInput, caught);
-
-    const acquire = task('AcquireLock', f.lock, '$.lock', Duration.seconds(30), { action: 'acquire' });
-    acquire.addCatch(alreadyRunning, caught);
-
-    const preflight = task('Preflight', f.preflight, '$.preflight', Duration.minutes(2));
-    preflight.addCatch(abort, caught);
-
-    const deploy = task('DeployIdle', f.deployIdle, '$.deploy', Duration.minutes(2), { action: 'deploy' });
-    deploy.addCatch(abort, caught);
+    // The raw input goes in on its own: the validator must see exactly what the operator sent.
+    const validate = task('ValidateInput', f.validateInput, '$.plan', Duration.seconds(30), {}, invalidInput, sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, input: sfn.JsonPath.entirePayload }));
+    const acquire = task('AcquireLock', f.lock, '$.lock', Duration.seconds(30), { action: 'acquire' }, alreadyRunning);
+    const preflight = task('Preflight', f.preflight, '$.preflight', Duration.minutes(2), {}, abort);
+    const deploy = task('DeployIdle', f.deployIdle, '$.deploy', Duration.minutes(2), { action: 'deploy' }, abort);
     const waitIdle = new sfn.Wait(this, 'WaitForIdle', { time: sfn.WaitTime.duration(Duration.seconds(props.idlePollSeconds ?? 30)) });
-    const checkIdle = task('CheckIdle', f.deployIdle, '$.idle', Duration.minutes(1), { action: 'status' });
-    checkIdle.addCatch(abort, caught);
-    const smoke = task('SmokeTest', f.smokeTest, '$.smoke', Duration.minutes(10));
-    smoke.addCatch(abort, caught);
+    const checkIdle = task('CheckIdle', f.deployIdle, '$.idle', Duration.minutes(1), { action: 'status' }, abort);
+    const smoke = task('SmokeTest', f.smokeTest, '$.smoke', Duration.minutes(10), {}, abort);
 
     const restoreAfterDryRun = task('RestoreIdleAfterDryRun', f.deployIdle, '$.abort', Duration.minutes(2), { action: 'abort' });
     const releaseDryRun = release('ReleaseAfterDryRun', 'DryRunPassed', dryRunPassed);
     restoreAfterDryRun.addCatch(releaseDryRun, { resultPath: '$.abortError' });
     restoreAfterDryRun.next(releaseDryRun);
 
-    const shift = task('ShiftTraffic', f.traffic, '$.ramp', Duration.minutes(1), { action: 'shift' });
-    shift.addCatch(rollback, caught);
+    const shift = task('ShiftTraffic', f.traffic, '$.ramp', Duration.minutes(1), { action: 'shift' }, rollback);
     const bake = new sfn.Wait(this, 'Bake', { time: sfn.WaitTime.secondsPath('$.plan.bakeSeconds') });
-    const checkStep = task('CheckStep', f.traffic, '$.check', Duration.minutes(1), { action: 'check' });
-    checkStep.addCatch(rollback, caught);
-    const promote = task('Promote', f.promote, '$.promotion', Duration.minutes(1));
-    promote.addCatch(rollback, caught);
+    const checkStep = task('CheckStep', f.traffic, '$.check', Duration.minutes(1), { action: 'check' }, rollback);
+    const promote = task('Promote', f.promote, '$.promotion', Duration.minutes(1), {}, rollback);
 
-    const tick = task('WatchTick', f.watch, '$.watch', Duration.minutes(2), { action: 'tick' });
-    tick.addCatch(rollback, caught);
+    const tick = task('WatchTick', f.watch, '$.watch', Duration.minutes(2), { action: 'tick' }, rollback);
     const watchWait = new sfn.Wait(this, 'WatchWait', { time: sfn.WaitTime.secondsPath('$.watch.nextWaitSeconds') });
     const drain = new sfn.Wait(this, 'DrainOldColor', { time: sfn.WaitTime.duration(Duration.seconds(props.deregistrationDelaySeconds + 10)) });
     const scaleDown = task('ScaleDownOldColor', f.scaleDown, '$.scaleDown', Duration.minutes(1));

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { Color, COLORS, StateParameterNames, stateParameterNames } from '../../lambda/shared/colors';
+import { COLORS, StateParameterNames, stateParameterNames } from '../../lambda/shared/colors';
 
 /** Properties of {@link CutoverState}. */
 export interface CutoverStateProps {
@@ -109,11 +109,6 @@ export class CutoverState extends Construct {
   /** Lets `grantee` record state (live color, images, counts). */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: ['ssm:PutParameter'], resourceArns: this.parameterArns });
-  }
-
-  /** Parameter name holding `color`'s image. */
-  public imageParameter(color: Color): string {
-    return this.parameterNames.image[color];
   }
 }
 

@@ -55,3 +55,8 @@ export function awsCall<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return fn();
   });
 }
+
+/** True when a conditional write was refused because its condition did not hold. */
+export function conditionFailed(e: unknown): boolean {
+  return e instanceof Error && e.name === 'ConditionalCheckFailedException';
+}

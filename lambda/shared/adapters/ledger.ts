@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'crypto';
 import { logger } from '../logger';
-import { awsCall, clients } from './clients';
+import { awsCall, clients, conditionFailed } from './clients';
 
 /** Kinds of ledger entries. */
 export type LedgerType =
@@ -56,7 +56,7 @@ export async function claimEvent(table: string, pk: string, eventId: string, atM
     );
     return true;
   } catch (e) {
-    if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+    if (conditionFailed(e)) return false;
     throw e;
   }
 }

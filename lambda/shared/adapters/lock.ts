@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { colorSchema } from '../colors';
-import { awsCall, clients } from './clients';
+import { awsCall, clients, conditionFailed } from './clients';
 
 /** The lock item: who holds the service, and what the cutover is doing. */
 export const lockItemSchema = z.object({
@@ -42,7 +41,7 @@ export async function acquireLock(table: string, item: LockItem, nowMs: number):
     );
     return { acquired: true };
   } catch (e) {
-    if (e instanceof ConditionalCheckFailedException || (e instanceof Error && e.name === 'ConditionalCheckFailedException')) {
+    if (conditionFailed(e)) {
       return { acquired: false, holder: await getLock(table, item.pk) };
     }
     throw e;
@@ -57,7 +56,7 @@ export async function releaseLock(table: string, pk: string, executionId: string
     );
     return true;
   } catch (e) {
-    if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+    if (conditionFailed(e)) return false;
     throw e;
   }
 }
@@ -101,7 +100,7 @@ export async function markRolledBack(table: string, pk: string, atMs: number, re
     );
     return true;
   } catch (e) {
-    if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+    if (conditionFailed(e)) return false;
     throw e;
   }
 }
