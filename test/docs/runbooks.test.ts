@@ -1,0 +1,78 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseConfig } from '../../lib/config/load';
+import { cutoverDefaultsSchema } from '../../lambda/shared/cutover-config';
+
+const ROOT = path.join(__dirname, '..', '..');
+const DIR = path.join(ROOT, 'docs', 'runbooks');
+const FILES = ['CUTOVER-RUNBOOK.md', 'ROLLBACK-RUNBOOK.md', 'POST-CUTOVER-CHECKLIST.md'];
+const read = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
+const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+const defaults = parseConfig({ environment: 'docs', region: 'eu-west-1', service: { name: 'svc', image: 'img' } }, 'defaults');
+
+describe('runbooks', () => {
+  it('exist', () => {
+    for (const f of FILES) expect(read(f).length).toBeGreaterThan(500);
+  });
+
+  it('name only npm run commands that exist, in the runbooks and the README', () => {
+    const named = new Set<string>();
+    for (const text of [...FILES.map(read), fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')]) {
+      for (const m of text.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)) named.add(m[1]);
+    }
+    expect(named.size).toBeGreaterThanOrEqual(5);
+    for (const n of named) expect({ command: n, exists: n in scripts }).toEqual({ command: n, exists: true });
+  });
+
+  it('name only subcommands and flags the commands accept', () => {
+    const sources: Record<string, string> = {
+      cutover: fs.readFileSync(path.join(ROOT, 'scripts', 'switchyard.ts'), 'utf8'),
+      rollback: fs.readFileSync(path.join(ROOT, 'scripts', 'switchyard.ts'), 'utf8'),
+      ledger: fs.readFileSync(path.join(ROOT, 'scripts', 'switchyard.ts'), 'utf8'),
+      rehearse: fs.readFileSync(path.join(ROOT, 'rehearsal', 'cli.ts'), 'utf8'),
+    };
+    let checked = 0;
+    for (const f of FILES) {
+      for (const line of read(f).split('\n')) {
+        const m = /npm run ([a-z]+)(?: -- (.*))?/.exec(line);
+        if (!m || !m[2]) continue;
+        const source = sources[m[1]];
+        expect({ command: m[1], known: source !== undefined }).toEqual({ command: m[1], known: true });
+        const sub = /^([a-z]+)\b/.exec(m[2]);
+        if (m[1] === 'cutover' && sub) expect(source).toContain(`case '${sub[1]}'`);
+        for (const flag of m[2].matchAll(/--([a-z][a-z-]+)/g)) {
+          expect({ command: m[1], flag: flag[1], accepted: source.includes(`'${flag[1]}'`) || source.includes(`${flag[1]}: {`) }).toEqual({ command: m[1], flag: flag[1], accepted: true });
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it('state the rollback triggers and warnings at the configuration defaults', () => {
+    const a = defaults.alarms;
+    const text = read('CUTOVER-RUNBOOK.md');
+    expect(text).toContain(`requests below ${a.minRequestsForErrorRate} a minute read as 0) | above ${a.errorRatePercent.critical}%`);
+    expect(text).toContain(`p95 target response time | above ${a.p95LatencySeconds.critical} s`);
+    expect(text).toContain(`holds for ${a.evaluationPeriods} one-minute periods`);
+    expect(text).toContain(`error rate above ${a.errorRatePercent.warning}%, p95 above ${a.p95LatencySeconds.warning} s`);
+    expect(text).toContain(`requests above ${a.requestsPerMinute.warning} a minute (${a.requestsPerMinute.critical} pages)`);
+    expect(text).toContain(`database connections above ${a.databaseConnectionsPercent.warning}%\n(${a.databaseConnectionsPercent.critical}% pages)`);
+    expect(text).toContain(`cache memory above ${a.cacheMemoryPercent.warning}% (${a.cacheMemoryPercent.critical}% pages)`);
+    expect(text).toContain(`fewer than ${defaults.cutover.minRequestsPerStep}\nrequests during its bake`);
+  });
+
+  it('state the watch window, its checkpoints and tick at the defaults', () => {
+    const d = cutoverDefaultsSchema.parse({});
+    const text = read('POST-CUTOVER-CHECKLIST.md');
+    expect(text).toContain(`(default ${d.watchWindowHours} hours, at most 72)`);
+    for (const h of d.checkpointHours) expect(text).toContain(`\`afterHours ${h}\``);
+    expect(read('ROLLBACK-RUNBOOK.md')).toContain(`(${d.watchTickSeconds / 3600} hours by default)`);
+    expect(text).toContain(`error rate at most ${defaults.alarms.errorRatePercent.warning}%, p95 at most ${defaults.alarms.p95LatencySeconds.warning} s`);
+  });
+
+  it('name every terminal state of the cutover state machine', () => {
+    const text = read('CUTOVER-RUNBOOK.md');
+    for (const s of ['InvalidInput', 'CutoverAlreadyRunning', 'PreflightNoGo', 'AbortedBeforeTraffic', 'RolledBack', 'RollbackFailed', 'ScaleDownFailed', 'DryRunPassed']) expect(text).toContain(s);
+  });
+});
