@@ -50,6 +50,7 @@ export async function rehearse(world: World, s: Scenario, progress?: (line: stri
 
   const r = await runStateMachine(s.input, {
     clock: world.clock,
+    app: world.synthesized,
     machine: s.machine,
     before: (state, input) => s.before?.(world, state, input, ctx) ?? Promise.resolve(),
     after: async (state) => {

@@ -2,7 +2,7 @@ import './polyfill';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { clients } from '../lambda/shared/adapters/clients';
-import { synthesizedApp } from './app';
+import { synthesizedApp, SynthesizedApp } from './app';
 import { VirtualClock } from './clock';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -18,6 +18,7 @@ const HANDLERS: Record<string, () => Handler> = {
   promote: () => require('../lambda/promote').handler,
   watch: () => require('../lambda/watch').handler,
   'scale-down': () => require('../lambda/scale-down').handler,
+  backup: () => require('../lambda/backup').handler,
   rollback: () => require('../lambda/rollback').handler,
   'alarm-handler': () => require('../lambda/alarm-handler').handler,
 };
@@ -52,6 +53,8 @@ export interface RunOptions {
   readonly onState?: (name: string) => void;
   /** Moves by each Wait's real duration, so deadlines and windows pass as in AWS. */
   readonly clock?: VirtualClock;
+  /** The synthesized environment whose state machines run. */
+  readonly app?: SynthesizedApp;
 }
 
 /** Seconds a Wait state lasts for this state's data (Seconds, or SecondsPath like $.a.b). */
@@ -68,7 +71,7 @@ function waitSeconds(wait: any, data: any): number {
 let runs = 0;
 /** Runs a synthesized state machine offline, every Task bound to its real handler. */
 export async function runStateMachine(input: unknown, o: RunOptions = {}): Promise<RunResult> {
-  const defs = synthesizedApp();
+  const defs = o.app ?? synthesizedApp();
   const rendered = o.machine === 'rollback' ? defs.definitions.rollback : defs.definitions.cutover;
   // Which Wait states lead into each Task: the clock jumps by their length before the Task runs.
   const waitsBefore: Record<string, any[]> = {};

@@ -164,6 +164,7 @@ async function local(command: string | undefined, values: { input?: string; reas
     const started = performance.now();
     const r = await runStateMachine(input, {
       clock: world.clock,
+      app: world.synthesized,
       machine: command === 'start' ? 'cutover' : 'rollback',
       // No users here: publish a minute of traffic before each bake check.
       before: async (state) => {

@@ -41,6 +41,10 @@ export const environmentSchema = z.object({
   DEREGISTRATION_DELAY_SECONDS: z.coerce.number().int().min(0).default(30),
   TARGET_ERROR_RATE_PERCENT: z.coerce.number().positive().default(1),
   TARGET_P95_SECONDS: z.coerce.number().positive().default(0.5),
+  /** RDS instance to snapshot before the cutover changes anything; unset: no backup stage. */
+  DATABASE_INSTANCE: z.string().optional(),
+  SNAPSHOT_MAX_AGE_MINUTES: z.coerce.number().int().min(0).default(60),
+  SNAPSHOT_DEADLINE_MINUTES: z.coerce.number().int().min(1).default(60),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
   POLL_MS: z.coerce.number().int().min(1).default(2000),
   CUTOVER_DEFAULTS: json(cutoverDefaultsSchema),
@@ -73,6 +77,7 @@ export interface Settings {
   readonly deregistrationDelaySeconds: number;
   readonly checkpointTargets: { readonly errorRatePercent: number; readonly p95Seconds: number };
   readonly pollMs: number;
+  readonly database?: { readonly instance: string; readonly snapshotMaxAgeMinutes: number; readonly snapshotDeadlineMinutes: number };
   readonly defaults: CutoverDefaults;
 }
 
@@ -105,6 +110,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     deregistrationDelaySeconds: e.DEREGISTRATION_DELAY_SECONDS,
     checkpointTargets: { errorRatePercent: e.TARGET_ERROR_RATE_PERCENT, p95Seconds: e.TARGET_P95_SECONDS },
     pollMs: e.POLL_MS,
+    database: e.DATABASE_INSTANCE ? { instance: e.DATABASE_INSTANCE, snapshotMaxAgeMinutes: e.SNAPSHOT_MAX_AGE_MINUTES, snapshotDeadlineMinutes: e.SNAPSHOT_DEADLINE_MINUTES } : undefined,
     defaults: e.CUTOVER_DEFAULTS,
   };
 }

@@ -197,8 +197,12 @@ export const configSchema = z
       .prefault({}),
 
     database: z.strictObject({
-      instanceIdentifier: z.string().min(1),
+      instanceIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'database.instanceIdentifier is an RDS instance identifier such as shop-production'),
       maxConnections: z.number().int().min(1, 'database.maxConnections must be at least 1 (the max_connections of the instance)'),
+      /** A snapshot younger than this is reused instead of taking a new one before a cutover. */
+      snapshotMaxAgeMinutes: z.number().int().min(0).max(1440, 'database.snapshotMaxAgeMinutes must be at most 1440 (a day)').default(60),
+      /** How long taking the snapshot may take before the cutover stops. */
+      snapshotDeadlineMinutes: z.number().int().min(1).max(720).default(60),
     }).optional(),
     cache: z.strictObject({ clusterId: z.string().min(1) }).optional(),
 

@@ -20,6 +20,11 @@ export interface CutoverFunctions {
   readonly watch: lambda.IFunction;
   readonly scaleDown: lambda.IFunction;
   readonly rollback: lambda.IFunction;
+  /**
+   * Takes or reuses a database snapshot before anything changes.
+   * @default - no backup stage (no database configured)
+   */
+  readonly backup?: lambda.IFunction;
 }
 
 /** Properties of {@link CutoverStateMachine}. */
@@ -151,12 +156,23 @@ export class CutoverStateMachine extends Construct {
     const scaleDown = task('ScaleDownOldColor', f.scaleDown, '$.scaleDown', Duration.minutes(1));
     scaleDown.addCatch(release('ReleaseAfterScaleDownFailed', 'ScaleDownFailed', scaleDownFailed), { resultPath: '$.scaleDownError' });
 
+    // Backup first, when there is a database: a snapshot exists before anything changes.
+    let afterGo: sfn.IChainable = deploy;
+    if (f.backup) {
+      const ensure = task('TakeBackup', f.backup, '$.backup', Duration.minutes(1), { action: 'ensure' }, abort);
+      const waitBackup = new sfn.Wait(this, 'WaitForBackup', { time: sfn.WaitTime.duration(Duration.seconds(60)) });
+      const checkBackup = task('CheckBackup', f.backup, '$.backup', Duration.minutes(1), { action: 'status' }, abort);
+      const ready = new sfn.Choice(this, 'BackupReady?').when(sfn.Condition.booleanEquals('$.backup.ready', true), deploy).otherwise(waitBackup);
+      ensure.next(ready);
+      waitBackup.next(checkBackup).next(ready);
+      afterGo = ensure;
+    }
     const definition = validate
       .next(acquire)
       .next(preflight)
       .next(
         new sfn.Choice(this, 'Go?')
-          .when(sfn.Condition.booleanEquals('$.preflight.go', true), deploy)
+          .when(sfn.Condition.booleanEquals('$.preflight.go', true), afterGo)
           .otherwise(release('ReleaseAfterNoGo', 'PreflightNoGo', noGo)),
       );
     deploy.next(waitIdle).next(checkIdle).next(
@@ -183,6 +199,6 @@ export class CutoverStateMachine extends Construct {
     });
     // SnsPublish grants sns:Publish only; the topic is KMS-encrypted, so the key is needed too.
     props.criticalTopic.grantPublish(this.stateMachine.role);
-    acknowledgeStateMachineRole(this.stateMachine.role, Object.values(f));
+    acknowledgeStateMachineRole(this.stateMachine.role, Object.values(f).filter((x): x is lambda.IFunction => x !== undefined));
   }
 }

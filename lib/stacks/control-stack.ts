@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { COLORS } from '../../lambda/shared/colors';
@@ -65,6 +65,9 @@ export class ControlStack extends Stack {
       TARGET_ERROR_RATE_PERCENT: String(c.alarms.errorRatePercent.warning),
       TARGET_P95_SECONDS: String(c.alarms.p95LatencySeconds.warning),
       CUTOVER_DEFAULTS: JSON.stringify(c.cutover),
+      ...(c.database
+        ? { DATABASE_INSTANCE: c.database.instanceIdentifier, SNAPSHOT_MAX_AGE_MINUTES: String(c.database.snapshotMaxAgeMinutes), SNAPSHOT_DEADLINE_MINUTES: String(c.database.snapshotDeadlineMinutes) }
+        : {}),
       ...(c.service.stickiness.enabled ? { STICKINESS_SECONDS: String(c.service.stickiness.durationSeconds) } : {}),
     };
     const fn = (task: string, timeout = Duration.seconds(60)) => {
@@ -137,6 +140,28 @@ export class ControlStack extends Stack {
     state.grantWrite(scaleDown.role);
     ledgerWrite(scaleDown);
 
+    let backup: TaskFunction | undefined;
+    if (c.database) {
+      backup = fn('backup', Duration.seconds(60));
+      const rdsArn = (resource: string, name: string) => this.formatArn({ service: 'rds', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      const ours = rdsArn('snapshot', `switchyard-${prefix}-*`);
+      backup.allow(['rds:DescribeDBSnapshots'], [rdsArn('db', c.database.instanceIdentifier), rdsArn('snapshot', '*')]);
+      backup.allow(['rds:CreateDBSnapshot'], [rdsArn('db', c.database.instanceIdentifier), ours]);
+      ledgerWrite(backup);
+      // cdk-nag names a finding by the ARN as synthesized: a concrete account, or the pseudo parameter.
+      const where = `arn:<AWS::Partition>:rds:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}`;
+      Validations.of(backup.role).acknowledge(
+        {
+          id: `AwsSolutions-IAM5[Resource::${where}:snapshot:*]`,
+          reason: 'Finding a recent snapshot reads the instance\'s snapshots, automated ones included, whose names RDS chooses; read-only.',
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::${where}:snapshot:switchyard-${prefix}-*]`,
+          reason: 'New snapshots are named switchyard-<service>-<environment>-<timestamp>; the timestamp is only known when one is taken.',
+        },
+      );
+    }
+
     // Rollback and the alarm handler share the rollback action and its permissions.
     const rollbackGrants = (t: TaskFunction) => {
       t.allowUnscoped(elbRead);
@@ -167,6 +192,7 @@ export class ControlStack extends Stack {
         watch: watch.function,
         scaleDown: scaleDown.function,
         rollback: rollback.function,
+        backup: backup?.function,
       },
       criticalTopic: p.alerting.critical,
       deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,

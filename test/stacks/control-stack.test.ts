@@ -135,6 +135,19 @@ describe('deploy guard', () => {
   });
 });
 
+describe('backup stage', () => {
+  it('exists only when a database is configured', () => {
+    expect(Object.keys(cutover().definition.States)).not.toContain('TakeBackup');
+    const prod = synthEnv('production');
+    const pj = require('aws-cdk-lib/assertions').Template.fromStack(prod.control).toJSON();
+    const id = Object.entries(pj.Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties.StateMachineName === 'shop-production-cutover')![0];
+    const d = renderDefinition(pj, id).definition;
+    expect(d.States['Go?'].Choices[0].Next).toBe('TakeBackup');
+    expect(d.States['BackupReady?'].Choices[0].Next).toBe('DeployIdle');
+    expect(d.States.TakeBackup.Catch[0].Next).toBe('AbortBeforeTraffic');
+  });
+});
+
 describe('snapshot', () => {
   it('control (dev)', () => {
     expect(snapshotOf(template())).toMatchSnapshot();

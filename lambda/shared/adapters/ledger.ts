@@ -7,6 +7,7 @@ import { awsCall, clients, conditionFailed } from './clients';
 export type LedgerType =
   | 'started'
   | 'preflight'
+  | 'backup'
   | 'deployed'
   | 'idle-ready'
   | 'smoke'

@@ -216,3 +216,46 @@ describe('watch window', () => {
     expect(r.map((x) => x.ok)).toEqual([false, true, true]);
   });
 });
+
+describe('backup', () => {
+  const { recentSnapshot, snapshotProgress } = require('../../../lambda/shared/decisions/backup');
+  const hour = 3600_000;
+
+  it('reuses the newest available snapshot younger than the limit, never a failed or future one', () => {
+    const now = 10 * hour;
+    const snaps = [
+      { id: 'old', status: 'available', createdAtMs: now - 3 * hour },
+      { id: 'fresh', status: 'available', createdAtMs: now - 20 * 60_000 },
+      { id: 'fresher-but-creating', status: 'creating', createdAtMs: now - 60_000 },
+      { id: 'broken', status: 'failed', createdAtMs: now - 30_000 },
+    ];
+    expect(recentSnapshot(snaps, now, hour)?.id).toBe('fresh');
+    expect(recentSnapshot(snaps, now, 10 * 60_000)).toBeUndefined();
+  });
+
+  it('whatever it picks is available and within the age limit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ id: fc.string(), status: fc.constantFrom('available', 'creating', 'failed'), createdAtMs: fc.option(fc.integer({ min: 0, max: 20 * hour }), { nil: undefined }) })),
+        fc.integer({ min: 0, max: 5 * hour }),
+        (snaps, maxAge) => {
+          const now = 10 * hour;
+          const s = recentSnapshot(snaps, now, maxAge);
+          if (s) {
+            expect(s.status).toBe('available');
+            expect(now - s.createdAtMs).toBeLessThanOrEqual(maxAge);
+            expect(now - s.createdAtMs).toBeGreaterThanOrEqual(0);
+          }
+        },
+      ),
+    );
+  });
+
+  it('waits for a snapshot being taken, until its deadline', () => {
+    expect(snapshotProgress('available', 0, 1)).toEqual({ state: 'ready' });
+    expect(snapshotProgress('creating', 0, 1)).toEqual({ state: 'waiting' });
+    expect(snapshotProgress('creating', 1, 1)).toMatchObject({ state: 'failed', reason: expect.stringMatching(/deadline/) });
+    expect(snapshotProgress('failed', 0, 1)).toMatchObject({ state: 'failed' });
+    expect(snapshotProgress(undefined, 0, 1)).toMatchObject({ state: 'failed', reason: 'the snapshot disappeared' });
+  });
+});

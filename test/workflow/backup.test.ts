@@ -1,0 +1,61 @@
+import { Moto } from '../../rehearsal/moto';
+import { runStateMachine } from '../../rehearsal/run';
+import { World } from '../../rehearsal/world';
+
+// config/production.json names a database, so its cutover takes a backup first.
+let moto: Moto;
+let world: World;
+beforeAll(async () => {
+  moto = await Moto.start();
+}, 60_000);
+afterAll(async () => {
+  await world?.close();
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await world?.close();
+  await moto.reset();
+  world = new World(moto.endpoint, { env: 'production' });
+  await world.build();
+});
+
+const input = { image: 'repo/shop:1.43.0', reason: 'release 1.43.0', bakeSeconds: 0, watchWindowHours: 0 };
+const traffic = async (state: string) => {
+  if (state === 'CheckStep') await world.emitTraffic();
+};
+
+describe('backup first (production, with a database)', () => {
+  it('reuses a snapshot younger than the limit, records it, then cuts over', async () => {
+    const r = await runStateMachine(input, { clock: world.clock, app: world.synthesized, before: traffic });
+    expect(r.status).toBe('SUCCEEDED');
+    const ledger = await world.ledger();
+    const types = ledger.map((e) => e.type);
+    expect(types.indexOf('backup')).toBeGreaterThan(types.indexOf('preflight'));
+    expect(types.indexOf('backup')).toBeLessThan(types.indexOf('deployed'));
+    expect(ledger.find((e) => e.type === 'backup')!.detail).toMatchObject({ instance: 'shop-production', reused: true });
+    expect(await world.observeWeights()).toEqual({ blue: 0, green: 100 });
+  });
+
+  it('takes a new snapshot when the newest is older than the limit', async () => {
+    world.clock.advance(3 * 3600_000);
+    const r = await runStateMachine(input, { clock: world.clock, app: world.synthesized, before: traffic });
+    expect(r.status).toBe('SUCCEEDED');
+    const backup = (await world.ledger()).find((e) => e.type === 'backup')!;
+    expect(backup.detail).toMatchObject({ instance: 'shop-production', reused: false, snapshotId: expect.stringMatching(/^switchyard-shop-production-\d{14}$/) });
+  });
+
+  it('a failed backup stops the cutover before anything changes', async () => {
+    world.clock.advance(3 * 3600_000);
+    const r = await runStateMachine(input, {
+      clock: world.clock,
+      app: world.synthesized,
+      before: async (state) => {
+        if (state === 'TakeBackup') throw Object.assign(new Error('the snapshot quota is reached'), { name: 'SnapshotQuotaExceededFault' });
+      },
+    });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'SnapshotQuotaExceededFault' });
+    expect(r.states).toContain('AbortedBeforeTraffic');
+    expect(await world.observeWeights()).toEqual({ blue: 100, green: 0 });
+    expect((await world.ledger()).map((e) => e.type)).toEqual(['started', 'preflight', 'aborted', 'finished']);
+  });
+});
