@@ -81,8 +81,11 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
   const overrides: Record<string, (input: any) => Promise<any>> = {};
   const walk = (states: Record<string, any>, fn: (name: string, st: any) => void) => Object.entries(states).forEach(([n, s]) => fn(n, s));
   const waits: Record<string, number> = {};
+  // Retries keep their counts; only the pause between them is shortened.
+  const retries: Record<string, number> = {};
   walk(rendered.definition.States, (name, st) => {
     if (st.Type === 'Wait') waits[name] = o.waitMs ?? 5;
+    if (st.Retry) retries[name] = 1;
     if (st.Type !== 'Task') return;
     const fnName = rendered.taskFunctions[name];
     if (fnName) {
@@ -116,7 +119,7 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
   const name = o.executionName ?? `rehearsal-${++runs}`;
   const machineName = `${defs.prefix}-${o.machine ?? 'cutover'}`;
   const execution = sm.run(input as any, {
-    overrides: { taskResourceLocalHandlers: overrides, waitTimeOverrides: waits },
+    overrides: { taskResourceLocalHandlers: overrides, waitTimeOverrides: waits, retryIntervalOverrides: retries },
     context: { Execution: { Id: `arn:aws:states:eu-west-1:123456789012:execution:${machineName}:${name}`, Name: name, Input: input as any, StartTime: new Date().toISOString() } },
   });
   const states: string[] = [];

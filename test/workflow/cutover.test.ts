@@ -229,6 +229,34 @@ describe('rollback during the ramp', () => {
   });
 });
 
+describe('when the rollback itself fails', () => {
+  it.each([
+    ['Runtime.OutOfMemory', 1],
+    ['Lambda.TooManyRequestsException', 4], // MaxAttempts 3 retries after the first call
+    ['States.Timeout', 2],
+    ['RollbackFailed', 1],
+  ])('%s in the rollback task ends RollbackFailed and pages, never Succeeded', async (errorName, attempts) => {
+    let rollbackCalls = 0;
+    const r = await runStateMachine(input, {
+      clock: world.clock,
+      before: withTraffic(async (state) => {
+        if (state === 'CheckStep') await world.setAlarm('green', 'ALARM');
+        if (state === 'Rollback') {
+          rollbackCalls++;
+          throw Object.assign(new Error(`injected ${errorName}`), { name: errorName });
+        }
+      }),
+    });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'RollbackFailed' });
+    expect(r.states).not.toContain('Succeeded');
+    expect(r.states).toContain('PageRollbackFailed');
+    expect(rollbackCalls).toBe(attempts);
+    expect(world.published.some((p) => /ROLLBACK FAILED/.test(p.subject))).toBe(true);
+    expect((await world.ledger()).at(-1)!.detail.outcome).toBe('RollbackFailed');
+    expect(await world.lock()).toBeUndefined();
+  });
+});
+
 describe('watch window', () => {
   it('an alarm during the watch window flips back to blue, still at full size', async () => {
     const r = await runStateMachine({ ...input, watchWindowHours: 1 }, {
