@@ -1,22 +1,12 @@
-import { Moto } from '../../rehearsal/moto';
 import { runStateMachine } from '../../rehearsal/run';
 import { World } from '../../rehearsal/world';
+import { useMotoWorld } from './moto-world';
 
 // config/production.json names a database, so its cutover takes a backup first.
-let moto: Moto;
+const env = useMotoWorld({ env: 'production' });
 let world: World;
-beforeAll(async () => {
-  moto = await Moto.start();
-}, 60_000);
-afterAll(async () => {
-  await world?.close();
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await world?.close();
-  await moto.reset();
-  world = new World(moto.endpoint, { env: 'production' });
-  await world.build();
+beforeEach(() => {
+  world = env.world();
 });
 
 const input = { image: 'repo/shop:1.43.0', reason: 'release 1.43.0', bakeSeconds: 0, watchWindowHours: 0 };

@@ -1,23 +1,12 @@
-import { Moto } from '../../rehearsal/moto';
 import { runStateMachine } from '../../rehearsal/run';
-import { formatLedger } from '../../scripts/switchyard';
 import { World } from '../../rehearsal/world';
+import { formatLedger } from '../../scripts/switchyard';
+import { useMotoWorld } from './moto-world';
 
-let moto: Moto;
+const env = useMotoWorld();
 let world: World;
-
-beforeAll(async () => {
-  moto = await Moto.start();
-}, 60_000);
-afterAll(async () => {
-  await world?.close();
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await world?.close();
-  await moto.reset();
-  world = new World(moto.endpoint);
-  await world.build();
+beforeEach(() => {
+  world = env.world();
 });
 
 const types = async () => (await world.ledger()).map((e) => e.type);

@@ -1,15 +1,8 @@
-import { Moto } from '../../rehearsal/moto';
 import { formatReport, rehearse } from '../../rehearsal/rehearse';
 import { SCENARIOS } from '../../rehearsal/scenarios';
-import { World } from '../../rehearsal/world';
+import { useMotoWorld } from './moto-world';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await Moto.start();
-}, 60_000);
-afterAll(async () => {
-  await moto?.stop();
-});
+const env = useMotoWorld();
 
 /** What each scenario must leave in the ledger, besides its outcome and weights. */
 const LEDGER: Record<string, { has: string[]; lacks: string[] }> = {
@@ -23,27 +16,21 @@ const LEDGER: Record<string, { has: string[]; lacks: string[] }> = {
 
 describe.each(SCENARIOS.map((s) => [s.name, s] as const))('rehearsal %s', (name, s) => {
   it('matches its expectation, read back from the emulator and the ledger', async () => {
-    await moto.reset();
-    const world = new World(moto.endpoint);
-    await world.build();
-    try {
-      const rep = await rehearse(world, s);
-      expect({ matched: rep.matched, status: rep.status, error: rep.error }).toEqual({ matched: true, status: s.expect.status, error: s.expect.error });
-      expect(await world.observeWeights()).toEqual(s.expect.weights);
-      const types = (await world.ledger()).map((e) => e.type);
-      for (const t of LEDGER[name].has) expect(types).toContain(t);
-      for (const t of LEDGER[name].lacks) expect(types).not.toContain(t);
-      expect(types.at(-1)).toBe('finished');
-      expect(rep.transitions).toBeGreaterThan(5);
-      expect(formatReport(rep)).toMatch(/outcome .* MATCH/);
-      if (s.expect.error === 'RolledBack') expect(rep.alarmToVerifiedMs).toBeGreaterThan(0);
-      if (name === 'happy') {
-        // 24 hours of watch window pass in virtual time, with each checkpoint reported once.
-        const checkpoints = (await world.ledger()).filter((e) => e.type === 'checkpoint').map((e) => e.detail.afterHours);
-        expect(checkpoints).toEqual([1, 4, 24]);
-      }
-    } finally {
-      await world.close();
+    const world = env.world();
+    const rep = await rehearse(world, s);
+    expect({ matched: rep.matched, status: rep.status, error: rep.error }).toEqual({ matched: true, status: s.expect.status, error: s.expect.error });
+    expect(await world.observeWeights()).toEqual(s.expect.weights);
+    const types = (await world.ledger()).map((e) => e.type);
+    for (const t of LEDGER[name].has) expect(types).toContain(t);
+    for (const t of LEDGER[name].lacks) expect(types).not.toContain(t);
+    expect(types.at(-1)).toBe('finished');
+    expect(rep.transitions).toBeGreaterThan(5);
+    expect(formatReport(rep)).toMatch(/outcome .* MATCH/);
+    if (s.expect.error === 'RolledBack') expect(rep.alarmToVerifiedMs).toBeGreaterThan(0);
+    if (name === 'happy') {
+      // 24 hours of watch window pass in virtual time, with each checkpoint reported once.
+      const checkpoints = (await world.ledger()).filter((e) => e.type === 'checkpoint').map((e) => e.detail.afterHours);
+      expect(checkpoints).toEqual([1, 4, 24]);
     }
   });
 });
