@@ -7,7 +7,7 @@ import { getLock, lockKey, markRolledBack } from '../shared/adapters/lock';
 import { notify } from '../shared/adapters/notify';
 import { readState } from '../shared/adapters/state';
 import { rollbackTo } from '../shared/rollback';
-import { settings } from '../shared/settings';
+import { Settings, settings } from '../shared/settings';
 
 /** The parts of a "CloudWatch Alarm State Change" event that matter. */
 const eventSchema = z.object({
@@ -20,15 +20,12 @@ const eventSchema = z.object({
     previousState: z.object({ value: z.string() }).optional(),
   }),
 });
+type AlarmEvent = z.output<typeof eventSchema>;
 
-export const handler = wrap('alarm-handler', eventSchema, async (event) => {
-  const s = settings();
+/** Decides, then rolls back or notifies. */
+async function act(s: Settings, event: AlarmEvent, now: number) {
   const pk = lockKey(s.service, s.environment);
-  const now = Date.now();
   const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
-  // Delivery is at least once: the first delivery of an event id acts, repeats do nothing.
-  if (!(await ledger.claimEvent(s.ledgerTable, pk, event.id, now))) return { action: 'ignore', reason: `event ${event.id} was handled before` };
-
   const [lock, weights] = await Promise.all([getLock(s.lockTable, pk), readWeights(s.listenerArn, tgs)]);
   const running = lock && lock.expiresAtMs > now ? lock : undefined;
   const decision = alarmDecision({
@@ -53,4 +50,19 @@ export const handler = wrap('alarm-handler', eventSchema, async (event) => {
   const result = await rollbackTo(s, { target: decision.target, requiredCount: required, reason: decision.reason, executionId, trigger: 'alarm' });
   if (running) await markRolledBack(s.lockTable, pk, result.verifiedAtMs, decision.reason);
   return { ...decision, result };
+}
+
+export const handler = wrap('alarm-handler', eventSchema, async (event) => {
+  const s = settings();
+  const pk = lockKey(s.service, s.environment);
+  const now = Date.now();
+  // Delivery is at least once: the first delivery of an event id acts, repeats do nothing.
+  if (!(await ledger.claimEvent(s.ledgerTable, pk, event.id, now))) return { action: 'ignore' as const, reason: `event ${event.id} was handled before` };
+  try {
+    return await act(s, event, now);
+  } catch (e) {
+    // Handling failed: EventBridge delivers the event again, and that delivery must act.
+    await ledger.releaseEvent(s.ledgerTable, pk, event.id);
+    throw e;
+  }
 });

@@ -11,9 +11,9 @@ import { readState } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
 
 /** Longest a cutover can hold the lock: every stage's own deadline plus an hour. */
-export function lockLifetimeMs(plan: Plan, idleDeadlineSeconds: number): number {
+export function lockLifetimeMs(plan: Plan, idleDeadlineSeconds: number, backupDeadlineSeconds = 0): number {
   const perStep = plan.bakeSeconds + 15 * 60;
-  return (idleDeadlineSeconds + plan.steps.length * perStep + plan.watchWindowSeconds + 3600) * 1000;
+  return (backupDeadlineSeconds + idleDeadlineSeconds + plan.steps.length * perStep + plan.watchWindowSeconds + 3600) * 1000;
 }
 
 const acquireEvent = z.object({ action: z.literal('acquire'), executionId: z.string(), state: z.object({ plan: planSchema }) });
@@ -36,7 +36,7 @@ export const handler = wrap('lock', eventSchema, async (event): Promise<LockSlic
       newColor: otherColor(recorded.liveColor),
       liveDesired: Math.max(1, recorded.desiredCount[recorded.liveColor]),
       startedAtMs: now,
-      expiresAtMs: now + lockLifetimeMs(event.state.plan, s.defaults.idleDeadlineSeconds),
+      expiresAtMs: now + lockLifetimeMs(event.state.plan, s.defaults.idleDeadlineSeconds, (s.database?.snapshotDeadlineMinutes ?? 0) * 60),
     };
     const r = await acquireLock(
       s.lockTable,

@@ -178,6 +178,8 @@ export class ControlStack extends Stack {
     rollbackGrants(rollback);
     const alarmHandler = fn('alarm-handler', Duration.minutes(13));
     rollbackGrants(alarmHandler);
+    // It gives an event claim back when handling fails, so EventBridge's retry acts.
+    alarmHandler.allow(['dynamodb:DeleteItem'], [state.ledgerTable.tableArn]);
 
     this.cutover = new CutoverStateMachine(this, 'Cutover', {
       namePrefix: prefix,

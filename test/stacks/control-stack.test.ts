@@ -107,6 +107,14 @@ describe('handlers', () => {
     expect(updaters).toEqual(['deploy-idle', 'scale-down', 'rollback', 'alarm-handler']);
   });
 
+  it('write the ledger; only the alarm handler may delete from it (its own event claims)', () => {
+    for (const task of ['lock', 'preflight', 'deploy-idle', 'smoke-test', 'traffic', 'promote', 'watch', 'scale-down', 'rollback', 'alarm-handler']) {
+      const ledgerActions = statements(task).filter((s) => JSON.stringify(s.Resource).includes('CutoverStateLedger')).flatMap((s) => ([] as string[]).concat(s.Action));
+      expect({ task, put: ledgerActions.includes('dynamodb:PutItem') }).toEqual({ task, put: true });
+      expect({ task, delete: ledgerActions.includes('dynamodb:DeleteItem') }).toEqual({ task, delete: task === 'alarm-handler' });
+    }
+  });
+
   it('validate-input can do nothing in AWS but write its logs', () => {
     expect(statements('validate-input').flatMap((s) => ([] as string[]).concat(s.Action)).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });

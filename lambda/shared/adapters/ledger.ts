@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'crypto';
 import { logger } from '../logger';
 import { awsCall, clients, conditionFailed } from './clients';
@@ -60,6 +60,11 @@ export async function claimEvent(table: string, pk: string, eventId: string, atM
     if (conditionFailed(e)) return false;
     throw e;
   }
+}
+
+/** Gives an event id back, so a retried delivery of an event whose handling failed acts again. */
+export async function releaseEvent(table: string, pk: string, eventId: string): Promise<void> {
+  await awsCall('dynamodb:DeleteItem', () => clients.dynamo().send(new DeleteCommand({ TableName: table, Key: { pk, sk: `event#${eventId}` } })));
 }
 
 /** A service's history, oldest first. */

@@ -177,6 +177,15 @@ describe('alarm handler', () => {
     expect(elb).not.toHaveReceivedCommand(ModifyListenerCommand);
   });
 
+  it('a delivery whose handling failed gives its event id back, so the retry acts', async () => {
+    ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    elb.on(DescribeListenersCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalFailure' }));
+    await expect(handler(event)).rejects.toThrow('boom');
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { TableName: 'ledger', Key: { pk: 'shop#dev', sk: 'event#e-1' } });
+  });
+
   it('an alarm on a color with no traffic notifies and moves nothing', async () => {
     ddb.on(PutCommand).resolves({});
     ddb.on(GetCommand).resolves({});
