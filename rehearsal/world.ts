@@ -56,6 +56,8 @@ export interface Faults {
   neverHealthy: Set<Color>;
   /** ModifyListener calls to fail with ThrottlingException before letting one through. */
   throttleModifyListener: number;
+  /** SNS Publish calls to fail with an internal error. */
+  failPublish: number;
 }
 
 export interface WorldOptions {
@@ -67,7 +69,7 @@ export interface WorldOptions {
 }
 
 export class World {
-  readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0 };
+  readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0, failPublish: 0 };
   readonly app: AppBehaviour = { health: 200, business: 200 };
   /** Notifications the world saw published, newest last. */
   readonly published: Array<{ topic: string; subject: string }> = [];
@@ -440,7 +442,13 @@ function installShims(world: World): void {
 
   clients.sns().middlewareStack.add(
     (next, context) => async (args: any) => {
-      if (context.commandName === 'PublishCommand') current.world.published.push({ topic: args.input.TopicArn, subject: args.input.Subject });
+      if (context.commandName === 'PublishCommand') {
+        if (current.world.faults.failPublish > 0) {
+          current.world.faults.failPublish--;
+          throw Object.assign(new Error('SNS is unavailable (injected)'), { name: 'InternalErrorException', $fault: 'server' });
+        }
+        current.world.published.push({ topic: args.input.TopicArn, subject: args.input.Subject });
+      }
       return next(args);
     },
     { step: 'initialize', name: 'switchyardPublishRecorder' },

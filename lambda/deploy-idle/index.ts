@@ -25,13 +25,19 @@ const base = { executionId: z.string() };
 const eventSchema = z.discriminatedUnion('action', [
   z.object({ ...base, action: z.literal('deploy'), state: z.object({ plan: planSchema, lock: lockSliceSchema }) }),
   z.object({ ...base, action: z.literal('status'), state: z.object({ plan: planSchema, lock: lockSliceSchema, deploy: deploySliceSchema }) }),
-  z.object({ ...base, action: z.literal('abort'), state: z.object({ plan: planSchema, lock: lockSliceSchema, deploy: deploySliceSchema.optional(), error: caughtErrorSchema.optional() }) }),
+  // The lock slice is absent when taking the lock itself failed: then nothing was deployed.
+  z.object({ ...base, action: z.literal('abort'), state: z.object({ plan: planSchema, lock: lockSliceSchema.optional(), deploy: deploySliceSchema.optional(), error: caughtErrorSchema.optional() }) }),
 ]);
 
 export const handler = wrap('deploy-idle', eventSchema, async (event) => {
   const s = settings();
   const pk = lockKey(s.service, s.environment);
-  const idle = event.state.lock.newColor;
+  if (event.action === 'abort' && !event.state.lock) {
+    await ledger.record(s.ledgerTable, pk, 'aborted', event.executionId, { error: event.state.error, restored: null });
+    return { aborted: true, restoredCount: null };
+  }
+  const lock = event.state.lock!;
+  const idle = lock.newColor;
   const svc = s.colors[idle].service;
 
   if (event.action === 'deploy') {
@@ -39,7 +45,7 @@ export const handler = wrap('deploy-idle', eventSchema, async (event) => {
     const current = await ecs.describeService(s.cluster, svc);
     const currentImage = (await imageOf(current.taskDefinition)) ?? recorded.image[idle];
     const image = event.state.plan.image ?? recorded.image[idle];
-    const desired = event.state.lock.liveDesired;
+    const desired = lock.liveDesired;
     let taskDefinition = current.taskDefinition;
     // A retried deploy finds the image already in place and registers nothing new.
     if (image !== currentImage) taskDefinition = await ecs.registerWithImage(current.taskDefinition, APP_CONTAINER, image);

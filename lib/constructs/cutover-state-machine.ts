@@ -133,7 +133,10 @@ export class CutoverStateMachine extends Construct {
 
     // The raw input goes in on its own: the validator must see exactly what the operator sent.
     const validate = task('ValidateInput', f.validateInput, '$.plan', Duration.seconds(30), {}, invalidInput, sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, input: sfn.JsonPath.entirePayload }));
-    const acquire = task('AcquireLock', f.lock, '$.lock', Duration.seconds(30), { action: 'acquire' }, alreadyRunning);
+    const acquire = task('AcquireLock', f.lock, '$.lock', Duration.seconds(30), { action: 'acquire' });
+    acquire.addCatch(alreadyRunning, { errors: ['LockHeld'], resultPath: '$.error' });
+    // Any other failure may come after the lock was written: the abort path releases it.
+    acquire.addCatch(abort, { resultPath: '$.error' });
     const preflight = task('Preflight', f.preflight, '$.preflight', Duration.minutes(2), {}, abort);
     const deploy = task('DeployIdle', f.deployIdle, '$.deploy', Duration.minutes(2), { action: 'deploy' }, abort);
     const waitIdle = new sfn.Wait(this, 'WaitForIdle', { time: sfn.WaitTime.duration(Duration.seconds(props.idlePollSeconds ?? 30)) });

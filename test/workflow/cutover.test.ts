@@ -83,6 +83,18 @@ describe('concurrent start', () => {
   });
 });
 
+describe('taking the lock', () => {
+  it('a failure after the lock was written releases it on the way out', async () => {
+    world.faults.failPublish = 1;
+    const r = await runStateMachine(input, { clock: world.clock });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'InternalErrorException' });
+    expect(r.states).toContain('ReleaseAfterAbort');
+    expect(await world.lock()).toBeUndefined();
+    expect(await types()).toEqual(['started', 'aborted', 'finished']);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+  });
+});
+
 describe('pre-flight', () => {
   it('a gating alarm already in ALARM is a no-go: nothing changes, the report is in the ledger, the lock is released', async () => {
     await world.setAlarm('blue', 'ALARM', world.gatingAlarms('blue')[1]);
