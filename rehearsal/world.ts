@@ -82,6 +82,8 @@ export class World {
   testRuleArn = '';
   loadBalancerDimension = '';
   readonly targetGroups = {} as Record<Color, string>;
+  /** The maintenance page's (Lambda) target group. */
+  maintenanceTargetGroup = '';
   readonly names: ReturnType<typeof stateParameterNames>;
   readonly alarmNames: Record<Color, string>;
   private server?: http.Server;
@@ -137,6 +139,7 @@ export class World {
         )
       ).TargetGroups![0].TargetGroupArn!;
     }
+    this.maintenanceTargetGroup = (await elb.send(new elbv2.CreateTargetGroupCommand({ Name: `${this.prefix}-maintenance`, TargetType: 'lambda' }))).TargetGroups![0].TargetGroupArn!;
     const fwd = (w: Weights) => [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: COLORS.map((c) => ({ TargetGroupArn: this.targetGroups[c], Weight: w[c] })) } }];
     this.listenerArn = (await elb.send(new elbv2.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Port: 80, Protocol: 'HTTP', DefaultActions: fwd({ blue: 100, green: 0 }) }))).Listeners![0].ListenerArn!;
     this.testRuleArn = (
@@ -259,6 +262,7 @@ export class World {
       TEST_TOKEN_SECRET_ARN: secret,
       BASE_URL: baseUrl,
       POLL_MS: '20',
+      MAINTENANCE_TARGET_GROUP_ARN: this.maintenanceTargetGroup,
       CUTOVER_DEFAULTS: JSON.stringify(defaults),
     });
     resetSettings();
@@ -320,6 +324,12 @@ export class World {
     const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ RuleArns: [this.testRuleArn] }));
     const groups = r.Rules![0].Actions![0].ForwardConfig!.TargetGroups!;
     return { blue: groups.find((g) => g.TargetGroupArn === this.targetGroups.blue)!.Weight!, green: groups.find((g) => g.TargetGroupArn === this.targetGroups.green)!.Weight! };
+  }
+
+  /** Listener rules by priority, read with the world's own client. */
+  async rules(): Promise<Array<{ priority: string; conditions: unknown; actions: elbv2.Action[] }>> {
+    const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ ListenerArn: this.listenerArn }));
+    return (r.Rules ?? []).filter((x) => !x.IsDefault).map((x) => ({ priority: x.Priority!, conditions: x.Conditions, actions: x.Actions ?? [] })).sort((a, b) => Number(a.priority) - Number(b.priority));
   }
 
   async parameter(name: string): Promise<string> {

@@ -5,6 +5,8 @@
  *   npm run cutover -- status [EXECUTION_ARN]
  *   npm run rollback -- --reason "checkout errors" [--target blue]
  *   npm run ledger [-- --limit 50]
+ *   npm run maintenance:on -- --reason "final data sync"      (off after its maximum, 60 s by default)
+ *   npm run maintenance:off
  *
  * --local runs start or rollback against the offline rehearsal setup (moto on
  * loopback, built from the synthesized templates) instead of AWS; that
@@ -16,7 +18,9 @@
 // First: the handlers' logger reads its level when it is created, and this command prints its own output.
 import '../rehearsal/quiet';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { userInfo } from 'os';
 import { parseArgs } from 'util';
 import { explain } from '../lambda/validate-input';
 import { cutoverInputSchema } from '../lambda/shared/input';
@@ -143,8 +147,18 @@ export async function main(argv: string[], print: (s: string) => void = console.
       print(formatLedger(await history(table, `${config.service.name}#${config.environment}`, Number(values.limit))));
       return 0;
     }
+    case 'maintenance': {
+      if (arg !== 'on' && arg !== 'off') throw new UsageError('usage: npm run maintenance:on -- --reason "why", or npm run maintenance:off');
+      if (arg === 'on' && !values.reason) throw new UsageError('maintenance on needs --reason "why"');
+      const payload = arg === 'on' ? { action: 'on', reason: values.reason, by: userInfo().username } : { action: 'off', by: userInfo().username };
+      const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: `${prefix}-maintenance`, Payload: Buffer.from(JSON.stringify(payload)) }));
+      const body = r.Payload ? Buffer.from(r.Payload).toString('utf8') : '';
+      if (r.FunctionError) throw new Error(`maintenance ${arg} failed: ${body}`);
+      print(`maintenance ${arg}: ${body}`);
+      return 0;
+    }
     default:
-      throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger [--env NAME] (see scripts/switchyard.ts)');
+      throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger|maintenance [--env NAME] (see scripts/switchyard.ts)');
   }
 }
 

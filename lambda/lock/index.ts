@@ -8,6 +8,7 @@ import { acquireLock, lockKey, releaseLock } from '../shared/adapters/lock';
 import * as ledger from '../shared/adapters/ledger';
 import { notify } from '../shared/adapters/notify';
 import { readState } from '../shared/adapters/state';
+import { maintenanceOff } from '../shared/maintenance';
 import { settings } from '../shared/settings';
 
 /** Longest a cutover can hold the lock: every stage's own deadline plus an hour. */
@@ -55,8 +56,10 @@ export const handler = wrap('lock', eventSchema, async (event): Promise<LockSlic
     await notify(s.topics.warning, `Switchyard ${pk}: cutover started (${slice.previousColor} -> ${slice.newColor})`, { executionId: event.executionId, plan: event.state.plan });
     return slice;
   }
+  // Every exit of a cutover turns maintenance mode off: clients are served again first.
+  const maintenance = s.maintenance ? await maintenanceOff(s, event.executionId, `cutover ended ${event.outcome}`) : { wasOn: false };
   const released = await releaseLock(s.lockTable, pk, event.executionId);
-  const detail = { outcome: event.outcome, error: event.state.error, released };
+  const detail = { outcome: event.outcome, error: event.state.error, released, maintenanceTurnedOff: maintenance.wasOn };
   await ledger.record(s.ledgerTable, pk, 'finished', event.executionId, detail);
   const topic = event.outcome === 'Succeeded' || event.outcome === 'DryRunPassed' ? s.topics.warning : s.topics.critical;
   await notify(topic, `Switchyard ${pk}: cutover ended ${event.outcome}`, { executionId: event.executionId, ...detail });

@@ -41,6 +41,12 @@ export const environmentSchema = z.object({
   DEREGISTRATION_DELAY_SECONDS: z.coerce.number().int().min(0).default(30),
   TARGET_ERROR_RATE_PERCENT: z.coerce.number().positive().default(1),
   TARGET_P95_SECONDS: z.coerce.number().positive().default(0.5),
+  /** Lambda target group serving the maintenance page. */
+  MAINTENANCE_TARGET_GROUP_ARN: z.string().optional(),
+  MAINTENANCE_MAX_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Value of the switchyard:maintenance tag on the rules maintenance makes; IAM lets only those be changed. */
+  MAINTENANCE_TAG: z.string().optional(),
+  OPERATOR_CIDRS: list.default([]),
   /** RDS instance to snapshot before the cutover changes anything; unset: no backup stage. */
   DATABASE_INSTANCE: z.string().optional(),
   SNAPSHOT_MAX_AGE_MINUTES: z.coerce.number().int().min(0).default(60),
@@ -78,6 +84,8 @@ export interface Settings {
   readonly checkpointTargets: { readonly errorRatePercent: number; readonly p95Seconds: number };
   readonly pollMs: number;
   readonly database?: { readonly instance: string; readonly snapshotMaxAgeMinutes: number; readonly snapshotDeadlineMinutes: number };
+  readonly maintenance?: { readonly targetGroupArn: string; readonly maxSeconds: number; readonly tag: string };
+  readonly operatorCidrs: readonly string[];
   readonly defaults: CutoverDefaults;
 }
 
@@ -110,6 +118,10 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     deregistrationDelaySeconds: e.DEREGISTRATION_DELAY_SECONDS,
     checkpointTargets: { errorRatePercent: e.TARGET_ERROR_RATE_PERCENT, p95Seconds: e.TARGET_P95_SECONDS },
     pollMs: e.POLL_MS,
+    maintenance: e.MAINTENANCE_TARGET_GROUP_ARN
+      ? { targetGroupArn: e.MAINTENANCE_TARGET_GROUP_ARN, maxSeconds: e.MAINTENANCE_MAX_SECONDS, tag: e.MAINTENANCE_TAG ?? `${e.SERVICE}-${e.ENVIRONMENT}` }
+      : undefined,
+    operatorCidrs: e.OPERATOR_CIDRS,
     database: e.DATABASE_INSTANCE ? { instance: e.DATABASE_INSTANCE, snapshotMaxAgeMinutes: e.SNAPSHOT_MAX_AGE_MINUTES, snapshotDeadlineMinutes: e.SNAPSHOT_DEADLINE_MINUTES } : undefined,
     defaults: e.CUTOVER_DEFAULTS,
   };

@@ -206,6 +206,16 @@ export const configSchema = z
     }).optional(),
     cache: z.strictObject({ clusterId: z.string().min(1) }).optional(),
 
+    /** Maintenance mode: what clients get while writes are frozen, and how long it may last. */
+    maintenance: z
+      .strictObject({
+        retryAfterSeconds: z.number().int().min(1).max(86400).default(120),
+        contentType: z.enum(['application/json', 'text/html', 'text/plain']).default('application/json'),
+        body: z.string().max(1024, 'maintenance.body must fit an ALB Lambda response comfortably (at most 1024 characters)').default('{"message":"Down for maintenance, back shortly."}'),
+        maxSeconds: z.number().int().min(10).max(3600, 'maintenance.maxSeconds must be at most 3600; a longer freeze is an outage, not maintenance').default(60),
+      })
+      .prefault({}),
+
     /** Cutover defaults: ramp, bake, watch window, smoke checks. */
     cutover: cutoverDefaultsSchema.prefault({}),
 

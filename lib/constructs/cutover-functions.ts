@@ -83,13 +83,26 @@ export class TaskFunction extends Construct {
    */
   public allowUnscoped(actions: string[]): void {
     this.role.addToPolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
-    if (!this.unscopedAcknowledged) {
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Only actions AWS offers no resource-level permission for use "*" (ELB Describe*, CloudWatch GetMetricData, ECS DescribeTaskDefinition and RegisterTaskDefinition, the latter bounded by iam:PassRole on the two task roles); every other write names its ARNs.',
-      });
-      this.unscopedAcknowledged = true;
-    }
+    this.acknowledgeWildcard();
+  }
+
+  /**
+   * Grants actions on resources made at run time (unknown ARNs), limited by a
+   * tag condition instead of an ARN.
+   */
+  public allowTagged(actions: string[], tagCondition: Record<string, string>): void {
+    this.role.addToPolicy(new iam.PolicyStatement({ actions, resources: ['*'], conditions: { StringEquals: tagCondition } }));
+    this.acknowledgeWildcard();
+  }
+
+  private acknowledgeWildcard(): void {
+    if (this.unscopedAcknowledged) return;
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only actions AWS offers no resource-level permission for use "*" (ELB Describe*, CloudWatch GetMetricData, ECS DescribeTaskDefinition and RegisterTaskDefinition, the latter bounded by iam:PassRole on the two task roles), and changes to listener rules made at run time, limited by a tag condition; every other write names its ARNs.',
+    });
+    this.unscopedAcknowledged = true;
   }
   private unscopedAcknowledged = false;
 

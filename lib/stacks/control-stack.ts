@@ -1,4 +1,6 @@
 import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { COLORS } from '../../lambda/shared/colors';
@@ -65,6 +67,10 @@ export class ControlStack extends Stack {
       TARGET_ERROR_RATE_PERCENT: String(c.alarms.errorRatePercent.warning),
       TARGET_P95_SECONDS: String(c.alarms.p95LatencySeconds.warning),
       CUTOVER_DEFAULTS: JSON.stringify(c.cutover),
+      MAINTENANCE_TARGET_GROUP_ARN: p.maintenancePage.targetGroup.targetGroupArn,
+      MAINTENANCE_MAX_SECONDS: String(c.maintenance.maxSeconds),
+      MAINTENANCE_TAG: prefix,
+      OPERATOR_CIDRS: c.operatorCidrs.join(','),
       ...(c.database
         ? { DATABASE_INSTANCE: c.database.instanceIdentifier, SNAPSHOT_MAX_AGE_MINUTES: String(c.database.snapshotMaxAgeMinutes), SNAPSHOT_DEADLINE_MINUTES: String(c.database.snapshotDeadlineMinutes) }
         : {}),
@@ -87,9 +93,25 @@ export class ControlStack extends Stack {
     const ledgerWrite = (t: TaskFunction) => t.allow(['dynamodb:PutItem'], [state.ledgerTable.tableArn]);
     const publish = (t: TaskFunction) => t.allowPublish([p.alerting.critical, p.alerting.warning]);
 
+    // Maintenance rules are made at run time, so their ARNs are unknown: they are
+    // tagged when made, and only rules carrying this environment's tag may be changed.
+    const maintenanceTag = { 'aws:ResourceTag/switchyard:maintenance': prefix };
+    const maintenanceGrants = (t: TaskFunction) => {
+      t.allowUnscoped(elbRead);
+      t.allow(['elasticloadbalancing:CreateRule'], [listener]);
+      t.allowTagged(['elasticloadbalancing:AddTags'], { 'aws:RequestTag/switchyard:maintenance': prefix });
+      t.allowTagged(['elasticloadbalancing:DeleteRule'], maintenanceTag);
+      t.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [state.lockTable.tableArn]);
+      p.router.testTokenSecret.grantRead(t.role);
+      ledgerWrite(t);
+      publish(t);
+    };
+
     const validateInput = fn('validate-input', Duration.seconds(10));
 
-    const lock = fn('lock', Duration.seconds(20));
+    const lock = fn('lock', Duration.seconds(30));
+    // Releasing the lock turns maintenance mode off, on every exit of a cutover.
+    maintenanceGrants(lock);
     state.grantRead(lock.role);
     lock.allow(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], [state.lockTable.tableArn]);
     ledgerWrite(lock);
@@ -139,6 +161,15 @@ export class ControlStack extends Stack {
     scaleDown.allow(['ecs:UpdateService'], services);
     state.grantWrite(scaleDown.role);
     ledgerWrite(scaleDown);
+
+    const maintenance = fn('maintenance', Duration.seconds(30));
+    maintenanceGrants(maintenance);
+    // The bound on maintenance mode: checked every minute, off once past its maximum.
+    new events.Rule(this, 'MaintenanceExpiry', {
+      description: 'Turn maintenance mode off once it has lasted its maximum',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new eventTargets.LambdaFunction(maintenance.function, { event: events.RuleTargetInput.fromObject({ action: 'expire' }), retryAttempts: 2 })],
+    });
 
     let backup: TaskFunction | undefined;
     if (c.database) {

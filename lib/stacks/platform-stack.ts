@@ -12,6 +12,7 @@ import { SwitchyardConfig } from '../config/schema';
 import { Alerting } from '../constructs/alerting';
 import { ColorService } from '../constructs/color-service';
 import { DeployGuard } from '../constructs/deploy-guard';
+import { MaintenancePage } from '../constructs/maintenance-page';
 import { Monitoring } from '../constructs/monitoring';
 import { Network } from '../constructs/network';
 import { TrafficRouter } from '../constructs/traffic-router';
@@ -54,6 +55,8 @@ export class PlatformStack extends Stack {
   public readonly alerting: Alerting;
   /** The state parameters this stack follows. */
   public readonly stateParameters: StateParameterNames;
+  /** The maintenance page's target group. */
+  public readonly maintenancePage: MaintenancePage;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -137,6 +140,14 @@ export class PlatformStack extends Stack {
       criticalTopic: this.alerting.critical,
       warningTopic: this.alerting.warning,
       waf: { webAclName: `${this.namePrefix}-acl`, region: this.region },
+    });
+
+    this.maintenancePage = new MaintenancePage(this, 'Maintenance', {
+      namePrefix: this.namePrefix,
+      retryAfterSeconds: c.maintenance.retryAfterSeconds,
+      contentType: c.maintenance.contentType,
+      body: c.maintenance.body,
+      logRetention: retention,
     });
 
     new DeployGuard(this, 'DeployGuard', {

@@ -13,6 +13,8 @@ describe('operator command', () => {
     await expect(main(['rollback'])).rejects.toThrow(/rollback needs --reason/);
     await expect(main(['rollback', '--reason', 'bad', '--target', 'red'])).rejects.toThrow(/--target is blue or green/);
     await expect(main(['ledger', '--local'])).rejects.toThrow(/--local works with start and rollback/);
+    await expect(main(['maintenance', 'sideways'])).rejects.toThrow(/maintenance:on -- --reason/);
+    await expect(main(['maintenance', 'on'])).rejects.toThrow(/maintenance on needs --reason/);
     await expect(main(['start', '--local', '--input', '{"reason":"r"}'])).rejects.toThrow(/reason must say why/);
   });
 });

@@ -73,9 +73,6 @@ describe('handlers', () => {
     const policies = Object.values(json().Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role));
     return policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
   }
-  const actionsOn = (task: string, resource: (r: unknown) => boolean) =>
-    statements(task).filter((s) => ([] as unknown[]).concat(s.Resource).some(resource)).flatMap((s) => ([] as string[]).concat(s.Action));
-
   it('scope listener writes to the production listener', () => {
     for (const task of ['traffic', 'rollback', 'alarm-handler']) {
       const st = statements(task).filter((s) => ([] as string[]).concat(s.Action).includes('elasticloadbalancing:ModifyListener'));
@@ -88,7 +85,21 @@ describe('handlers', () => {
   it('use "*" only for actions without resource-level permissions', () => {
     const allowedUnscoped = new Set(['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeRules', 'cloudwatch:GetMetricData', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition']);
     for (const task of ['validate-input', 'lock', 'preflight', 'deploy-idle', 'smoke-test', 'traffic', 'promote', 'watch', 'scale-down', 'rollback', 'alarm-handler']) {
-      for (const a of actionsOn(task, (r) => r === '*')) expect({ task, action: a, allowed: allowedUnscoped.has(a) }).toEqual({ task, action: a, allowed: true });
+      const unconditioned = statements(task).filter((st) => ([] as unknown[]).concat(st.Resource).includes('*') && !st.Condition);
+      for (const a of unconditioned.flatMap((st) => ([] as string[]).concat(st.Action))) expect({ task, action: a, allowed: allowedUnscoped.has(a) }).toEqual({ task, action: a, allowed: true });
+    }
+  });
+
+  it('change listener rules made at run time only when they carry this environment\'s maintenance tag', () => {
+    for (const task of ['lock', 'maintenance']) {
+      const tagged = statements(task).filter((st) => st.Condition);
+      expect(tagged.map((st) => [st.Action, st.Condition])).toEqual([
+        ['elasticloadbalancing:AddTags', { StringEquals: { 'aws:RequestTag/switchyard:maintenance': 'shop-dev' } }],
+        ['elasticloadbalancing:DeleteRule', { StringEquals: { 'aws:ResourceTag/switchyard:maintenance': 'shop-dev' } }],
+      ]);
+    }
+    for (const task of ['traffic', 'promote', 'rollback', 'alarm-handler']) {
+      expect(statements(task).flatMap((st) => ([] as string[]).concat(st.Action))).not.toContain('elasticloadbalancing:DeleteRule');
     }
   });
 
@@ -122,7 +133,7 @@ describe('handlers', () => {
 
 describe('alarm-driven rollback', () => {
   it('routes both colors\' rollback alarms to the handler, with a dead-letter queue and a 5-minute event age', () => {
-    const rule = Object.values(json().Resources as Record<string, any>).find((r) => r.Type === 'AWS::Events::Rule')!.Properties;
+    const rule = Object.values(json().Resources as Record<string, any>).find((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern)!.Properties;
     expect(rule.EventPattern).toMatchObject({ source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], detail: { state: { value: ['ALARM'] } } });
     expect(rule.EventPattern.detail.alarmName).toHaveLength(2);
     expect(rule.Targets[0].RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 4 });

@@ -1,4 +1,6 @@
 import {
+  CreateRuleCommand,
+  DeleteRuleCommand,
   DescribeListenersCommand,
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
@@ -6,6 +8,7 @@ import {
   ModifyListenerCommand,
   ModifyRuleCommand,
   Action,
+  RuleCondition,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Color, COLORS } from '../colors';
 import { validateWeights, Weights } from '../decisions/weights';
@@ -87,4 +90,29 @@ export async function targetGroupExists(tgArn: string): Promise<boolean> {
     if (e instanceof Error && e.name === 'TargetGroupNotFoundException') return false;
     throw e;
   }
+}
+
+/** Creates a listener rule; returns its ARN. */
+export async function createRule(listenerArn: string, priority: number, conditions: RuleCondition[], actions: Action[], tags: Record<string, string> = {}): Promise<string> {
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  const r = await call('CreateRule', () => clients.elb().send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: priority, Conditions: conditions, Actions: actions, Tags: Tags.length > 0 ? Tags : undefined })));
+  const arn = r.Rules?.[0]?.RuleArn;
+  if (!arn) throw new Error(`CreateRule at priority ${priority} returned no rule`);
+  return arn;
+}
+
+/** Deletes a listener rule; a rule already gone counts as deleted. */
+export async function deleteRule(ruleArn: string): Promise<void> {
+  try {
+    await call('DeleteRule', () => clients.elb().send(new DeleteRuleCommand({ RuleArn: ruleArn })));
+  } catch (e) {
+    if (e instanceof Error && e.name === 'RuleNotFoundException') return;
+    throw e;
+  }
+}
+
+/** The production listener's current default actions, to mirror them in bypass rules. */
+export async function productionActions(listenerArn: string): Promise<Action[]> {
+  const r = await call('DescribeListeners', () => clients.elb().send(new DescribeListenersCommand({ ListenerArns: [listenerArn] })));
+  return r.Listeners?.[0]?.DefaultActions ?? [];
 }

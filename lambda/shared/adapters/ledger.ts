@@ -7,6 +7,8 @@ import { awsCall, clients, conditionFailed } from './clients';
 export type LedgerType =
   | 'started'
   | 'preflight'
+  | 'maintenance-on'
+  | 'maintenance-off'
   | 'backup'
   | 'deployed'
   | 'idle-ready'
