@@ -32,7 +32,7 @@ import { CutoverDefaults, cutoverDefaultsSchema } from '../lambda/shared/cutover
 import { clients, callCounter } from '../lambda/shared/adapters/clients';
 import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
 import { getLock } from '../lambda/shared/adapters/lock';
-import { readWeights } from '../lambda/shared/adapters/elb';
+import { readWeights, weightsOf } from '../lambda/shared/adapters/elb';
 import { resetSettings } from '../lambda/shared/settings';
 import { TEST_HEADER } from '../lambda/shared/routes';
 import { Weights } from '../lambda/shared/decisions/weights';
@@ -316,14 +316,12 @@ export class World {
   /** Production weights read with the world's own client: not counted among the handlers' calls. */
   async observeWeights(): Promise<Weights> {
     const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeListenersCommand({ ListenerArns: [this.listenerArn] }));
-    const groups = r.Listeners![0].DefaultActions![0].ForwardConfig!.TargetGroups!;
-    return { blue: groups.find((g) => g.TargetGroupArn === this.targetGroups.blue)!.Weight!, green: groups.find((g) => g.TargetGroupArn === this.targetGroups.green)!.Weight! };
+    return weightsOf(r.Listeners![0].DefaultActions, this.targetGroups);
   }
 
   async testRouteWeights(): Promise<Weights> {
     const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ RuleArns: [this.testRuleArn] }));
-    const groups = r.Rules![0].Actions![0].ForwardConfig!.TargetGroups!;
-    return { blue: groups.find((g) => g.TargetGroupArn === this.targetGroups.blue)!.Weight!, green: groups.find((g) => g.TargetGroupArn === this.targetGroups.green)!.Weight! };
+    return weightsOf(r.Rules![0].Actions, this.targetGroups);
   }
 
   /** Listener rules by priority, read with the world's own client. */

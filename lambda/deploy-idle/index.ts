@@ -1,11 +1,9 @@
-import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { IdleNeverHealthy } from '../shared/errors';
 import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
 import { idleReadiness } from '../shared/decisions/idle';
-import { awsCall, clients } from '../shared/adapters/clients';
 import * as ecs from '../shared/adapters/ecs';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
@@ -15,11 +13,6 @@ import { settings } from '../shared/settings';
 
 /** The container every Switchyard task definition runs the application in. */
 export const APP_CONTAINER = 'app';
-
-async function imageOf(taskDefinition: string): Promise<string | undefined> {
-  const r = await awsCall('ecs:DescribeTaskDefinition', () => clients.ecs().send(new DescribeTaskDefinitionCommand({ taskDefinition })));
-  return r.taskDefinition?.containerDefinitions?.find((c) => c.name === APP_CONTAINER)?.image;
-}
 
 const base = { executionId: z.string() };
 const eventSchema = z.discriminatedUnion('action', [
@@ -43,12 +36,13 @@ export const handler = wrap('deploy-idle', eventSchema, async (event) => {
   if (event.action === 'deploy') {
     const recorded = await readState(s.parameters);
     const current = await ecs.describeService(s.cluster, svc);
-    const currentImage = (await imageOf(current.taskDefinition)) ?? recorded.image[idle];
+    const described = await ecs.describeTaskDefinition(current.taskDefinition);
+    const currentImage = ecs.imageIn(described, APP_CONTAINER) ?? recorded.image[idle];
     const image = event.state.plan.image ?? recorded.image[idle];
     const desired = lock.liveDesired;
     let taskDefinition = current.taskDefinition;
     // A retried deploy finds the image already in place and registers nothing new.
-    if (image !== currentImage) taskDefinition = await ecs.registerWithImage(current.taskDefinition, APP_CONTAINER, image);
+    if (image !== currentImage) taskDefinition = await ecs.registerWithImage(described, APP_CONTAINER, image);
     await ecs.updateService(s.cluster, svc, desired, taskDefinition === current.taskDefinition ? undefined : taskDefinition);
     await recordImage(s.parameters, idle, image);
     await recordDesiredCount(s.parameters, idle, desired);

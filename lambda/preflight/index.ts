@@ -1,42 +1,14 @@
-import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { z } from 'zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
 import { goNoGo, PreflightReport } from '../shared/decisions/preflight';
-import { alarmStates } from '../shared/adapters/cloudwatch';
-import { awsCall, clients } from '../shared/adapters/clients';
+import { alarmStates, wafCountedRequests } from '../shared/adapters/cloudwatch';
 import * as ecs from '../shared/adapters/ecs';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { lockKey } from '../shared/adapters/lock';
-import { settings, Settings } from '../shared/settings';
-
-/** Requests the WAF counted (would have blocked) in the last hour; undefined when unknown. */
-async function wafCounted(s: Settings): Promise<number | undefined> {
-  if (!s.wafAclName) return undefined;
-  const end = new Date();
-  const r = await awsCall('cloudwatch:GetMetricData', () =>
-    clients.cloudwatch().send(
-      new GetMetricDataCommand({
-        StartTime: new Date(end.getTime() - 3600_000),
-        EndTime: end,
-        MetricDataQueries: [
-          {
-            Id: 'counted',
-            MetricStat: {
-              Metric: { Namespace: 'AWS/WAFV2', MetricName: 'CountedRequests', Dimensions: [{ Name: 'WebACL', Value: s.wafAclName }, { Name: 'Region', Value: process.env.AWS_REGION ?? '' }, { Name: 'Rule', Value: 'ALL' }] },
-              Period: 3600,
-              Stat: 'Sum',
-            },
-          },
-        ],
-      }),
-    ),
-  );
-  const v = r.MetricDataResults?.[0]?.Values ?? [];
-  return v.length === 0 ? undefined : v.reduce((a, b) => a + b, 0);
-}
+import { settings } from '../shared/settings';
 
 const eventSchema = z.object({ executionId: z.string(), state: z.object({ plan: planSchema, lock: lockSliceSchema }) });
 
@@ -51,7 +23,7 @@ export const handler = wrap('preflight', eventSchema, async (event): Promise<Pre
     elb.targetHealth(s.colors[live].targetGroupArn),
     elb.targetGroupExists(s.colors[idle].targetGroupArn),
     alarmStates([...s.colors.blue.gatingAlarms, ...s.colors.green.gatingAlarms]),
-    wafCounted(s),
+    s.wafAclName ? wafCountedRequests(s.wafAclName, process.env.AWS_REGION ?? '', Date.now() - 3600_000, Date.now()) : Promise.resolve(undefined),
   ]);
   const report = goNoGo({
     liveColor: live,

@@ -69,3 +69,27 @@ export async function targetGroupSignals(listenerArn: string, tgArn: string, sta
   const max = (id: string) => (values(id).length === 0 ? undefined : Math.max(...values(id)));
   return { requests: sum('requests'), errors5xx: sum('errors'), p95Seconds: max('p95') };
 }
+
+/** Requests a WAF web ACL counted (would have blocked in BLOCK mode) between two instants; undefined when none were reported. */
+export async function wafCountedRequests(webAcl: string, region: string, startMs: number, endMs: number): Promise<number | undefined> {
+  const r = await call('GetMetricData', () =>
+    clients.cloudwatch().send(
+      new GetMetricDataCommand({
+        StartTime: new Date(startMs),
+        EndTime: new Date(endMs),
+        MetricDataQueries: [
+          {
+            Id: 'counted',
+            MetricStat: {
+              Metric: { Namespace: 'AWS/WAFV2', MetricName: 'CountedRequests', Dimensions: [{ Name: 'WebACL', Value: webAcl }, { Name: 'Region', Value: region }, { Name: 'Rule', Value: 'ALL' }] },
+              Period: Math.max(60, Math.ceil((endMs - startMs) / 60_000) * 60),
+              Stat: 'Sum',
+            },
+          },
+        ],
+      }),
+    ),
+  );
+  const v = r.MetricDataResults?.[0]?.Values ?? [];
+  return v.length === 0 ? undefined : v.reduce((a, b) => a + b, 0);
+}

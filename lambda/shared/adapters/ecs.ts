@@ -1,4 +1,4 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
 import { awsCall, clients } from './clients';
 
 const call = <T>(name: string, fn: () => Promise<T>) => awsCall(`ecs:${name}`, fn);
@@ -30,12 +30,20 @@ export async function describeService(cluster: string, service: string): Promise
   };
 }
 
-/** Registers a revision of `taskDefinition` whose `container` runs `image`; returns its ARN. */
-export async function registerWithImage(taskDefinition: string, container: string, image: string): Promise<string> {
+export async function describeTaskDefinition(taskDefinition: string): Promise<TaskDefinition> {
   const d = await call('DescribeTaskDefinition', () => clients.ecs().send(new DescribeTaskDefinitionCommand({ taskDefinition })));
-  const td = d.taskDefinition;
-  if (!td) throw new Error(`task definition ${taskDefinition} not found`);
-  if (!td.containerDefinitions?.some((c) => c.name === container)) throw new Error(`task definition ${taskDefinition} has no container named ${container}`);
+  if (!d.taskDefinition) throw new Error(`task definition ${taskDefinition} not found`);
+  return d.taskDefinition;
+}
+
+/** Image of `container` in a described task definition. */
+export function imageIn(td: TaskDefinition, container: string): string | undefined {
+  return td.containerDefinitions?.find((c) => c.name === container)?.image;
+}
+
+/** Registers a revision of the described `td` whose `container` runs `image`; returns its ARN. */
+export async function registerWithImage(td: TaskDefinition, container: string, image: string): Promise<string> {
+  if (!td.containerDefinitions?.some((c) => c.name === container)) throw new Error(`task definition ${td.taskDefinitionArn} has no container named ${container}`);
   const input: RegisterTaskDefinitionCommandInput = {
     family: td.family,
     taskRoleArn: td.taskRoleArn,

@@ -45,8 +45,7 @@ function forward(tgs: TargetGroups, weights: Weights, stickinessSeconds?: number
 
 /** Production weights as the load balancer reports them now. */
 export async function readWeights(listenerArn: string, tgs: TargetGroups): Promise<Weights> {
-  const r = await call('DescribeListeners', () => clients.elb().send(new DescribeListenersCommand({ ListenerArns: [listenerArn] })));
-  return weightsOf(r.Listeners?.[0]?.DefaultActions, tgs);
+  return weightsOf(await productionActions(listenerArn), tgs);
 }
 
 /** Sets absolute production weights (never deltas, so a retried step lands in the same place). */

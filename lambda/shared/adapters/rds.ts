@@ -1,9 +1,8 @@
-import { CreateDBSnapshotCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBSnapshotCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { SnapshotFacts } from '../decisions/backup';
-import { awsCall } from './clients';
+import { awsCall, clients } from './clients';
 
-let client: RDSClient | undefined;
-const rds = () => (client ??= new RDSClient({ maxAttempts: 1 }));
+const rds = clients.rds;
 const facts = (s: { DBSnapshotIdentifier?: string; Status?: string; SnapshotCreateTime?: Date }): SnapshotFacts => ({
   id: s.DBSnapshotIdentifier ?? '',
   status: s.Status ?? 'unknown',
