@@ -1,7 +1,8 @@
 /**
  * Turns a synthesized state machine's DefinitionString (an Fn::Join with
  * tokens) into a plain ASL object: function ARNs become
- * arn:aws:lambda:REGION:ACCOUNT:function:<FunctionName>, other tokens placeholders.
+ * arn:aws:lambda:REGION:ACCOUNT:function:<FunctionName>, task definitions their
+ * family's ARN, other tokens placeholders.
  */
 export const FAKE_ACCOUNT = '123456789012';
 
@@ -25,6 +26,11 @@ export function renderDefinition(template: any, logicalId: string, region = 'eu-
         const fn = template.Resources[p['Fn::GetAtt'][0]];
         if (fn?.Type === 'AWS::Lambda::Function') return `arn:aws:lambda:${region}:${FAKE_ACCOUNT}:function:${fn.Properties.FunctionName}`;
       }
+      if (p.Ref && template.Resources[p.Ref]?.Type === 'AWS::ECS::TaskDefinition') {
+        return `arn:aws:ecs:${region}:${FAKE_ACCOUNT}:task-definition/${template.Resources[p.Ref].Properties.Family}:1`;
+      }
+      // Other ids (security groups of the sync tasks): placeholders naming their resource.
+      if (p['Fn::GetAtt'] && template.Resources[p['Fn::GetAtt'][0]]) return `${p['Fn::GetAtt'][1].toLowerCase()}-${p['Fn::GetAtt'][0]}`;
       if (p['Fn::ImportValue']) return `arn:aws:sns:${region}:${FAKE_ACCOUNT}:imported-${String(p['Fn::ImportValue']).replace(/[^A-Za-z0-9-]/g, '')}`.slice(0, 200);
       throw new Error(`unrendered token ${JSON.stringify(p)}`);
     })

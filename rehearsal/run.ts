@@ -19,6 +19,8 @@ const HANDLERS: Record<string, () => Handler> = {
   watch: () => require('../lambda/watch').handler,
   'scale-down': () => require('../lambda/scale-down').handler,
   backup: () => require('../lambda/backup').handler,
+  maintenance: () => require('../lambda/maintenance').handler,
+  'data-sync': () => require('../lambda/data-sync').handler,
   rollback: () => require('../lambda/rollback').handler,
   'alarm-handler': () => require('../lambda/alarm-handler').handler,
 };
@@ -55,6 +57,12 @@ export interface RunOptions {
   readonly clock?: VirtualClock;
   /** The synthesized environment whose state machines run. */
   readonly app?: SynthesizedApp;
+  /**
+   * Runs an ECS RunTask (.sync) state (the data sync stage): gets the state's
+   * name and parameters, returns the stopped task's description or throws as
+   * Step Functions would.
+   */
+  readonly ecsTask?: (state: string, params: any) => Promise<unknown>;
 }
 
 /** Seconds a Wait state lasts for this state's data (Seconds, or SecondsPath like $.a.b). */
@@ -96,6 +104,19 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
         await o.before?.(name, payload);
         try {
           const out = await h(payload);
+          await o.after?.(name, true);
+          return out;
+        } catch (e) {
+          await o.after?.(name, false);
+          throw e;
+        }
+      };
+    } else if (String(st.Resource).includes(':ecs:runTask')) {
+      overrides[name] = async (params) => {
+        if (!o.ecsTask) throw new Error(`Task ${name} runs an ECS task; pass ecsTask to simulate it`);
+        await o.before?.(name, params);
+        try {
+          const out = await o.ecsTask(name, params);
           await o.after?.(name, true);
           return out;
         } catch (e) {

@@ -60,6 +60,24 @@ export interface Faults {
   failPublish: number;
 }
 
+/** How one ECS task of the data sync stage ends, by state name (SyncData, ValidateSync). */
+export interface TaskRun {
+  /** Exit code of the essential container; null: it never exited. Default 0. */
+  readonly exitCode?: number | null;
+  readonly stopCode?: string;
+  readonly stoppedReason?: string;
+  /** Seconds the task runs (the virtual clock moves by them). Default 60. */
+  readonly seconds?: number;
+  /** Fails the state with this error instead (a timeout, an ECS API error). */
+  readonly fail?: { readonly error: string; readonly cause: string };
+  /**
+   * Step Functions fails a .sync state whose essential container exits non-zero;
+   * false returns the description anyway, so the check alone must catch it.
+   * Default true.
+   */
+  readonly failOnNonZero?: boolean;
+}
+
 export interface WorldOptions {
   /** Example environment whose synthesized templates the world follows. */
   readonly env?: string;
@@ -73,6 +91,12 @@ export class World {
   readonly app: AppBehaviour = { health: 200, business: 200 };
   /** Notifications the world saw published, newest last. */
   readonly published: Array<{ topic: string; subject: string }> = [];
+  /** How each ECS task of the data sync stage ends, by state name. */
+  readonly taskRuns: Record<string, TaskRun> = {};
+  /** ECS tasks the state machine ran: state name and RunTask parameters. */
+  readonly ranTasks: Array<{ state: string; params: any }> = [];
+  /** Runs while an ECS task runs, after its time has passed (a schedule firing mid-sync). */
+  duringTask?: (state: string) => Promise<void>;
   /** Time as the handlers see it; Wait states advance it. */
   readonly clock = new VirtualClock();
   readonly synthesized: SynthesizedApp;
@@ -119,6 +143,7 @@ export class World {
     process.env.AWS_ACCESS_KEY_ID = 'test';
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
     this.published.length = 0;
+    this.ranTasks.length = 0;
     callCounter.clear();
 
     const ec2 = this.sdk(EC2Client);
@@ -269,6 +294,28 @@ export class World {
     installShims(this);
     this.clock.install();
   }
+
+  /** Runs one RunTask (.sync) state as Step Functions would report it: pass as `ecsTask` to runStateMachine. */
+  readonly runEcsTask = async (state: string, params: any): Promise<unknown> => {
+    this.ranTasks.push({ state, params });
+    const r = this.taskRuns[state] ?? {};
+    this.clock.advance((r.seconds ?? 60) * 1000);
+    await this.duringTask?.(state);
+    if (r.fail) throw Object.assign(new Error(r.fail.cause), { name: r.fail.error });
+    const taskArn = `arn:aws:ecs:${REGION}:123456789012:task/${this.prefix}/${(this.ranTasks.length * 7919).toString(16).padStart(32, '0')}`;
+    const container = params?.Overrides?.ContainerOverrides?.[0]?.Name ?? 'sync';
+    const exitCode = r.exitCode === undefined ? 0 : r.exitCode;
+    // Step Functions hands the stopped task over in PascalCase.
+    const description = {
+      TaskArn: taskArn,
+      LastStatus: 'STOPPED',
+      StopCode: r.stopCode ?? 'EssentialContainerExited',
+      StoppedReason: r.stoppedReason ?? 'Essential container in task exited',
+      Containers: [{ Name: container, TaskArn: taskArn, LastStatus: 'STOPPED', ...(exitCode === null ? {} : { ExitCode: exitCode }) }],
+    };
+    if (exitCode !== 0 && (r.failOnNonZero ?? true)) throw Object.assign(new Error(JSON.stringify(description)), { name: 'States.TaskFailed' });
+    return description;
+  };
 
   /** The rollback alarm and the critical alarms under it, as pre-flight gates on them. */
   gatingAlarms(c: Color): string[] {

@@ -10,11 +10,12 @@ import { notify } from '../shared/adapters/notify';
 import { readState } from '../shared/adapters/state';
 import { maintenanceOff } from '../shared/maintenance';
 import { settings } from '../shared/settings';
+import { syncStageSeconds } from '../shared/decisions/sync';
 
 /** Longest a cutover can hold the lock: every stage's own deadline plus an hour. */
-export function lockLifetimeMs(plan: Plan, idleDeadlineSeconds: number, backupDeadlineSeconds = 0): number {
+export function lockLifetimeMs(plan: Plan, idleDeadlineSeconds: number, backupDeadlineSeconds = 0, syncStageSeconds = 0): number {
   const perStep = plan.bakeSeconds + 15 * 60;
-  return (backupDeadlineSeconds + idleDeadlineSeconds + plan.steps.length * perStep + plan.watchWindowSeconds + 3600) * 1000;
+  return (backupDeadlineSeconds + idleDeadlineSeconds + (plan.dataSync ? syncStageSeconds : 0) + plan.steps.length * perStep + plan.watchWindowSeconds + 3600) * 1000;
 }
 
 const acquireEvent = z.object({ action: z.literal('acquire'), executionId: z.string(), state: z.object({ plan: planSchema }) });
@@ -37,7 +38,7 @@ export const handler = wrap('lock', eventSchema, async (event): Promise<LockSlic
       newColor: otherColor(recorded.liveColor),
       liveDesired: Math.max(1, recorded.desiredCount[recorded.liveColor]),
       startedAtMs: now,
-      expiresAtMs: now + lockLifetimeMs(event.state.plan, s.defaults.idleDeadlineSeconds, (s.database?.snapshotDeadlineMinutes ?? 0) * 60),
+      expiresAtMs: now + lockLifetimeMs(event.state.plan, s.defaults.idleDeadlineSeconds, (s.database?.snapshotDeadlineMinutes ?? 0) * 60, s.dataSync ? syncStageSeconds(s.dataSync) : 0),
     };
     const r = await acquireLock(
       s.lockTable,

@@ -36,6 +36,16 @@ export const InsufficientTraffic = named('InsufficientTraffic');
 export const RolledBackByAlarm = named('RolledBackByAlarm');
 /** The previous color could not be given healthy capacity, or weights could not be restored. */
 export const RollbackFailed = named('RollbackFailed');
+/** The final data sync task failed, timed out or could not start. */
+export const DataSyncFailed = named('DataSyncFailed');
+/** The validation task after the sync exited non-zero (source and target differ). */
+export const SyncValidationFailed = named('SyncValidationFailed');
+/** A stage that needs maintenance mode on found it off. */
+export const MaintenanceNotOn = named('MaintenanceNotOn');
+/** The DNS record set is not ready for a ramp (missing, or its TTL is too long). */
+export const DnsNotReady = named('DnsNotReady');
+/** Route 53 did not report the record weights that were set. */
+export const DnsWeightsNotApplied = named('DnsWeightsNotApplied');
 /** A required setting is missing from the function's environment. */
 export const MisconfiguredFunction = named('MisconfiguredFunction');
 

@@ -18,6 +18,10 @@ export const cutoverInputSchema = z
     reason: z.string({ error: 'reason is required: say why this cutover runs, such as "release 1.43.0"' }).min(3, 'reason must say why, in a few words').max(500),
     /** Run every check and smoke test without moving traffic. */
     dryRun: z.boolean({ error: 'dryRun must be true or false' }).default(false),
+    /** Run the configured final data sync (default: true when one is configured). */
+    dataSync: z.boolean({ error: 'dataSync must be true or false' }).optional(),
+    /** Freeze writes with maintenance mode until traffic first moves (default: on when the data sync runs). */
+    maintenance: z.boolean({ error: 'maintenance must be true or false' }).optional(),
   })
   .refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] });
 export type CutoverInput = z.output<typeof cutoverInputSchema>;
@@ -32,5 +36,9 @@ export const planSchema = z.object({
   watchTickSeconds: z.number().int().positive(),
   reason: z.string(),
   dryRun: z.boolean(),
+  /** Maintenance mode goes on after the smoke test and off once traffic first moves. */
+  maintenance: z.boolean().default(false),
+  /** The final data sync (and its validation) runs inside maintenance mode. */
+  dataSync: z.boolean().default(false),
 });
 export type Plan = z.output<typeof planSchema>;

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { awsCall, clients, conditionFailed } from './adapters/clients';
 import { createRule, deleteRule, productionActions } from './adapters/elb';
@@ -6,6 +6,7 @@ import * as ledger from './adapters/ledger';
 import { lockKey } from './adapters/lock';
 import { notify } from './adapters/notify';
 import { secretString } from './adapters/secrets';
+import { MaintenanceNotOn } from './errors';
 import { Settings } from './settings';
 
 /** Operators send this header, with the test-route token, to pass through maintenance. */
@@ -13,7 +14,17 @@ export const BYPASS_HEADER = 'X-Switchyard-Bypass';
 /** Rule priorities maintenance takes, ahead of the test route (10) and the preview rule (20). */
 export const PRIORITIES = { bypassHeader: 2, bypassCidrs: 3, page: 5 } as const;
 
-const itemSchema = z.object({ pk: z.string(), onAtMs: z.number(), expiresAtMs: z.number(), ruleArns: z.array(z.string()), reason: z.string(), by: z.string() });
+const itemSchema = z.object({
+  pk: z.string(),
+  onAtMs: z.number(),
+  expiresAtMs: z.number(),
+  ruleArns: z.array(z.string()),
+  reason: z.string(),
+  by: z.string(),
+  /** Set while a cutover's sync stage runs: expiry waits for it, up to this bound. */
+  syncUntilMs: z.number().optional(),
+  syncBy: z.string().optional(),
+});
 export type MaintenanceItem = z.output<typeof itemSchema>;
 
 const key = (s: Settings) => `${lockKey(s.service, s.environment)}#maintenance`;
@@ -66,11 +77,66 @@ export async function maintenanceOff(s: Settings, by: string, why: string, now =
   return { wasOn: true, durationSeconds };
 }
 
-/** Turns maintenance off once it has lasted its maximum. */
-export async function maintenanceExpire(s: Settings, now = Date.now()): Promise<{ expired: boolean; remainingSeconds?: number }> {
+/**
+ * Marks the sync stage as running: expiry leaves maintenance on until `untilMs`
+ * (the stage's own deadline), so a long sync never runs with writes open.
+ * Throws MaintenanceNotOn when maintenance is off: the sync must not start.
+ */
+export async function beginSync(s: Settings, executionId: string, untilMs: number): Promise<void> {
+  try {
+    await awsCall('dynamodb:UpdateItem', () =>
+      clients.dynamo().send(
+        new UpdateCommand({
+          TableName: s.lockTable,
+          Key: { pk: key(s) },
+          UpdateExpression: 'SET syncUntilMs = :u, syncBy = :e',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':u': untilMs, ':e': executionId },
+        }),
+      ),
+    );
+  } catch (e) {
+    if (conditionFailed(e)) throw new MaintenanceNotOn('maintenance mode is off (it expired or an operator turned it off); the data sync does not run while clients can write');
+    throw e;
+  }
+}
+
+/**
+ * Ends the sync stage. The maximum then counts again from now, so traffic can
+ * move before maintenance ends. Throws MaintenanceNotOn when maintenance went
+ * off during the sync: clients may have written while it ran.
+ */
+export async function endSync(s: Settings, executionId: string, now = Date.now()): Promise<{ expiresAtMs: number }> {
+  const current = await maintenanceState(s);
+  if (!current || current.syncBy !== executionId) {
+    throw new MaintenanceNotOn('maintenance mode went off while the data sync ran, so clients may have written during it; run the cutover again');
+  }
+  const expiresAtMs = Math.max(current.expiresAtMs, now + (s.maintenance?.maxSeconds ?? 60) * 1000);
+  await awsCall('dynamodb:UpdateItem', () =>
+    clients.dynamo().send(
+      new UpdateCommand({
+        TableName: s.lockTable,
+        Key: { pk: key(s) },
+        UpdateExpression: 'SET expiresAtMs = :x REMOVE syncUntilMs, syncBy',
+        ConditionExpression: 'attribute_exists(pk) AND syncBy = :e',
+        ExpressionAttributeValues: { ':x': expiresAtMs, ':e': executionId },
+      }),
+    ),
+  );
+  return { expiresAtMs };
+}
+
+/** Turns maintenance off once it has lasted its maximum, unless a sync stage is still inside its deadline. */
+export async function maintenanceExpire(s: Settings, now = Date.now()): Promise<{ expired: boolean; remainingSeconds?: number; syncing?: boolean }> {
   const current = await maintenanceState(s);
   if (!current) return { expired: false };
+  if (current.syncUntilMs !== undefined && now < current.syncUntilMs) {
+    return { expired: false, syncing: true, remainingSeconds: Math.ceil((Math.max(current.syncUntilMs, current.expiresAtMs) - now) / 1000) };
+  }
   if (now < current.expiresAtMs) return { expired: false, remainingSeconds: Math.ceil((current.expiresAtMs - now) / 1000) };
-  await maintenanceOff(s, 'expiry', `on for longer than the maximum of ${Math.round((current.expiresAtMs - current.onAtMs) / 1000)} s`, now);
+  const why = current.syncUntilMs !== undefined
+    ? `the data sync of ${current.syncBy} ran past its deadline`
+    : `on for longer than the maximum of ${s.maintenance?.maxSeconds ?? Math.round((current.expiresAtMs - current.onAtMs) / 1000)} s outside a data sync`;
+  await maintenanceOff(s, 'expiry', why, now);
   return { expired: true };
 }

@@ -14,6 +14,22 @@ const json = <T extends z.ZodType>(schema: T) =>
     }
   }).pipe(schema);
 
+const oneOffTaskSchema = z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.number().int().positive() });
+export const dataSyncSchema = z.object({ sync: oneOffTaskSchema, validation: oneOffTaskSchema.optional() });
+export type DataSyncSettings = z.output<typeof dataSyncSchema>;
+
+export const dnsCutoverSchema = z.object({
+  hostedZoneId: z.string(),
+  recordName: z.string(),
+  legacyEndpoint: z.string(),
+  legacySetIdentifier: z.string(),
+  albSetIdentifier: z.string(),
+  /** The load balancer's DNS name and canonical zone: the value of the ALB's record. */
+  albDnsName: z.string(),
+  albHostedZoneId: z.string(),
+});
+export type DnsCutover = z.output<typeof dnsCutoverSchema>;
+
 /** Environment of every Switchyard function, set by the control-plane construct. */
 export const environmentSchema = z.object({
   SERVICE: z.string().min(1),
@@ -54,6 +70,10 @@ export const environmentSchema = z.object({
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
   POLL_MS: z.coerce.number().int().min(1).default(2000),
   CUTOVER_DEFAULTS: json(cutoverDefaultsSchema),
+  /** The final data sync and validation tasks: where they log, how long they may run; unset: no sync configured. */
+  DATA_SYNC: json(dataSyncSchema).optional(),
+  /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */
+  DNS_CUTOVER: json(dnsCutoverSchema).optional(),
 });
 
 export interface ColorSettings {
@@ -87,6 +107,8 @@ export interface Settings {
   readonly maintenance?: { readonly targetGroupArn: string; readonly maxSeconds: number; readonly tag: string };
   readonly operatorCidrs: readonly string[];
   readonly defaults: CutoverDefaults;
+  readonly dataSync?: DataSyncSettings;
+  readonly dns?: DnsCutover;
 }
 
 /** Parses the function environment; a missing or bad variable fails loudly, naming it. */
@@ -124,6 +146,8 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     operatorCidrs: e.OPERATOR_CIDRS,
     database: e.DATABASE_INSTANCE ? { instance: e.DATABASE_INSTANCE, snapshotMaxAgeMinutes: e.SNAPSHOT_MAX_AGE_MINUTES, snapshotDeadlineMinutes: e.SNAPSHOT_DEADLINE_MINUTES } : undefined,
     defaults: e.CUTOVER_DEFAULTS,
+    dataSync: e.DATA_SYNC,
+    dns: e.DNS_CUTOVER,
   };
 }
 

@@ -7,7 +7,14 @@ import { stepsFor } from '../shared/decisions/weights';
 import { CutoverDefaults } from '../shared/cutover-config';
 
 /** Turns a valid input into the plan every later state follows. Pure. */
-export function planFrom(input: CutoverInput, d: CutoverDefaults): Plan {
+export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfigured = false): Plan {
+  if (input.dataSync && !dataSyncConfigured) {
+    throw new InvalidInput('dataSync: this environment has no final data sync configured (dataSync in its config file); leave dataSync out');
+  }
+  const dataSync = input.dataSync ?? dataSyncConfigured;
+  if (dataSync && input.maintenance === false) {
+    throw new InvalidInput('maintenance: the final data sync runs with writes frozen, so maintenance cannot be false; send "dataSync": false to skip the sync instead');
+  }
   const steps = input.steps ?? stepsFor(input.strategy ?? 'canary', d.steps);
   const watchHours = input.watchWindowHours ?? d.watchWindowHours;
   const windowSeconds = Math.round(watchHours * 3600);
@@ -20,6 +27,8 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults): Plan {
     watchTickSeconds: d.watchTickSeconds,
     reason: input.reason,
     dryRun: input.dryRun,
+    maintenance: input.maintenance ?? dataSync,
+    dataSync,
   };
 }
 
@@ -27,7 +36,7 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults): Plan {
 export function explain(issues: readonly z.core.$ZodIssue[]): string {
   const lines = issues.map((i) => {
     const where = i.path.length > 0 ? i.path.join('.') : 'input';
-    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun)` : i.message;
+    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun, dataSync, maintenance)` : i.message;
     return `${where}: ${msg}`;
   });
   return `The cutover input is invalid, nothing was changed. ${lines.join('; ')}. Example: {"image": "repo/app:1.2.3", "strategy": "canary", "reason": "release 1.2.3"}`;
@@ -38,5 +47,6 @@ const eventSchema = z.object({ input: z.unknown() });
 export const handler = wrap('validate-input', eventSchema, async (event) => {
   const parsed = cutoverInputSchema.safeParse(event.input);
   if (!parsed.success) throw new InvalidInput(explain(parsed.error.issues));
-  return planFrom(parsed.data, settings().defaults);
+  const s = settings();
+  return planFrom(parsed.data, s.defaults, s.dataSync !== undefined);
 });

@@ -87,6 +87,31 @@ const cidr = z
   .refine((c) => z.cidrv4().safeParse(c).success || z.cidrv6().safeParse(c).success, 'must be a CIDR block such as 203.0.113.0/24')
   .refine((c) => !/\/0$/.test(c), 'a /0 range opens the route to everyone; list your operators\' ranges instead');
 
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are upper-case letters, digits and underscores');
+const injectedSecrets = z
+  .array(
+    z.strictObject({
+      name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'secret variable names are upper-case letters, digits and underscores'),
+      secretArn: z.string().regex(SECRET_ARN, 'secretArn must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx)'),
+      jsonField: z.string().optional(),
+    }),
+  )
+  .default([]);
+
+/** A one-off container the cutover runs to completion: the final data sync, or its validation. */
+const oneOffTask = (what: string, timeoutDefault: number) =>
+  z.strictObject({
+    image: z.string().min(1, `${what}.image is required: the container that runs, such as 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-sync:1.0`),
+    /** Command and arguments; the image's own when left out. */
+    command: z.array(z.string()).min(1, `${what}.command must name a program; leave it out to run the image's default`).optional(),
+    cpu: z.number().int().default(512),
+    memoryMiB: z.number().int().default(1024),
+    environment: z.record(envName, z.string()).default({}),
+    secrets: injectedSecrets,
+    /** Longer than this and the stage fails (the task is stopped). */
+    timeoutMinutes: z.number().int().min(1).max(720, `${what}.timeoutMinutes must be at most 720`).default(timeoutDefault),
+  });
+
 export const configSchema = z
   .strictObject({
     /** Environment name, part of every resource name. */
@@ -102,16 +127,8 @@ export const configSchema = z
       cpu: z.number().int().default(512),
       memoryMiB: z.number().int().default(1024),
       desiredCount: z.number({ error: 'service.desiredCount must be a whole number' }).int().min(1, 'service.desiredCount must be at least 1: a color with no tasks cannot take traffic').max(1000).default(2),
-      environment: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are upper-case letters, digits and underscores'), z.string()).default({}),
-      secrets: z
-        .array(
-          z.strictObject({
-            name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'secret variable names are upper-case letters, digits and underscores'),
-            secretArn: z.string().regex(SECRET_ARN, 'secretArn must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx)'),
-            jsonField: z.string().optional(),
-          }),
-        )
-        .default([]),
+      environment: z.record(envName, z.string()).default({}),
+      secrets: injectedSecrets,
       healthCheck: z
         .strictObject({
           path: z.string().startsWith('/', 'service.healthCheck.path must start with /').default('/health'),
@@ -216,6 +233,32 @@ export const configSchema = z
       })
       .prefault({}),
 
+    /**
+     * Final data sync: a container run to completion while maintenance mode
+     * freezes writes, then an optional validation container whose exit status
+     * decides. Exit 0 is success.
+     */
+    dataSync: oneOffTask('dataSync', 30)
+      .extend({ validation: oneOffTask('dataSync.validation', 10).optional() })
+      .optional(),
+
+    /**
+     * DNS cutover from a legacy endpoint: the cutover ramps a Route 53 weighted
+     * record set from the legacy endpoint to the load balancer.
+     */
+    dns: z
+      .strictObject({
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'dns.hostedZoneId must be a Route 53 zone id such as Z0123456789ABC'),
+        /** The name clients resolve, such as shop.example.com. */
+        recordName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'dns.recordName must be a DNS name such as shop.example.com'),
+        /** What the legacy weighted record points at (its CNAME value); never deleted by a cutover. */
+        legacyEndpoint: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}\.?$/, 'dns.legacyEndpoint must be the legacy host name, such as legacy-lb.example.net'),
+        legacySetIdentifier: z.string().min(1).max(128).default('legacy'),
+        albSetIdentifier: z.string().min(1).max(128).default('switchyard'),
+      })
+      .refine((d) => d.legacySetIdentifier !== d.albSetIdentifier, { message: 'dns.legacySetIdentifier and dns.albSetIdentifier must differ', path: ['albSetIdentifier'] })
+      .optional(),
+
     /** Cutover defaults: ramp, bake, watch window, smoke checks. */
     cutover: cutoverDefaultsSchema.prefault({}),
 
@@ -233,6 +276,18 @@ export const configSchema = z
         code: 'custom',
         path: ['service', 'memoryMiB'],
         message: `service.memoryMiB ${c.service.memoryMiB} does not fit cpu ${c.service.cpu}; use one of ${allowed[0]}..${allowed[allowed.length - 1]} (steps as Fargate allows)`,
+      });
+    }
+    for (const [path, t] of [['dataSync', c.dataSync], ['dataSync.validation', c.dataSync?.validation]] as const) {
+      if (t && !FARGATE_MEMORY_BY_CPU[t.cpu]?.includes(t.memoryMiB)) {
+        ctx.addIssue({ code: 'custom', path: path.split('.').concat('memoryMiB'), message: `${path}: cpu ${t.cpu} with memoryMiB ${t.memoryMiB} is not a Fargate size; see service.cpu for the pairs Fargate accepts` });
+      }
+    }
+    if (c.dns && c.domain?.hostedZone && c.domain.domainName === c.dns.recordName) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['domain', 'hostedZone'],
+        message: `${c.dns.recordName} is both domain.domainName with a hostedZone (a plain alias record) and dns.recordName (weighted records the cutover moves); remove domain.hostedZone while the legacy cutover is configured`,
       });
     }
     if ('vpcId' in c.network && !c.account) {

@@ -122,7 +122,7 @@ export class TaskFunction extends Construct {
  * A state machine's role invokes its functions by ARN and by version (ARN:*),
  * and X-Ray and log delivery accept only "*": one acknowledgment per finding.
  */
-export function acknowledgeStateMachineRole(role: iam.IRole, functions: lambda.IFunction[]): void {
+export function acknowledgeStateMachineRole(role: iam.IRole, functions: lambda.IFunction[], runsEcsTasks = false): void {
   const stack = Stack.of(role);
   const seen = new Set<string>();
   for (const f of functions) {
@@ -137,7 +137,9 @@ export function acknowledgeStateMachineRole(role: iam.IRole, functions: lambda.I
   Validations.of(role).acknowledge(
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray trace segments and CloudWatch Logs delivery for Step Functions support no resource-level permissions.',
+      reason:
+        'X-Ray trace segments and CloudWatch Logs delivery for Step Functions support no resource-level permissions' +
+        (runsEcsTasks ? '; nor do ecs:StopTask and ecs:DescribeTasks, which RunTask (.sync) needs for tasks whose ARNs exist only once they start.' : '.'),
     },
     {
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -1,4 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -6,6 +8,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeStateMachineRole } from './cutover-functions';
+import { DataSyncTasks, OneOffTask } from './data-sync-tasks';
 import { MAX_WATCH_WINDOW_HOURS } from '../../lambda/shared/cutover-config';
 
 /** The handlers the cutover runs, by task folder. */
@@ -25,6 +28,31 @@ export interface CutoverFunctions {
    * @default - no backup stage (no database configured)
    */
   readonly backup?: lambda.IFunction;
+  /**
+   * Turns maintenance mode on and off as stages.
+   * @default - no maintenance stages
+   */
+  readonly maintenance?: lambda.IFunction;
+  /**
+   * Marks the sync stage and judges each sync task's outcome.
+   * @default - no data sync stage
+   */
+  readonly dataSync?: lambda.IFunction;
+}
+
+/** The final data sync: ECS tasks run to completion inside maintenance mode. */
+export interface DataSyncStage {
+  /** Cluster the tasks run in. */
+  readonly cluster: ecs.ICluster;
+  /** The sync task and, optionally, its validation. */
+  readonly tasks: DataSyncTasks;
+  /** Longest the sync task may run. */
+  readonly syncTimeout: Duration;
+  /**
+   * Longest the validation task may run.
+   * @default Duration.minutes(10)
+   */
+  readonly validationTimeout?: Duration;
 }
 
 /** Properties of {@link CutoverStateMachine}. */
@@ -42,6 +70,11 @@ export interface CutoverStateMachineProps {
    * @default 30
    */
   readonly idlePollSeconds?: number;
+  /**
+   * The final data sync stage (needs the maintenance and dataSync functions).
+   * @default - no data sync stage
+   */
+  readonly dataSync?: DataSyncStage;
   /**
    * Retention of the execution log group.
    * @default logs.RetentionDays.ONE_MONTH
@@ -71,6 +104,9 @@ export class CutoverStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: CutoverStateMachineProps) {
     super(scope, id);
     const f = props.functions;
+    if (props.dataSync && (!f.dataSync || !f.maintenance)) {
+      throw new Error('CutoverStateMachine: a dataSync stage needs functions.dataSync and functions.maintenance; pass both or leave dataSync out');
+    }
 
     /** A Lambda Task: the execution id, `extra` and the whole state in; retried on Lambda's own transient errors; other errors to `onError` with the error at $.error. */
     const task = (name: string, fn: lambda.IFunction, resultPath: string, timeout: Duration, extra: Record<string, unknown> = {}, onError?: sfn.IChainable, payload?: sfn.TaskInput) => {
@@ -181,9 +217,24 @@ export class CutoverStateMachine extends Construct {
     deploy.next(waitIdle).next(checkIdle).next(
       new sfn.Choice(this, 'IdleReady?').when(sfn.Condition.booleanEquals('$.idle.ready', true), smoke).otherwise(waitIdle),
     );
-    smoke.next(new sfn.Choice(this, 'DryRun?').when(sfn.Condition.booleanEquals('$.plan.dryRun', true), restoreAfterDryRun).otherwise(shift));
-    shift.next(bake).next(checkStep).next(new sfn.Choice(this, 'MoreSteps?').when(sfn.Condition.booleanEquals('$.ramp.done', true), promote).otherwise(shift));
+    // Maintenance and the final data sync sit between the smoke test and the first shift.
+    let firstShift: sfn.IChainable = shift;
+    let afterShift: sfn.IChainable = bake;
+    if (f.maintenance) {
+      const on = task('MaintenanceOn', f.maintenance, '$.maintenance', Duration.seconds(30), {}, abort, sfn.TaskInput.fromObject({ action: 'on', reason: sfn.JsonPath.stringAt('$.plan.reason'), by: sfn.JsonPath.executionId }));
+      let afterOn: sfn.IChainable = shift;
+      if (props.dataSync && f.dataSync) afterOn = new sfn.Choice(this, 'DataSync?').when(sfn.Condition.booleanEquals('$.plan.dataSync', true), this.syncStage(props.dataSync, f.dataSync, task, abort, shift)).otherwise(shift);
+      on.next(afterOn);
+      firstShift = new sfn.Choice(this, 'Maintenance?').when(sfn.Condition.booleanEquals('$.plan.maintenance', true), on).otherwise(shift);
+      // Writes resume once traffic first reaches the new color.
+      const off = task('MaintenanceOff', f.maintenance, '$.maintenance', Duration.seconds(30), {}, rollback, sfn.TaskInput.fromObject({ action: 'off', by: sfn.JsonPath.executionId, why: 'traffic moved to the new color' }));
+      off.next(bake);
+      afterShift = new sfn.Choice(this, 'MaintenanceStillOn?').when(sfn.Condition.isPresent('$.maintenance.onAtMs'), off).otherwise(bake);
+    }
+    shift.next(afterShift);
+    bake.next(checkStep).next(new sfn.Choice(this, 'MoreSteps?').when(sfn.Condition.booleanEquals('$.ramp.done', true), promote).otherwise(shift));
     promote.next(tick).next(new sfn.Choice(this, 'WatchDone?').when(sfn.Condition.booleanEquals('$.watch.done', true), drain).otherwise(watchWait.next(tick)));
+    smoke.next(new sfn.Choice(this, 'DryRun?').when(sfn.Condition.booleanEquals('$.plan.dryRun', true), restoreAfterDryRun).otherwise(firstShift));
     drain.next(scaleDown).next(release('ReleaseAfterSuccess', 'Succeeded', succeeded));
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -198,10 +249,57 @@ export class CutoverStateMachine extends Construct {
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       // The longest watch window plus every stage's own deadline.
-      timeout: Duration.hours(MAX_WATCH_WINDOW_HOURS + 12),
+      timeout: Duration.hours(MAX_WATCH_WINDOW_HOURS + 12).plus(props.dataSync ? props.dataSync.syncTimeout.plus(props.dataSync.validationTimeout ?? Duration.minutes(10)) : Duration.seconds(0)),
     });
     // SnsPublish grants sns:Publish only; the topic is KMS-encrypted, so the key is needed too.
     props.criticalTopic.grantPublish(this.stateMachine.role);
-    acknowledgeStateMachineRole(this.stateMachine.role, Object.values(f).filter((x): x is lambda.IFunction => x !== undefined));
+    acknowledgeStateMachineRole(this.stateMachine.role, Object.values(f).filter((x): x is lambda.IFunction => x !== undefined), props.dataSync !== undefined);
+  }
+
+  /**
+   * BeginSync → SyncData → CheckSync → [ValidateSync → CheckValidation] → EndSync.
+   * Each task's outcome, success or failure, goes to its check, which records
+   * the exit code and log stream and fails with a named error.
+   */
+  private syncStage(
+    d: DataSyncStage,
+    fn: lambda.IFunction,
+    task: (name: string, fn: lambda.IFunction, resultPath: string, timeout: Duration, extra?: Record<string, unknown>, onError?: sfn.IChainable, payload?: sfn.TaskInput) => tasks.LambdaInvoke,
+    abort: sfn.IChainable,
+    next: sfn.IChainable,
+  ): sfn.IChainable {
+    const run = (name: string, t: OneOffTask, timeout: Duration) =>
+      new tasks.EcsRunTask(this, name, {
+        integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+        cluster: d.cluster,
+        taskDefinition: t.taskDefinition,
+        launchTarget: new tasks.EcsFargateLaunchTarget({ platformVersion: ecs.FargatePlatformVersion.LATEST }),
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [d.tasks.securityGroup],
+        assignPublicIp: false,
+        containerOverrides: [{ containerDefinition: t.container, environment: [{ name: 'SWITCHYARD_EXECUTION', value: sfn.JsonPath.executionId }] }],
+        resultPath: '$.syncTask',
+        taskTimeout: sfn.Timeout.duration(timeout),
+      });
+    const check = (name: string, stage: 'sync' | 'validation') =>
+      task(name, fn, `$.${stage}`, Duration.minutes(1), {}, abort, sfn.TaskInput.fromObject({ action: 'outcome', executionId: sfn.JsonPath.executionId, stage, result: sfn.JsonPath.objectAt('$.syncTask') }));
+
+    const begin = task('BeginSync', fn, '$.syncStage', Duration.seconds(30), {}, abort, sfn.TaskInput.fromObject({ action: 'begin', executionId: sfn.JsonPath.executionId }));
+    const end = task('EndSync', fn, '$.syncStage', Duration.seconds(30), {}, abort, sfn.TaskInput.fromObject({ action: 'end', executionId: sfn.JsonPath.executionId }));
+    const syncTask = run('SyncData', d.tasks.sync, d.syncTimeout);
+    const checkSync = check('CheckSync', 'sync');
+    // Not retried: a sync is not assumed to be safe to run twice.
+    syncTask.addCatch(checkSync, { resultPath: '$.syncTask' });
+    begin.next(syncTask).next(checkSync);
+    if (d.tasks.validation) {
+      const validate = run('ValidateSync', d.tasks.validation, d.validationTimeout ?? Duration.minutes(10));
+      const checkValidation = check('CheckValidation', 'validation');
+      validate.addCatch(checkValidation, { resultPath: '$.syncTask' });
+      checkSync.next(validate).next(checkValidation).next(end);
+    } else {
+      checkSync.next(end);
+    }
+    end.next(next);
+    return begin;
   }
 }

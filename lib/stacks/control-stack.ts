@@ -2,6 +2,7 @@ import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Token, Validations }
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { COLORS } from '../../lambda/shared/colors';
 import { SwitchyardConfig } from '../config/schema';
@@ -11,6 +12,14 @@ import { TaskFunction } from '../constructs/cutover-functions';
 import { CutoverStateMachine } from '../constructs/cutover-state-machine';
 import { RollbackStateMachine } from '../constructs/rollback-state-machine';
 import { PlatformStack } from './platform-stack';
+import { DataSyncTasks } from '../constructs/data-sync-tasks';
+import { DataSyncSettings } from '../../lambda/shared/settings';
+
+/** What the data-sync handler needs to know about each task: where it logs and how long it may run. */
+function dataSyncSettings(t: DataSyncTasks, c: NonNullable<SwitchyardConfig['dataSync']>): DataSyncSettings {
+  const one = (x: NonNullable<DataSyncTasks['validation']>, minutes: number) => ({ logGroup: x.logGroupName, streamPrefix: x.streamPrefix, container: x.container.containerName, timeoutSeconds: minutes * 60 });
+  return { sync: one(t.sync, c.timeoutMinutes), validation: t.validation && c.validation ? one(t.validation, c.validation.timeoutMinutes) : undefined };
+}
 
 /** Properties of {@link ControlStack}. */
 export interface ControlStackProps extends StackProps {
@@ -30,6 +39,8 @@ export class ControlStack extends Stack {
   public readonly manualRollback: RollbackStateMachine;
   /** Alarm-driven rollback. */
   public readonly alarmRollback: AlarmRollback;
+  /** The final data sync and validation tasks, when `dataSync` is configured. */
+  public readonly dataSync?: DataSyncTasks;
   /** Every handler, by task folder. */
   public readonly functions: Record<string, TaskFunction> = {};
 
@@ -40,6 +51,21 @@ export class ControlStack extends Stack {
     const retention = c.logRetentionDays as logs.RetentionDays;
     const color = (x: 'blue' | 'green') => p.colors[x];
     const alarms = (x: 'blue' | 'green') => p.monitoring.colors[x];
+
+    // The sync tasks live here, beside the state machine that runs them: their
+    // ARNs change with every revision, which a cross-stack export cannot.
+    if (c.dataSync) {
+      const secrets = (list: NonNullable<SwitchyardConfig['dataSync']>['secrets'], id: string) =>
+        list.map((x, i) => ({ name: x.name, secret: secretsmanager.Secret.fromSecretCompleteArn(this, `${id}Secret${i}`, x.secretArn), jsonField: x.jsonField }));
+      const { validation, ...sync } = c.dataSync;
+      this.dataSync = new DataSyncTasks(this, 'DataSync', {
+        namePrefix: prefix,
+        cluster: p.cluster,
+        sync: { ...sync, secrets: secrets(sync.secrets, 'Sync') },
+        validation: validation ? { ...validation, secrets: secrets(validation.secrets, 'Validation') } : undefined,
+        logRetention: retention,
+      });
+    }
 
     const environment: Record<string, string> = {
       SERVICE: c.service.name,
@@ -75,6 +101,7 @@ export class ControlStack extends Stack {
         ? { DATABASE_INSTANCE: c.database.instanceIdentifier, SNAPSHOT_MAX_AGE_MINUTES: String(c.database.snapshotMaxAgeMinutes), SNAPSHOT_DEADLINE_MINUTES: String(c.database.snapshotDeadlineMinutes) }
         : {}),
       ...(c.service.stickiness.enabled ? { STICKINESS_SECONDS: String(c.service.stickiness.durationSeconds) } : {}),
+      ...(this.dataSync && c.dataSync ? { DATA_SYNC: JSON.stringify(dataSyncSettings(this.dataSync, c.dataSync)) } : {}),
     };
     const fn = (task: string, timeout = Duration.seconds(60)) => {
       const t = new TaskFunction(this, task, { task, functionName: `${prefix}-${task}`, environment, timeout, logRetention: retention });
@@ -164,6 +191,13 @@ export class ControlStack extends Stack {
 
     const maintenance = fn('maintenance', Duration.seconds(30));
     maintenanceGrants(maintenance);
+
+    let dataSync: TaskFunction | undefined;
+    if (this.dataSync) {
+      dataSync = fn('data-sync', Duration.seconds(30));
+      maintenanceGrants(dataSync);
+      dataSync.allow(['dynamodb:UpdateItem'], [state.lockTable.tableArn]);
+    }
     // The bound on maintenance mode: checked every minute, off once past its maximum.
     new events.Rule(this, 'MaintenanceExpiry', {
       description: 'Turn maintenance mode off once it has lasted its maximum',
@@ -226,7 +260,13 @@ export class ControlStack extends Stack {
         scaleDown: scaleDown.function,
         rollback: rollback.function,
         backup: backup?.function,
+        maintenance: maintenance.function,
+        dataSync: dataSync?.function,
       },
+      dataSync:
+        this.dataSync && c.dataSync
+          ? { cluster: p.cluster, tasks: this.dataSync, syncTimeout: Duration.minutes(c.dataSync.timeoutMinutes), validationTimeout: c.dataSync.validation ? Duration.minutes(c.dataSync.validation.timeoutMinutes) : undefined }
+          : undefined,
       criticalTopic: p.alerting.critical,
       deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,
       logRetention: retention,
