@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { COLORS, Color } from '../lambda/shared/colors';
 import { loadConfig } from '../lib/config/load';
+import { SwitchyardConfig } from '../lib/config/schema';
 import { repositoryContext } from '../lib/context';
 import { buildSwitchyard } from '../lib/switchyard';
 import { renderDefinition, RenderedDefinition } from './definition';
@@ -30,6 +31,8 @@ export interface SynthesizedApp {
   readonly handlerEnv: Record<string, string>;
   readonly image: string;
   readonly desiredCount: number;
+  /** The environment's legacy DNS cutover, when configured. */
+  readonly dns?: SwitchyardConfig['dns'];
 }
 
 const cache = new Map<string, SynthesizedApp>();
@@ -73,6 +76,7 @@ export function synthesizedApp(env = 'dev'): SynthesizedApp {
     handlerEnv,
     image: config.service.image,
     desiredCount: config.service.desiredCount,
+    dns: config.dns,
   };
   cache.set(env, result);
   return result;

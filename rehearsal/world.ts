@@ -24,6 +24,7 @@ import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -33,6 +34,9 @@ import { clients, callCounter } from '../lambda/shared/adapters/clients';
 import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
 import { getLock } from '../lambda/shared/adapters/lock';
 import { readWeights, weightsOf } from '../lambda/shared/adapters/elb';
+import { readDnsWeights, recordSets } from '../lambda/shared/adapters/route53';
+import { DnsWeights } from '../lambda/shared/decisions/dns';
+import { DnsCutover } from '../lambda/shared/settings';
 import { resetSettings } from '../lambda/shared/settings';
 import { TEST_HEADER } from '../lambda/shared/routes';
 import { Weights } from '../lambda/shared/decisions/weights';
@@ -95,6 +99,8 @@ export class World {
   readonly taskRuns: Record<string, TaskRun> = {};
   /** ECS tasks the state machine ran: state name and RunTask parameters. */
   readonly ranTasks: Array<{ state: string; params: any }> = [];
+  /** The legacy DNS cutover as the handlers see it (the zone moto made), when configured. */
+  dns?: DnsCutover;
   /** Runs while an ECS task runs, after its time has passed (a schedule firing mid-sync). */
   duringTask?: (state: string) => Promise<void>;
   /** Time as the handlers see it; Wait states advance it. */
@@ -250,6 +256,17 @@ export class World {
     const warning = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-warning` }))).TopicArn!;
     const secret = (await this.sdk(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'test-token', SecretString: TOKEN }))).ARN!;
 
+    // A legacy DNS cutover: the zone, and the weighted legacy record holding every client.
+    this.dns = undefined;
+    if (this.synthesized.dns) {
+      const d = this.synthesized.dns;
+      const r53 = this.sdk(Route53Client);
+      const zoneName = d.recordName.split('.').slice(1).join('.');
+      const zone = (await r53.send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `rehearsal-${Date.now()}` }))).HostedZone!.Id!.replace('/hostedzone/', '');
+      this.dns = { ...d, hostedZoneId: zone, albDnsName: lb.DNSName!, albHostedZoneId: lb.CanonicalHostedZoneId ?? 'Z32O12XQLNTSW2' };
+      await this.putRecord({ Name: d.recordName, Type: 'CNAME', SetIdentifier: d.legacySetIdentifier, Weight: 100, TTL: 60, ResourceRecords: [{ Value: d.legacyEndpoint }] });
+    }
+
     const baseUrl = await this.startApp();
     // The environment's own cutover defaults; with no smoke checks configured the
     // stand-in application is checked on its health path and a business endpoint.
@@ -289,6 +306,7 @@ export class World {
       POLL_MS: '20',
       MAINTENANCE_TARGET_GROUP_ARN: this.maintenanceTargetGroup,
       CUTOVER_DEFAULTS: JSON.stringify(defaults),
+      ...(this.dns ? { DNS_CUTOVER: JSON.stringify(this.dns) } : {}),
     });
     resetSettings();
     installShims(this);
@@ -316,6 +334,19 @@ export class World {
     if (exitCode !== 0 && (r.failOnNonZero ?? true)) throw Object.assign(new Error(JSON.stringify(description)), { name: 'States.TaskFailed' });
     return description;
   };
+
+  /** Creates or replaces one record set in the cutover's zone (as an operator would). */
+  async putRecord(r: ResourceRecordSet): Promise<void> {
+    await this.sdk(Route53Client).send(new ChangeResourceRecordSetsCommand({ HostedZoneId: this.dns!.hostedZoneId, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: r }] } }));
+  }
+  /** Weights of the legacy and load-balancer records, as Route 53 reports them. */
+  async dnsWeights(): Promise<DnsWeights> {
+    return (await readDnsWeights(this.dns!)).weights;
+  }
+  /** Every record set of the cutover's name. */
+  dnsRecords(): Promise<ResourceRecordSet[]> {
+    return recordSets(this.dns!.hostedZoneId, this.dns!.recordName);
+  }
 
   /** The rollback alarm and the critical alarms under it, as pre-flight gates on them. */
   gatingAlarms(c: Color): string[] {

@@ -47,7 +47,7 @@ async function act(s: Settings, event: AlarmEvent, now: number) {
   }
   // The target needs as many healthy tasks as the color it relieves had.
   const required = running ? running.liveDesired : Math.max(1, (await readState(s.parameters)).desiredCount[decision.alarmColor]);
-  const result = await rollbackTo(s, { target: decision.target, requiredCount: required, reason: decision.reason, executionId, trigger: 'alarm' });
+  const result = await rollbackTo(s, { target: decision.target, requiredCount: required, reason: decision.reason, executionId, trigger: 'alarm', dns: running?.dnsRamp === true });
   if (running) await markRolledBack(s.lockTable, pk, result.verifiedAtMs, decision.reason);
   return { ...decision, result };
 }

@@ -33,7 +33,9 @@ export const handler = wrap('rollback', eventSchema, async (event) => {
   if (event.source === 'cutover') {
     const { lock, error } = event.state;
     const reason = error ? `${error.Error}: ${error.Cause ?? ''}`.slice(0, 1000) : 'cutover rollback';
-    const result = await rollbackTo(s, { target: lock.previousColor, requiredCount: lock.liveDesired, reason, executionId: event.executionId, trigger: 'cutover' });
+    const held = s.dns ? await getLock(s.lockTable, pk) : undefined;
+    const dns = held?.executionId === event.executionId && held.dnsRamp === true;
+    const result = await rollbackTo(s, { target: lock.previousColor, requiredCount: lock.liveDesired, reason, executionId: event.executionId, trigger: 'cutover', dns });
     await markRolledBack(s.lockTable, pk, result.verifiedAtMs, reason);
     return { ...result, reason };
   }
@@ -42,7 +44,7 @@ export const handler = wrap('rollback', eventSchema, async (event) => {
   const { reason, target: asked } = event.request;
   const target = asked ?? held?.previousColor ?? otherColor(serving);
   const required = Math.max(1, recorded.desiredCount[serving], recorded.desiredCount[target]);
-  const result = await rollbackTo(s, { target, requiredCount: required, reason, executionId: event.executionId, trigger: 'manual' });
+  const result = await rollbackTo(s, { target, requiredCount: required, reason, executionId: event.executionId, trigger: 'manual', dns: held?.dnsRamp === true });
   if (held) await markRolledBack(s.lockTable, pk, result.verifiedAtMs, `manual: ${reason}`);
   return { ...result, reason };
 });

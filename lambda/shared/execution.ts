@@ -32,6 +32,8 @@ export const rampSliceSchema = z.object({
   weights: z.object({ blue: z.number(), green: z.number() }),
   shiftedAtMs: z.number(),
   done: z.boolean(),
+  /** Record weights read back, when this cutover ramps DNS from a legacy endpoint. */
+  dns: z.object({ legacy: z.number(), alb: z.number() }).optional(),
 });
 export type RampSlice = z.output<typeof rampSliceSchema>;
 
@@ -47,3 +49,6 @@ export type WatchSlice = z.output<typeof watchSliceSchema>;
 
 /** A caught error, as Step Functions puts it under ResultPath. */
 export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+/** What pre-flight tells later states: whether this cutover ramps DNS. */
+export const preflightSliceSchema = z.object({ dns: z.object({ ramp: z.boolean() }).optional() });

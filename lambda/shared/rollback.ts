@@ -9,6 +9,8 @@ import { recordDesiredCount, recordLiveColor } from './adapters/state';
 import { Settings } from './settings';
 import { sleep as realSleep, Sleep } from './retry';
 import { totalCalls } from './adapters/clients';
+import { setDnsWeights } from './adapters/route53';
+import { DnsWeights, dnsWeightsAt } from './decisions/dns';
 
 export interface RollbackRequest {
   /** Color to put all traffic on. */
@@ -18,6 +20,8 @@ export interface RollbackRequest {
   readonly reason: string;
   readonly executionId: string;
   readonly trigger: 'cutover' | 'alarm' | 'manual';
+  /** The cutover moved DNS off the legacy endpoint: send every client back to it first. */
+  readonly dns?: boolean;
 }
 
 export interface RollbackResult {
@@ -30,6 +34,8 @@ export interface RollbackResult {
   readonly callsToVerify: number;
   /** The process-wide call counter when the weights were verified (the benchmark clears it as an event enters). */
   readonly callCounterAtVerify: number;
+  /** Record weights read back after DNS went back to the legacy endpoint. */
+  readonly dns?: DnsWeights;
 }
 
 export interface RollbackOptions {
@@ -54,6 +60,19 @@ export async function rollbackTo(s: Settings, req: RollbackRequest, o: RollbackO
   const callsAtStart = totalCalls();
   const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
   const target = s.colors[req.target];
+
+  // DNS first: the legacy endpoint is the known-good side of a legacy cutover.
+  // A failure there still lets the listener roll back below, then fails the rollback.
+  let dns: DnsWeights | undefined;
+  let dnsError: unknown;
+  if (req.dns && s.dns) {
+    try {
+      // No wait for propagation here: the listener must follow within seconds.
+      dns = (await setDnsWeights(s.dns, dnsWeightsAt(0), { pollMs: s.pollMs, waitMs: 0, now })).readBack;
+    } catch (e) {
+      dnsError = e;
+    }
+  }
 
   let scaledUp = false;
   let health = await elb.targetHealth(target.targetGroupArn);
@@ -89,7 +108,12 @@ export async function rollbackTo(s: Settings, req: RollbackRequest, o: RollbackO
   if (scaledUp) await recordDesiredCount(s.parameters, req.target, req.requiredCount);
   await elb.setTestRoute(s.testRuleArn, tgs, otherColor(req.target));
   const pk = `${s.service}#${s.environment}`;
-  const result: RollbackResult = { target: req.target, weights: seen, scaledUp, verifiedAtMs, elapsedMs: verifiedAtMs - started, callsToVerify, callCounterAtVerify };
+  const result: RollbackResult = { target: req.target, weights: seen, scaledUp, verifiedAtMs, elapsedMs: verifiedAtMs - started, callsToVerify, callCounterAtVerify, ...(dns ? { dns } : {}) };
+  if (dnsError) {
+    const why = dnsError instanceof Error ? `${dnsError.name}: ${dnsError.message}` : String(dnsError);
+    await ledger.record(s.ledgerTable, pk, 'rollback', req.executionId, { ...result, reason: req.reason, trigger: req.trigger, dnsError: why });
+    throw new RollbackFailed(`the listener is back on ${req.target}, but DNS could not be moved back to the legacy endpoint (${why}); set the weighted records of ${s.dns?.recordName} by hand: ${s.dns?.legacySetIdentifier} 100, ${s.dns?.albSetIdentifier} 0`);
+  }
   await ledger.record(s.ledgerTable, pk, 'rollback', req.executionId, { ...result, reason: req.reason, trigger: req.trigger });
   await notify(s.topics.critical, `Switchyard ${s.service}-${s.environment}: rolled back to ${req.target}`, { ...result, reason: req.reason, trigger: req.trigger });
   return result;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { AlarmBreached, IdleNeverHealthy, InsufficientTraffic, RolledBackByAlarm, WeightsNotApplied } from '../shared/errors';
-import { lockSliceSchema, rampSliceSchema, RampSlice } from '../shared/execution';
+import { lockSliceSchema, preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
 import { bakeVerdict } from '../shared/decisions/bake';
-import { sameWeights, weightsAt } from '../shared/decisions/weights';
+import { sameWeights, Weights, weightsAt } from '../shared/decisions/weights';
+import { dnsWeightsAt } from '../shared/decisions/dns';
+import { setDnsWeights } from '../shared/adapters/route53';
 import { alarmStates, targetGroupSignals } from '../shared/adapters/cloudwatch';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
@@ -23,7 +25,7 @@ async function assertNotRolledBack(s: Settings, executionId: string): Promise<vo
 }
 
 const eventSchema = z.discriminatedUnion('action', [
-  z.object({ executionId: z.string(), action: z.literal('shift'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema.optional() }) }),
+  z.object({ executionId: z.string(), action: z.literal('shift'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema.optional(), preflight: preflightSliceSchema.optional() }) }),
   z.object({ executionId: z.string(), action: z.literal('check'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema }) }),
 ]);
 
@@ -33,13 +35,8 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
   const { plan, lock } = event.state;
   const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
 
-  if (event.action === 'shift') {
-    const index = event.state.ramp ? event.state.ramp.index + 1 : 0;
-    const percent = plan.steps[index];
-    if (percent === undefined) throw new RangeError(`no ramp step ${index}; the plan has ${plan.steps.length}`);
-    const wanted = weightsAt(percent, lock.newColor);
-    await assertNotRolledBack(s, event.executionId);
-    if (index === 0) await setPhase(s.lockTable, pk, event.executionId, 'ramping');
+  /** Sets the listener's weights and reads them back until they match. */
+  const applyListener = async (wanted: Weights): Promise<Weights> => {
     await elb.setWeights(s.listenerArn, tgs, wanted, s.stickinessSeconds);
     let seen = await elb.readWeights(s.listenerArn, tgs);
     for (let i = 1; !sameWeights(seen, wanted); i++) {
@@ -47,10 +44,41 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
       await sleep(s.pollMs);
       seen = await elb.readWeights(s.listenerArn, tgs);
     }
+    return seen;
+  };
+
+  if (event.action === 'shift') {
+    const index = event.state.ramp ? event.state.ramp.index + 1 : 0;
+    const percent = plan.steps[index];
+    if (percent === undefined) throw new RangeError(`no ramp step ${index}; the plan has ${plan.steps.length}`);
+    const step = { step: index + 1, of: plan.steps.length, percent };
+    const done = index === plan.steps.length - 1;
+    await assertNotRolledBack(s, event.executionId);
+
+    if (s.dns && event.state.preflight?.dns?.ramp) {
+      // A legacy cutover: the load balancer has no clients yet, so all of its share goes
+      // to the new color at once, and the ramp moves clients over in DNS.
+      let seen = event.state.ramp?.weights;
+      if (index === 0) {
+        await setPhase(s.lockTable, pk, event.executionId, 'ramping', { dnsRamp: true });
+        const wanted = weightsAt(100, lock.newColor);
+        seen = await applyListener(wanted);
+        await ledger.record(s.ledgerTable, pk, 'weights', event.executionId, { ...step, set: wanted, readBack: seen, note: 'load balancer share; clients move in DNS' });
+      }
+      const wanted = dnsWeightsAt(percent);
+      const change = await setDnsWeights(s.dns, wanted, { pollMs: s.pollMs, waitMs: 30_000 });
+      await assertNotRolledBack(s, event.executionId);
+      await ledger.record(s.ledgerTable, pk, 'dns-weights', event.executionId, { ...step, record: s.dns.recordName, set: wanted, ...change });
+      return { index, percent, weights: seen!, dns: change.readBack, shiftedAtMs: Date.now(), done } satisfies RampSlice;
+    }
+
+    const wanted = weightsAt(percent, lock.newColor);
+    if (index === 0) await setPhase(s.lockTable, pk, event.executionId, 'ramping');
+    const seen = await applyListener(wanted);
     // An alarm may have rolled back between the check above and the write: hand over to the rollback.
     await assertNotRolledBack(s, event.executionId);
-    const slice: RampSlice = { index, percent, weights: seen, shiftedAtMs: Date.now(), done: index === plan.steps.length - 1 };
-    await ledger.record(s.ledgerTable, pk, 'weights', event.executionId, { step: index + 1, of: plan.steps.length, percent, set: wanted, readBack: seen });
+    const slice: RampSlice = { index, percent, weights: seen, shiftedAtMs: Date.now(), done };
+    await ledger.record(s.ledgerTable, pk, 'weights', event.executionId, { ...step, set: wanted, readBack: seen });
     return slice;
   }
 

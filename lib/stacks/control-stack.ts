@@ -1,5 +1,6 @@
 import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,7 +14,7 @@ import { CutoverStateMachine } from '../constructs/cutover-state-machine';
 import { RollbackStateMachine } from '../constructs/rollback-state-machine';
 import { PlatformStack } from './platform-stack';
 import { DataSyncTasks } from '../constructs/data-sync-tasks';
-import { DataSyncSettings } from '../../lambda/shared/settings';
+import { DataSyncSettings, DnsCutover } from '../../lambda/shared/settings';
 
 /** What the data-sync handler needs to know about each task: where it logs and how long it may run. */
 function dataSyncSettings(t: DataSyncTasks, c: NonNullable<SwitchyardConfig['dataSync']>): DataSyncSettings {
@@ -102,6 +103,15 @@ export class ControlStack extends Stack {
         : {}),
       ...(c.service.stickiness.enabled ? { STICKINESS_SECONDS: String(c.service.stickiness.durationSeconds) } : {}),
       ...(this.dataSync && c.dataSync ? { DATA_SYNC: JSON.stringify(dataSyncSettings(this.dataSync, c.dataSync)) } : {}),
+      ...(c.dns
+        ? {
+            DNS_CUTOVER: this.toJsonString({
+              ...c.dns,
+              albDnsName: p.router.loadBalancer.loadBalancerDnsName,
+              albHostedZoneId: p.router.loadBalancer.loadBalancerCanonicalHostedZoneId,
+            } satisfies DnsCutover),
+          }
+        : {}),
     };
     const fn = (task: string, timeout = Duration.seconds(60)) => {
       const t = new TaskFunction(this, task, { task, functionName: `${prefix}-${task}`, environment, timeout, logRetention: retention });
@@ -134,6 +144,32 @@ export class ControlStack extends Stack {
       publish(t);
     };
 
+    // A legacy DNS cutover reads the record sets of one name, and may only UPSERT
+    // that name's records: IAM itself keeps the legacy record from being deleted.
+    const dnsGrants = (t: TaskFunction, change: boolean) => {
+      if (!c.dns) return;
+      const zone = this.formatArn({ service: 'route53', region: '', account: '', resource: 'hostedzone', resourceName: c.dns.hostedZoneId });
+      t.allow(['route53:ListResourceRecordSets'], [zone]);
+      if (!change) return;
+      t.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['route53:ChangeResourceRecordSets'],
+          resources: [zone],
+          conditions: {
+            'ForAllValues:StringEquals': {
+              'route53:ChangeResourceRecordSetsNormalizedRecordNames': [c.dns.recordName.toLowerCase()],
+              'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+            },
+          },
+        }),
+      );
+      t.allow(['route53:GetChange'], [this.formatArn({ service: 'route53', region: '', account: '', resource: 'change', resourceName: '*' })]);
+      Validations.of(t.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:route53:::change/*]',
+        reason: 'Route 53 names a change only when it is made; GetChange reads its status and nothing else.',
+      });
+    };
+
     const validateInput = fn('validate-input', Duration.seconds(10));
 
     const lock = fn('lock', Duration.seconds(30));
@@ -149,6 +185,7 @@ export class ControlStack extends Stack {
     preflight.allow(['ecs:DescribeServices'], services);
     preflight.allow(['cloudwatch:DescribeAlarms'], gatingAlarmArns);
     ledgerWrite(preflight);
+    dnsGrants(preflight, false);
 
     const deployIdle = fn('deploy-idle', Duration.seconds(90));
     deployIdle.allowUnscoped([...elbRead, 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition']);
@@ -169,6 +206,7 @@ export class ControlStack extends Stack {
     traffic.allow(['cloudwatch:DescribeAlarms'], rollbackAlarmArns);
     traffic.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [state.lockTable.tableArn]);
     ledgerWrite(traffic);
+    dnsGrants(traffic, true);
 
     const promote = fn('promote', Duration.seconds(30));
     promote.allow(['elasticloadbalancing:ModifyRule'], [testRule]);
@@ -238,6 +276,7 @@ export class ControlStack extends Stack {
       state.grantWrite(t.role);
       ledgerWrite(t);
       publish(t);
+      dnsGrants(t, true);
     };
     const rollback = fn('rollback', Duration.minutes(13));
     rollbackGrants(rollback);

@@ -34,6 +34,7 @@ describe('final data sync', () => {
     const r = await run();
     expect({ status: r.status, error: r.error, cause: r.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
 
+    // staging also ramps DNS from its legacy endpoint: maintenance ends after the first DNS step.
     // Maintenance rules (2 bypass header, 3 operator ranges, 5 page) were in place while each task ran.
     expect(during).toEqual({ SyncData: ['2', '3', '5', '10'], ValidateSync: ['2', '3', '5', '10'] });
     expect(await priorities()).toEqual(['10']);
@@ -52,7 +53,7 @@ describe('final data sync', () => {
 
     const types = (await world.ledger()).map((e) => e.type);
     expect(types.slice(0, types.indexOf('bake'))).toEqual([
-      'started', 'preflight', 'deployed', 'idle-ready', 'smoke', 'maintenance-on', 'sync-started', 'sync-passed', 'validation-passed', 'weights', 'maintenance-off',
+      'started', 'preflight', 'deployed', 'idle-ready', 'smoke', 'maintenance-on', 'sync-started', 'sync-passed', 'validation-passed', 'weights', 'dns-weights', 'maintenance-off',
     ]);
     const [passed] = await entries('sync-passed');
     expect(passed.detail).toMatchObject({ exitCode: 0, logGroup: '/switchyard/shop-staging/sync', logStream: expect.stringMatching(/^sync\/sync\/[0-9a-f]{32}$/) });

@@ -2,6 +2,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -21,6 +22,7 @@ let ddb: DynamoDBDocumentClient | undefined;
 let sns: SNSClient | undefined;
 let sm: SecretsManagerClient | undefined;
 let rds: RDSClient | undefined;
+let r53: Route53Client | undefined;
 
 // Each SDK package is loaded where a client is first made, so a handler loads
 // only the packages of the services it calls (each costs 45-85 ms to load).
@@ -37,6 +39,7 @@ export const clients = {
   sns: () => (sns ??= new (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(config)),
   secrets: () => (sm ??= new (require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config)),
   rds: () => (rds ??= new (require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds')).RDSClient(config)),
+  route53: () => (r53 ??= new (require('@aws-sdk/client-route-53') as typeof import('@aws-sdk/client-route-53')).Route53Client(config)),
 };
 
 /** Counts AWS calls per operation, for the benchmark and the rehearsal summary. */

@@ -19,6 +19,8 @@ export const lockItemSchema = z.object({
   phase: z.enum(['starting', 'ramping', 'watching']).default('starting'),
   rolledBackAtMs: z.number().optional(),
   rollbackReason: z.string().optional(),
+  /** This cutover moved DNS off the legacy endpoint: a rollback moves it back. */
+  dnsRamp: z.boolean().optional(),
 });
 export type LockItem = z.output<typeof lockItemSchema>;
 
@@ -67,15 +69,15 @@ export async function getLock(table: string, pk: string): Promise<LockItem | und
 }
 
 /** Moves the running cutover to another phase. */
-export async function setPhase(table: string, pk: string, executionId: string, phase: LockItem['phase']): Promise<void> {
+export async function setPhase(table: string, pk: string, executionId: string, phase: LockItem['phase'], o: { dnsRamp?: boolean } = {}): Promise<void> {
   await awsCall('dynamodb:UpdateItem', () =>
     clients.dynamo().send(
       new UpdateCommand({
         TableName: table,
         Key: { pk },
-        UpdateExpression: 'SET phase = :p',
+        UpdateExpression: o.dnsRamp ? 'SET phase = :p, dnsRamp = :d' : 'SET phase = :p',
         ConditionExpression: 'executionId = :me',
-        ExpressionAttributeValues: { ':p': phase, ':me': executionId },
+        ExpressionAttributeValues: { ':p': phase, ':me': executionId, ...(o.dnsRamp ? { ':d': true } : {}) },
       }),
     ),
   );

@@ -1,4 +1,5 @@
 import { Color } from '../colors';
+import { DnsReadiness } from './dns';
 
 /** What pre-flight observed, gathered by the handler's adapters. */
 export interface PreflightFacts {
@@ -8,6 +9,8 @@ export interface PreflightFacts {
   readonly idle: ServiceFacts & { readonly targetGroupExists: boolean };
   readonly alarms: ReadonlyArray<{ readonly name: string; readonly state: string }>;
   readonly waf: { readonly mode: 'COUNT' | 'BLOCK'; readonly countedLastHour?: number };
+  /** The weighted records of a DNS cutover from a legacy endpoint, when configured. */
+  readonly dns?: DnsReadiness;
 }
 
 export interface ServiceFacts {
@@ -47,6 +50,11 @@ export function goNoGo(f: PreflightFacts): PreflightReport {
   if (f.alarms.length === 0) check('gating alarms found', false, 'no gating alarm exists; deploy the platform stack first');
 
   const notes = [`WAF mode ${f.waf.mode}`];
+  if (f.dns) {
+    const w = f.dns.weights;
+    check('DNS records ready for a ramp (TTL at most 300 s)', f.dns.ok, f.dns.ok ? `TTL ${f.dns.ttl ?? 'alias'} s, legacy ${w?.legacy} / load balancer ${w?.alb}` : f.dns.reasons.join('; '));
+    notes.push(f.dns.ramp ? 'DNS ramp: clients move from the legacy endpoint to the load balancer in the ramp steps' : 'DNS already resolves to the load balancer only: blue/green on the listener');
+  }
   if (f.waf.countedLastHour !== undefined) notes.push(`WAF counted ${f.waf.countedLastHour} requests in the last hour (would be blocked in BLOCK mode)`);
   const failed = checks.filter((c) => !c.ok);
   return { go: failed.length === 0, reasons: failed.map((c) => `${c.check}: ${c.detail}`), checks, notes };
