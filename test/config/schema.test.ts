@@ -134,6 +134,18 @@ const RULES: Array<[string, (raw: any) => void, RegExp]> = [
   ['emails are e-mail addresses', (r) => (r.notifications = { emails: ['oncall'] }), /notifications\.emails must be e-mail addresses/],
   ['slack ids', (r) => (r.notifications = { slack: { workspaceId: 'acme', channelId: 'C01234567' } }), /notifications\.slack\.workspaceId is the Slack team id/],
   ['database max connections', (r) => (r.database = { instanceIdentifier: 'db', maxConnections: 0 }), /database\.maxConnections must be at least 1/],
+  ['data sync needs an image', (r) => (r.dataSync = { image: '' }), /dataSync\.image: dataSync\.image is required/],
+  ['data sync size is a Fargate size', (r) => (r.dataSync = { image: 'sync:1', cpu: 256, memoryMiB: 8192 }), /dataSync\.memoryMiB: dataSync: cpu 256 with memoryMiB 8192 is not a Fargate size/],
+  ['validation size is a Fargate size', (r) => (r.dataSync = { image: 'sync:1', validation: { image: 'sync:1', cpu: 1024, memoryMiB: 512 } }), /dataSync\.validation\.memoryMiB: dataSync\.validation: cpu 1024 with memoryMiB 512/],
+  ['data sync timeout bounded', (r) => (r.dataSync = { image: 'sync:1', timeoutMinutes: 1000 }), /dataSync\.timeoutMinutes must be at most 720/],
+  ['data sync command names a program', (r) => (r.dataSync = { image: 'sync:1', command: [] }), /dataSync\.command must name a program/],
+  ['DNS zone id', (r) => (r.dns = { hostedZoneId: 'example.com', recordName: 'shop.example.com', legacyEndpoint: 'old.example.net' }), /dns\.hostedZoneId must be a Route 53 zone id/],
+  ['DNS legacy endpoint is a host name', (r) => (r.dns = { hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com', legacyEndpoint: 'http://old' }), /dns\.legacyEndpoint must be the legacy host name/],
+  ['DNS set identifiers differ', (r) => (r.dns = { hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com', legacyEndpoint: 'old.example.net', albSetIdentifier: 'legacy' }), /dns\.albSetIdentifier: dns\.legacySetIdentifier and dns\.albSetIdentifier must differ/],
+  ['DNS record is not also the plain alias', (r) => {
+    r.domain = { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', domainName: 'shop.example.com', hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } };
+    r.dns = { hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com', legacyEndpoint: 'old.example.net' };
+  }, /domain\.hostedZone: shop\.example\.com is both domain\.domainName .* remove domain\.hostedZone while the legacy cutover is configured/],
   ['log retention is a CloudWatch value', (r) => (r.logRetentionDays = 10), /logRetentionDays must be one of 1, 3, 5/],
   ['unknown fields are errors', (r) => (r.service.replicas = 3), /service: Unrecognized key: "replicas"/],
   ['unknown top-level fields are errors', (r) => (r.colour = 'blue'), /\(top level\): Unrecognized key: "colour"/],

@@ -167,6 +167,83 @@ describe('backup stage', () => {
   });
 });
 
+describe('data and legacy cutovers (staging)', () => {
+  const staging = synthEnv('staging');
+  const sj = () => require('aws-cdk-lib/assertions').Template.fromStack(staging.control).toJSON();
+  const definition = () => {
+    const j = sj();
+    const id = Object.entries(j.Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties.StateMachineName === 'shop-staging-cutover')![0];
+    return renderDefinition(j, id).definition;
+  };
+  const policyOf = (fn: string) => {
+    const j = sj();
+    const roleId = Object.entries(j.Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `shop-staging-${fn}`)![1].Properties.Role['Fn::GetAtt'][0];
+    return (Object.values(j.Resources) as any[]).filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === roleId)).flatMap((r) => r.Properties.PolicyDocument.Statement);
+  };
+
+  it('runs the sync and validation tasks to completion, each outcome judged by the data-sync handler', () => {
+    const d = definition();
+    expect(d.States['DryRun?'].Default).toBe('Maintenance?');
+    expect(d.States.MaintenanceOn.Next).toBe('DataSync?');
+    expect(d.States.SyncData).toMatchObject({ Resource: 'arn:aws:states:::ecs:runTask.sync', TimeoutSeconds: 1800, Next: 'CheckSync' });
+    // The family: its latest active revision, the one this stack registered (IAM names exactly that one).
+    expect(d.States.SyncData.Parameters).toMatchObject({ LaunchType: 'FARGATE', TaskDefinition: 'shop-staging-sync' });
+    // Private subnets, the sync tasks' own security group, no public address (left out: DISABLED).
+    const net = d.States.SyncData.Parameters.NetworkConfiguration.AwsvpcConfiguration;
+    expect(net).toEqual({ Subnets: [expect.any(String), expect.any(String)], SecurityGroups: ['groupid-DataSyncSecurityGroup0E7146EA'] });
+    // Success and failure both go to the check, which records exit code and logs.
+    expect(d.States.SyncData.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.syncTask', Next: 'CheckSync' }]);
+    expect(d.States.SyncData.Retry).toBeUndefined();
+    expect(d.States.ValidateSync).toMatchObject({ TimeoutSeconds: 600, Next: 'CheckValidation' });
+    expect(d.States.CheckValidation.Next).toBe('EndSync');
+    expect(d.States.EndSync.Next).toBe('ShiftTraffic');
+    for (const s of ['MaintenanceOn', 'BeginSync', 'CheckSync', 'CheckValidation', 'EndSync']) expect(d.States[s].Catch[0].Next).toBe('AbortBeforeTraffic');
+    expect(d.States.MaintenanceOff.Catch[0].Next).toBe('Rollback');
+    expect(d.States['MaintenanceStillOn?'].Choices[0]).toEqual({ Variable: '$.maintenance.onAtMs', IsPresent: true, Next: 'MaintenanceOff' });
+  });
+
+  it('lets the state machine run only the exact task revisions it names', () => {
+    const j = sj();
+    const sm = (Object.values(j.Resources) as any[]).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes('CutoverRole'));
+    const statements = sm.flatMap((r) => r.Properties.PolicyDocument.Statement);
+    const run = statements.find((x: any) => x.Action === 'ecs:RunTask');
+    // Refs of the two task definitions: their ARNs with the revision, no family:* wildcard.
+    expect(run.Resource).toEqual([{ Ref: expect.stringMatching(/^DataSync[0-9A-F]{8}$/) }, { Ref: expect.stringMatching(/^DataSyncValidation[0-9A-F]{8}$/) }]);
+    for (const r of run.Resource) expect(j.Resources[r.Ref].Type).toBe('AWS::ECS::TaskDefinition');
+  });
+
+  it('may only UPSERT the one record name, never delete it', () => {
+    for (const fn of ['traffic', 'rollback', 'alarm-handler']) {
+      const change = policyOf(fn).find((x: any) => x.Action === 'route53:ChangeResourceRecordSets');
+      expect(change.Condition).toEqual({
+        'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['shop-staging.example.com'], 'route53:ChangeResourceRecordSetsActions': ['UPSERT'] },
+      });
+      expect(JSON.stringify(change.Resource)).toContain(':route53:::hostedzone/Z0123456789ABCDEFGHIJ');
+    }
+    const preflight = policyOf('preflight').filter((x: any) => String(x.Action).startsWith('route53:'));
+    expect(preflight.map((x: any) => x.Action)).toEqual(['route53:ListResourceRecordSets']);
+  });
+
+  it('tells the handlers the records and the load balancer they point at', () => {
+    const j = sj();
+    const fn = (Object.values(j.Resources) as any[]).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'shop-staging-traffic');
+    const dns = JSON.stringify(fn.Properties.Environment.Variables.DNS_CUTOVER);
+    expect(dns).toContain('legacy-shop.example.net');
+    expect(dns).toMatch(/"albDnsName.*RouterAlb[0-9A-F]+DNSName/);
+    expect(dns).toMatch(/"albHostedZoneId.*RouterAlb[0-9A-F]+CanonicalHostedZoneID/);
+    expect(JSON.parse(fn.Properties.Environment.Variables.DATA_SYNC)).toEqual({
+      sync: { logGroup: '/switchyard/shop-staging/sync', streamPrefix: 'sync', container: 'sync', timeoutSeconds: 1800 },
+      validation: { logGroup: '/switchyard/shop-staging/validation', streamPrefix: 'validation', container: 'validation', timeoutSeconds: 600 },
+    });
+  });
+
+  it('dev has maintenance stages but no sync stage', () => {
+    const d = cutover().definition;
+    expect(d.States.MaintenanceOn.Next).toBe('ShiftTraffic');
+    expect(Object.keys(d.States)).not.toContain('SyncData');
+  });
+});
+
 describe('snapshot', () => {
   it('control (dev)', () => {
     expect(snapshotOf(template())).toMatchSnapshot();
