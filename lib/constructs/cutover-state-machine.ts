@@ -88,7 +88,8 @@ const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException'
 export const CUTOVER_INPUT_DOC =
   'Start a cutover. Input: {"image": "repo/app:1.2.3" (optional: omit to cut over to what the idle color runs), ' +
   '"strategy": "canary" | "linear" | "all-at-once" (or "steps": [10, 50, 100]), "bakeSeconds": 300, "watchWindowHours": 24, ' +
-  '"reason": "release 1.2.3" (required), "dryRun": false}. Unknown fields are rejected.';
+  '"reason": "release 1.2.3" (required), "dryRun": false, "dataSync": true (run the configured final data sync; default when one is configured), ' +
+  '"maintenance": false (freeze writes until traffic first moves; default: on with the sync)}. Unknown fields are rejected.';
 
 /**
  * The cutover: validate, lock, pre-flight, deploy the idle color, wait until it

@@ -75,4 +75,16 @@ describe('runbooks', () => {
     const text = read('CUTOVER-RUNBOOK.md');
     for (const s of ['InvalidInput', 'CutoverAlreadyRunning', 'PreflightNoGo', 'AbortedBeforeTraffic', 'RolledBack', 'RollbackFailed', 'ScaleDownFailed', 'DryRunPassed']) expect(text).toContain(s);
   });
+
+  it('state the data sync timeouts, the maintenance maximum and the DNS TTL bound as the code has them', () => {
+    const { MAX_DNS_TTL_SECONDS } = require('../../lambda/shared/decisions/dns');
+    const c = parseConfig({ environment: 'docs', region: 'eu-west-1', service: { name: 'svc', image: 'img' }, dataSync: { image: 'sync', validation: { image: 'sync' } } }, 'defaults');
+    const text = read('CUTOVER-RUNBOOK.md');
+    expect(text).toContain(`\`dataSync.timeoutMinutes\`, ${c.dataSync!.timeoutMinutes} by default`);
+    expect(text).toContain(`\`dataSync.validation.timeoutMinutes\`, ${c.dataSync!.validation!.timeoutMinutes}`);
+    expect(text).toContain(`\`maintenance.maxSeconds\` (${defaults.maintenance.maxSeconds} s by default`);
+    expect(text).toContain(`Lower its TTL to ${MAX_DNS_TTL_SECONDS} s or less`);
+    expect(read('ROLLBACK-RUNBOOK.md')).toContain(`(at most\n${MAX_DNS_TTL_SECONDS} s)`);
+    for (const f of ['CUTOVER-RUNBOOK.md', 'POST-CUTOVER-CHECKLIST.md']) expect(read(f)).toMatch(/30\s+days/);
+  });
 });
