@@ -18,7 +18,7 @@ import { World } from './world';
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { scenario: { type: 'string', default: 'happy' }, json: { type: 'string' }, list: { type: 'boolean', default: false }, env: { type: 'string', default: 'dev' } } });
   if (values.list) {
-    for (const s of SCENARIOS) console.log(`${s.name.padEnd(22)} ${s.description}`);
+    for (const s of SCENARIOS) console.log(`${s.name.padEnd(22)} ${s.env ? `[${s.env}] ` : ''}${s.description}`);
     return 0;
   }
   const chosen = values.scenario === 'all' ? SCENARIOS : [scenario(values.scenario!)];
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   try {
     for (const s of chosen) {
       await moto.reset();
-      const world = new World(moto.endpoint, { env: values.env });
+      const world = new World(moto.endpoint, { env: s.env ?? values.env });
       await world.build();
       console.log(`\nrehearsing "${s.name}": ${s.description}`);
       try {

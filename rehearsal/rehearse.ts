@@ -1,5 +1,6 @@
 import { callCounter } from '../lambda/shared/adapters/clients';
 import { Weights } from '../lambda/shared/decisions/weights';
+import { DnsWeights } from '../lambda/shared/decisions/dns';
 import { runStateMachine } from './run';
 import { Scenario, ScenarioContext } from './scenarios';
 import { World } from './world';
@@ -15,6 +16,8 @@ export interface TimelineRow {
   readonly state: string;
   /** Weights read back from the emulator after the state. */
   readonly weights?: Weights;
+  /** Record weights read back, in an environment with a DNS cutover. */
+  readonly dns?: DnsWeights;
 }
 
 export interface RehearsalReport {
@@ -52,13 +55,15 @@ export async function rehearse(world: World, s: Scenario, progress?: (line: stri
     clock: world.clock,
     app: world.synthesized,
     machine: s.machine,
+    ecsTask: world.runEcsTask,
     before: (state, input) => s.before?.(world, state, input, ctx) ?? Promise.resolve(),
     after: async (state) => {
       const weights = await world.observeWeights();
-      const row = { realMs: Math.round(performance.now() - started), virtualSeconds: Math.round((Date.now() - virtualStart) / 1000), state, weights };
+      const dns = world.dns ? await world.dnsWeights() : undefined;
+      const row = { realMs: Math.round(performance.now() - started), virtualSeconds: Math.round((Date.now() - virtualStart) / 1000), state, weights, dns };
       timeline.push(row);
       if (state === 'Rollback' && weights.blue === 100 && verifiedAtMs === undefined) verifiedAtMs = performance.now();
-      progress?.(`  [${fmt(row.virtualSeconds)} | ${(row.realMs / 1000).toFixed(1)}s] ${state.padEnd(24)} blue=${weights.blue} green=${weights.green}`);
+      progress?.(`  [${fmt(row.virtualSeconds)} | ${(row.realMs / 1000).toFixed(1)}s] ${state.padEnd(24)} blue=${weights.blue} green=${weights.green}${dnsText(dns)}`);
     },
   });
   const finalWeights = await world.observeWeights();
@@ -84,6 +89,8 @@ export async function rehearse(world: World, s: Scenario, progress?: (line: stri
   };
 }
 
+const dnsText = (d?: DnsWeights) => (d ? `  dns legacy=${d.legacy} alb=${d.alb}` : '');
+
 /** The timeline as a table, and the summary, for a terminal. */
 export function formatReport(rep: RehearsalReport): string {
   const lines = ['', `timeline (${rep.scenario})`, '  execution time  real    state                     weights read back', '  --------------  ------  ------------------------  ------------------'];
@@ -91,7 +98,7 @@ export function formatReport(rep: RehearsalReport): string {
     const h = Math.floor(row.virtualSeconds / 3600);
     const m = Math.floor((row.virtualSeconds % 3600) / 60);
     const sec = row.virtualSeconds % 60;
-    lines.push(`  ${`${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`.padEnd(14)}  ${`${(row.realMs / 1000).toFixed(1)}s`.padEnd(6)}  ${row.state.padEnd(24)}  blue=${row.weights?.blue} green=${row.weights?.green}`);
+    lines.push(`  ${`${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`.padEnd(14)}  ${`${(row.realMs / 1000).toFixed(1)}s`.padEnd(6)}  ${row.state.padEnd(24)}  blue=${row.weights?.blue} green=${row.weights?.green}${dnsText(row.dns)}`);
   }
   lines.push('', 'summary');
   lines.push(`  outcome            ${rep.status}${rep.error ? ` (${rep.error})` : ''} - expected ${rep.expected.status}${rep.expected.error ? ` (${rep.expected.error})` : ''}: ${rep.matched ? 'MATCH' : 'MISMATCH'}`);

@@ -14,6 +14,8 @@ export interface Scenario {
   /** Runs before the Task named `state`: where the fault goes in. */
   readonly before?: (world: World, state: string, input: any, ctx: ScenarioContext) => Promise<void>;
   readonly machine?: RunOptions['machine'];
+  /** Example environment the scenario needs (staging has the data sync and the DNS cutover). */
+  readonly env?: string;
   /** What a correct Switchyard must end with. */
   readonly expect: { readonly status: 'SUCCEEDED' | 'FAILED'; readonly error?: string; readonly weights: Weights };
 }
@@ -89,6 +91,31 @@ export const SCENARIOS: readonly Scenario[] = [
       await traffic(w, state);
       if (state === 'Promote') ticks = 0;
       if (state === 'WatchTick' && ++ticks === 3) {
+        await w.setAlarm('green', 'ALARM');
+        ctx.alarmAtMs = performance.now();
+      }
+    },
+    expect: { status: 'FAILED', error: 'RolledBack', weights: { blue: 100, green: 0 } },
+  },
+  {
+    name: 'sync-validation-fails',
+    env: 'staging',
+    description: 'the final data sync passes but its validation task exits 1 (counts differ): maintenance goes off, no traffic moves',
+    input: { ...base, watchWindowHours: 0, reason: 'rehearsal: sync validation fails' },
+    before: async (w, state) => {
+      if (state === 'SmokeTest') w.taskRuns.ValidateSync = { exitCode: 1, seconds: 240 };
+    },
+    expect: { status: 'FAILED', error: 'SyncValidationFailed', weights: { blue: 100, green: 0 } },
+  },
+  {
+    name: 'dns-alarm-rollback',
+    env: 'staging',
+    description: "moving off the legacy endpoint in DNS (10, 50, 100), green's alarm fires at 50%: clients go back to the legacy endpoint",
+    input: { ...base, watchWindowHours: 0, dataSync: false, reason: 'rehearsal: DNS ramp rolled back' },
+    before: async (w, state, _i, ctx) => {
+      await traffic(w, state);
+      if (state === 'DeployIdle') checks = 0;
+      if (state === 'CheckStep' && ++checks === 2) {
         await w.setAlarm('green', 'ALARM');
         ctx.alarmAtMs = performance.now();
       }

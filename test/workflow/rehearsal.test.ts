@@ -1,5 +1,6 @@
 import { formatReport, rehearse } from '../../rehearsal/rehearse';
 import { SCENARIOS } from '../../rehearsal/scenarios';
+import { World } from '../../rehearsal/world';
 import { useMotoWorld } from './moto-world';
 
 const env = useMotoWorld();
@@ -12,11 +13,20 @@ const LEDGER: Record<string, { has: string[]; lacks: string[] }> = {
   'idle-never-healthy': { has: ['deployed', 'aborted'], lacks: ['smoke', 'weights'] },
   'throttled-rollback': { has: ['rollback'], lacks: ['promoted'] },
   'alarm-in-watch-window': { has: ['promoted', 'rollback'], lacks: ['scaled-down'] },
+  'sync-validation-fails': { has: ['maintenance-on', 'sync-passed', 'validation-failed', 'maintenance-off', 'aborted'], lacks: ['weights', 'rollback'] },
+  'dns-alarm-rollback': { has: ['dns-weights', 'rollback'], lacks: ['promoted', 'maintenance-on'] },
 };
 
 describe.each(SCENARIOS.map((s) => [s.name, s] as const))('rehearsal %s', (name, s) => {
   it('matches its expectation, read back from the emulator and the ledger', async () => {
-    const world = env.world();
+    let world = env.world();
+    if (s.env) {
+      // This scenario needs another example environment: rebuild the world for it.
+      await world.close();
+      await env.moto().reset();
+      world = new World(env.moto().endpoint, { env: s.env });
+      await world.build();
+    }
     const rep = await rehearse(world, s);
     expect({ matched: rep.matched, status: rep.status, error: rep.error }).toEqual({ matched: true, status: s.expect.status, error: s.expect.error });
     expect(await world.observeWeights()).toEqual(s.expect.weights);
@@ -32,5 +42,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('rehearsal %s', (name,
       const checkpoints = (await world.ledger()).filter((e) => e.type === 'checkpoint').map((e) => e.detail.afterHours);
       expect(checkpoints).toEqual([1, 4, 24]);
     }
+    if (name === 'dns-alarm-rollback') expect(await world.dnsWeights()).toEqual({ legacy: 100, alb: 0 });
+    if (s.env) await world.close();
   });
 });
