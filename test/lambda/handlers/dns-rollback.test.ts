@@ -25,7 +25,7 @@ const alb = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as c
 beforeEach(() => {
   for (const m of [elb, r53, ddb, ssm, sns]) m.reset();
   elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [1, 2].map((i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' } })) });
-  elb.on(DescribeListenersCommand).resolves({ Listeners: [{ ListenerArn: LISTENER, DefaultActions: forward(100, 0) }] });
+  elb.on(DescribeListenersCommand).resolves({ Listeners: [{ ListenerArn: LISTENER, DefaultActions: forward(100, 0) as any }] });
   ddb.on(PutCommand).resolves({});
 });
 
