@@ -87,6 +87,18 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
     if (st.Type === 'Wait' && st.Next) (waitsBefore[st.Next] ??= []).push(st);
   }
   const overrides: Record<string, (input: any) => Promise<any>> = {};
+  /** Runs one Task's work between the scenario's before and after hooks. */
+  const hooked = async (name: string, input: any, work: (input: any) => Promise<unknown>) => {
+    await o.before?.(name, input);
+    try {
+      const out = await work(input);
+      await o.after?.(name, true);
+      return out;
+    } catch (e) {
+      await o.after?.(name, false);
+      throw e;
+    }
+  };
   const walk = (states: Record<string, any>, fn: (name: string, st: any) => void) => Object.entries(states).forEach(([n, s]) => fn(n, s));
   const waits: Record<string, number> = {};
   // Retries keep their counts; only the pause between them is shortened.
@@ -101,28 +113,13 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
       const h = taskHandler(task);
       overrides[name] = async (payload) => {
         if (o.clock) o.clock.advance(Math.max(0, ...(waitsBefore[name] ?? []).map((w) => waitSeconds(w, payload.state ?? payload))) * 1000);
-        await o.before?.(name, payload);
-        try {
-          const out = await h(payload);
-          await o.after?.(name, true);
-          return out;
-        } catch (e) {
-          await o.after?.(name, false);
-          throw e;
-        }
+        return hooked(name, payload, h);
       };
     } else if (String(st.Resource).includes(':ecs:runTask')) {
       overrides[name] = async (params) => {
         if (!o.ecsTask) throw new Error(`Task ${name} runs an ECS task; pass ecsTask to simulate it`);
-        await o.before?.(name, params);
-        try {
-          const out = await o.ecsTask(name, params);
-          await o.after?.(name, true);
-          return out;
-        } catch (e) {
-          await o.after?.(name, false);
-          throw e;
-        }
+        const ecsTask = o.ecsTask;
+        return hooked(name, params, (p) => ecsTask(name, p));
       };
     } else if (String(st.Resource).includes(':sns:publish')) {
       // The native SNS integration: publish to the critical topic of this world.

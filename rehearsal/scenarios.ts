@@ -24,6 +24,18 @@ const base = { image: 'public.ecr.aws/nginx/nginx:1.28', strategy: 'canary', bak
 let checks = 0;
 let ticks = 0;
 
+/** Fires green's rollback alarm before the `n`th bake check of the run (with traffic, as users would). */
+function alarmAtCheck(n: number): NonNullable<Scenario['before']> {
+  return async (w, state, _i, ctx) => {
+    await traffic(w, state);
+    if (state === 'DeployIdle') checks = 0;
+    if (state === 'CheckStep' && ++checks === n) {
+      await w.setAlarm('green', 'ALARM');
+      ctx.alarmAtMs = performance.now();
+    }
+  };
+}
+
 /** Publishes a minute of traffic before each bake check and watch tick, as real users would. */
 async function traffic(world: World, state: string): Promise<void> {
   if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
@@ -50,14 +62,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'alarm-at-step-2',
     description: "green's rollback alarm fires during the bake of step 2 (50%): all traffic returns to blue",
     input: { ...base, watchWindowHours: 0, reason: 'rehearsal: alarm at step 2' },
-    before: async (w, state, _i, ctx) => {
-      await traffic(w, state);
-      if (state === 'DeployIdle') checks = 0;
-      if (state === 'CheckStep' && ++checks === 2) {
-        await w.setAlarm('green', 'ALARM');
-        ctx.alarmAtMs = performance.now();
-      }
-    },
+    before: alarmAtCheck(2),
     expect: { status: 'FAILED', error: 'RolledBack', weights: { blue: 100, green: 0 } },
   },
   {
@@ -112,14 +117,7 @@ export const SCENARIOS: readonly Scenario[] = [
     env: 'staging',
     description: "moving off the legacy endpoint in DNS (10, 50, 100), green's alarm fires at 50%: clients go back to the legacy endpoint",
     input: { ...base, watchWindowHours: 0, dataSync: false, reason: 'rehearsal: DNS ramp rolled back' },
-    before: async (w, state, _i, ctx) => {
-      await traffic(w, state);
-      if (state === 'DeployIdle') checks = 0;
-      if (state === 'CheckStep' && ++checks === 2) {
-        await w.setAlarm('green', 'ALARM');
-        ctx.alarmAtMs = performance.now();
-      }
-    },
+    before: alarmAtCheck(2),
     expect: { status: 'FAILED', error: 'RolledBack', weights: { blue: 100, green: 0 } },
   },
 ];

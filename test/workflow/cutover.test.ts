@@ -1,7 +1,7 @@
 import { runStateMachine } from '../../rehearsal/run';
 import { World } from '../../rehearsal/world';
 import { formatLedger } from '../../scripts/switchyard';
-import { useMotoWorld } from './moto-world';
+import { alarmEvent, useMotoWorld } from './moto-world';
 
 const env = useMotoWorld();
 let world: World;
@@ -16,13 +16,6 @@ const withTraffic = (extra?: (state: string, input: any) => Promise<void>) => as
   if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
   await extra?.(state, i);
 };
-const alarmEvent = (alarmName: string, id = 'evt-1', at = new Date(Date.now())) => ({
-  id,
-  time: at.toISOString(),
-  source: 'aws.cloudwatch',
-  'detail-type': 'CloudWatch Alarm State Change',
-  detail: { alarmName, state: { value: 'ALARM', timestamp: at.toISOString(), reason: 'rehearsal' }, previousState: { value: 'OK' } },
-});
 
 describe('happy path', () => {
   it('ramps to green, promotes, watches, scales blue down and releases the lock', async () => {

@@ -1,6 +1,6 @@
-import { runStateMachine, RunOptions } from '../../rehearsal/run';
+import { RunOptions } from '../../rehearsal/run';
 import { World } from '../../rehearsal/world';
-import { useMotoWorld } from './moto-world';
+import { runIn, useMotoWorld } from './moto-world';
 
 // staging configures a final data sync with a validation task.
 const env = useMotoWorld({ env: 'staging' });
@@ -11,17 +11,7 @@ beforeEach(() => {
 
 const input = { reason: 'release 1.28 with final sync', image: 'public.ecr.aws/nginx/nginx:1.28', bakeSeconds: 0, watchWindowHours: 0 };
 const expire = () => require('../../lambda/maintenance').handler({ action: 'expire' });
-const run = (i: object = input, o: RunOptions = {}) =>
-  runStateMachine(i, {
-    clock: world.clock,
-    app: world.synthesized,
-    ecsTask: world.runEcsTask,
-    ...o,
-    before: async (state, payload) => {
-      if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
-      await o.before?.(state, payload);
-    },
-  });
+const run = (i: object = input, o: RunOptions = {}) => runIn(world, i, o);
 const priorities = async () => (await world.rules()).map((r) => r.priority);
 const entries = async (type: string) => (await world.ledger()).filter((e) => e.type === type);
 

@@ -1,6 +1,6 @@
-import { runStateMachine, RunOptions } from '../../rehearsal/run';
+import { RunOptions } from '../../rehearsal/run';
 import { World } from '../../rehearsal/world';
-import { useMotoWorld } from './moto-world';
+import { alarmEvent, runIn, useMotoWorld } from './moto-world';
 
 // staging configures a DNS cutover from legacy-shop.example.net for shop-staging.example.com.
 const env = useMotoWorld({ env: 'staging' });
@@ -11,26 +11,9 @@ beforeEach(() => {
 
 // The data sync has its own tests; these runs skip it to look at DNS alone.
 const input = { reason: 'move off the legacy shop', image: 'public.ecr.aws/nginx/nginx:1.28', bakeSeconds: 0, watchWindowHours: 0, dataSync: false };
-const run = (i: object = input, o: RunOptions = {}) =>
-  runStateMachine(i, {
-    clock: world.clock,
-    app: world.synthesized,
-    ecsTask: world.runEcsTask,
-    ...o,
-    before: async (state, payload) => {
-      if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
-      await o.before?.(state, payload);
-    },
-  });
+const run = (i: object = input, o: RunOptions = {}) => runIn(world, i, o);
 const entries = async (type: string) => (await world.ledger()).filter((e) => e.type === type);
 const legacyRecord = async () => (await world.dnsRecords()).find((r) => r.SetIdentifier === 'legacy');
-const alarmEvent = (alarmName: string, id: string) => ({
-  id,
-  time: new Date(Date.now()).toISOString(),
-  source: 'aws.cloudwatch',
-  'detail-type': 'CloudWatch Alarm State Change',
-  detail: { alarmName, state: { value: 'ALARM', timestamp: new Date(Date.now()).toISOString(), reason: 'rehearsal' }, previousState: { value: 'OK' } },
-});
 
 describe('DNS cutover from a legacy endpoint', () => {
   it('ramps the weighted records in the plan\'s steps, with the listener on the new color, and keeps the legacy record', async () => {
