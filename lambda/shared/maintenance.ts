@@ -77,29 +77,28 @@ export async function maintenanceOff(s: Settings, by: string, why: string, now =
   return { wasOn: true, durationSeconds };
 }
 
+/** A conditional update of the maintenance item; a failed condition means maintenance is off (or no longer this sync's). */
+async function updateItem(s: Settings, update: string, condition: string, values: Record<string, unknown>, whenOff: string): Promise<void> {
+  try {
+    await awsCall('dynamodb:UpdateItem', () =>
+      clients.dynamo().send(new UpdateCommand({ TableName: s.lockTable, Key: { pk: key(s) }, UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values })),
+    );
+  } catch (e) {
+    if (conditionFailed(e)) throw new MaintenanceNotOn(whenOff);
+    throw e;
+  }
+}
+
 /**
  * Marks the sync stage as running: expiry leaves maintenance on until `untilMs`
  * (the stage's own deadline), so a long sync never runs with writes open.
  * Throws MaintenanceNotOn when maintenance is off: the sync must not start.
  */
 export async function beginSync(s: Settings, executionId: string, untilMs: number): Promise<void> {
-  try {
-    await awsCall('dynamodb:UpdateItem', () =>
-      clients.dynamo().send(
-        new UpdateCommand({
-          TableName: s.lockTable,
-          Key: { pk: key(s) },
-          UpdateExpression: 'SET syncUntilMs = :u, syncBy = :e',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':u': untilMs, ':e': executionId },
-        }),
-      ),
-    );
-  } catch (e) {
-    if (conditionFailed(e)) throw new MaintenanceNotOn('maintenance mode is off (it expired or an operator turned it off); the data sync does not run while clients can write');
-    throw e;
-  }
+  await updateItem(s, 'SET syncUntilMs = :u, syncBy = :e', 'attribute_exists(pk)', { ':u': untilMs, ':e': executionId }, 'maintenance mode is off (it expired or an operator turned it off); the data sync does not run while clients can write');
 }
+
+const OFF_DURING_SYNC = 'maintenance mode went off while the data sync ran, so clients may have written during it; run the cutover again';
 
 /**
  * Ends the sync stage. The maximum then counts again from now, so traffic can
@@ -108,21 +107,10 @@ export async function beginSync(s: Settings, executionId: string, untilMs: numbe
  */
 export async function endSync(s: Settings, executionId: string, now = Date.now()): Promise<{ expiresAtMs: number }> {
   const current = await maintenanceState(s);
-  if (!current || current.syncBy !== executionId) {
-    throw new MaintenanceNotOn('maintenance mode went off while the data sync ran, so clients may have written during it; run the cutover again');
-  }
+  if (!current || current.syncBy !== executionId) throw new MaintenanceNotOn(OFF_DURING_SYNC);
   const expiresAtMs = Math.max(current.expiresAtMs, now + (s.maintenance?.maxSeconds ?? 60) * 1000);
-  await awsCall('dynamodb:UpdateItem', () =>
-    clients.dynamo().send(
-      new UpdateCommand({
-        TableName: s.lockTable,
-        Key: { pk: key(s) },
-        UpdateExpression: 'SET expiresAtMs = :x REMOVE syncUntilMs, syncBy',
-        ConditionExpression: 'attribute_exists(pk) AND syncBy = :e',
-        ExpressionAttributeValues: { ':x': expiresAtMs, ':e': executionId },
-      }),
-    ),
-  );
+  // Maintenance can go off between the read and this write: the condition says so, with the same error.
+  await updateItem(s, 'SET expiresAtMs = :x REMOVE syncUntilMs, syncBy', 'attribute_exists(pk) AND syncBy = :e', { ':x': expiresAtMs, ':e': executionId }, OFF_DURING_SYNC);
   return { expiresAtMs };
 }
 

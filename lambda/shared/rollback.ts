@@ -109,12 +109,12 @@ export async function rollbackTo(s: Settings, req: RollbackRequest, o: RollbackO
   await elb.setTestRoute(s.testRuleArn, tgs, otherColor(req.target));
   const pk = `${s.service}#${s.environment}`;
   const result: RollbackResult = { target: req.target, weights: seen, scaledUp, verifiedAtMs, elapsedMs: verifiedAtMs - started, callsToVerify, callCounterAtVerify, ...(dns ? { dns } : {}) };
-  if (dnsError) {
-    const why = dnsError instanceof Error ? `${dnsError.name}: ${dnsError.message}` : String(dnsError);
-    await ledger.record(s.ledgerTable, pk, 'rollback', req.executionId, { ...result, reason: req.reason, trigger: req.trigger, dnsError: why });
+  const why = dnsError === undefined ? undefined : dnsError instanceof Error ? `${dnsError.name}: ${dnsError.message}` : String(dnsError);
+  const detail = { ...result, reason: req.reason, trigger: req.trigger, ...(why ? { dnsError: why } : {}) };
+  await ledger.record(s.ledgerTable, pk, 'rollback', req.executionId, detail);
+  await notify(s.topics.critical, `Switchyard ${s.service}-${s.environment}: rolled back to ${req.target}${why ? ', DNS NOT moved back' : ''}`, detail);
+  if (why) {
     throw new RollbackFailed(`the listener is back on ${req.target}, but DNS could not be moved back to the legacy endpoint (${why}); set the weighted records of ${s.dns?.recordName} by hand: ${s.dns?.legacySetIdentifier} 100, ${s.dns?.albSetIdentifier} 0`);
   }
-  await ledger.record(s.ledgerTable, pk, 'rollback', req.executionId, { ...result, reason: req.reason, trigger: req.trigger });
-  await notify(s.topics.critical, `Switchyard ${s.service}-${s.environment}: rolled back to ${req.target}`, { ...result, reason: req.reason, trigger: req.trigger });
   return result;
 }

@@ -59,6 +59,8 @@ describe('rollback of a DNS cutover', () => {
     expect(ssm).toHaveReceivedCommand(PutParameterCommand);
     const entry = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!).find((i) => i.type === 'rollback')!;
     expect(entry.detail).toMatchObject({ dnsError: expect.stringMatching(/^AccessDenied/) });
+    // The critical topic hears of it on every path, the alarm rule's included.
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'Switchyard shop-dev: rolled back to blue, DNS NOT moved back' });
   });
 
   it('leaves DNS alone when the cutover never moved it', async () => {

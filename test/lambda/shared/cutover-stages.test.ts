@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { dnsReadiness, dnsWeightsAt, RecordFacts } from '../../../lambda/shared/decisions/dns';
-import { goNoGo, PreflightFacts } from '../../../lambda/shared/decisions/preflight';
 import { syncStageSeconds, syncVerdict, taskFacts } from '../../../lambda/shared/decisions/sync';
 import { planFrom } from '../../../lambda/validate-input';
 import { cutoverDefaultsSchema } from '../../../lambda/shared/cutover-config';
@@ -132,20 +131,5 @@ describe('DNS readiness', () => {
       expect(w.alb).toBe(p);
     }));
     expect(() => dnsWeightsAt(101)).toThrow(RangeError);
-  });
-
-  it('pre-flight turns DNS readiness into a check', () => {
-    const healthy: PreflightFacts = {
-      liveColor: 'blue',
-      weights: { blue: 100, green: 0 },
-      live: { desired: 2, running: 2, healthyTargets: 2, deploymentsInProgress: 0 },
-      idle: { desired: 0, running: 0, healthyTargets: 0, deploymentsInProgress: 0, targetGroupExists: true },
-      alarms: [{ name: 'a', state: 'OK' }],
-      waf: { mode: 'COUNT' },
-    };
-    expect(goNoGo({ ...healthy, dns: dnsReadiness([legacy()], names) }).go).toBe(true);
-    const r = goNoGo({ ...healthy, dns: dnsReadiness([legacy({ ttl: 3600 })], names) });
-    expect(r.go).toBe(false);
-    expect(r.reasons).toEqual([expect.stringMatching(/^DNS records ready for a ramp \(TTL at most 300 s\): the legacy record .* TTL of 3600 s/)]);
   });
 });

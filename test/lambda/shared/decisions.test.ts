@@ -3,6 +3,7 @@ import { COLORS, Color, otherColor } from '../../../lambda/shared/colors';
 import { rampStepsSchema } from '../../../lambda/shared/cutover-config';
 import { alarmDecision, AlarmFacts } from '../../../lambda/shared/decisions/alarm';
 import { bakeVerdict } from '../../../lambda/shared/decisions/bake';
+import { dnsReadiness } from '../../../lambda/shared/decisions/dns';
 import { idleReadiness } from '../../../lambda/shared/decisions/idle';
 import { goNoGo, PreflightFacts } from '../../../lambda/shared/decisions/preflight';
 import { checkpointReport, watchPlan } from '../../../lambda/shared/decisions/watch';
@@ -96,6 +97,15 @@ describe('go/no-go', () => {
     const r = goNoGo(f);
     expect(r.go).toBe(false);
     expect(r.reasons.join('; ')).toMatch(reason);
+  });
+
+  it('turns DNS readiness into a check', () => {
+    const names = { recordName: 'shop.example.com', legacyEndpoint: 'legacy.example.net', legacySetIdentifier: 'legacy', albSetIdentifier: 'switchyard' };
+    const legacy = (ttl: number) => [{ setIdentifier: 'legacy', type: 'CNAME', weight: 100, ttl, values: ['legacy.example.net'], alias: false }];
+    expect(goNoGo({ ...healthy, dns: dnsReadiness(legacy(60), names) }).go).toBe(true);
+    const r = goNoGo({ ...healthy, dns: dnsReadiness(legacy(3600), names) });
+    expect(r.go).toBe(false);
+    expect(r.reasons).toEqual([expect.stringMatching(/^DNS records ready for a ramp \(TTL at most 300 s\): the legacy record .* TTL of 3600 s/)]);
   });
 
   it('any alarm not OK is a no-go', () => {
