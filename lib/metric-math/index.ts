@@ -1,0 +1,9 @@
+export {
+  formatMetricMath,
+  isMetricMathKeyword,
+  METRIC_MATH_FUNCTIONS,
+  MetricMathError,
+  metricMathIds,
+  parseMetricMath,
+} from './parse';
+export type { BinaryOp, MathExpr } from './parse';
