@@ -1,7 +1,9 @@
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as fs from 'fs';
+import * as path from 'path';
 import { COLORS, Color } from '../lambda/shared/colors';
-import { loadConfig } from '../lib/config/load';
+import { CONFIG_DIR, ConfigError, loadConfig, parseConfig } from '../lib/config/load';
 import { SwitchyardConfig } from '../lib/config/schema';
 import { repositoryContext } from '../lib/context';
 import { buildSwitchyard } from '../lib/switchyard';
@@ -33,15 +35,52 @@ export interface SynthesizedApp {
   readonly desiredCount: number;
   /** The environment's legacy DNS cutover, when configured. */
   readonly dns?: SwitchyardConfig['dns'];
+  /** The validated configuration the app was built from. */
+  readonly config: SwitchyardConfig;
+  /** The synthesized templates, as deployed. */
+  readonly templates: { readonly platform: any; readonly control: any };
+  /** Construct path of every resource, by template and logical id. */
+  readonly paths: { readonly platform: Record<string, string>; readonly control: Record<string, string> };
+}
+
+/** Objects merge key by key; anything else (arrays included) is replaced. */
+export function deepMerge(base: unknown, patch: unknown): unknown {
+  if (patch === undefined) return base;
+  if (base === null || patch === null || typeof base !== 'object' || typeof patch !== 'object' || Array.isArray(base) || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) out[k] = deepMerge(out[k], v);
+  return out;
+}
+
+/** `config/<env>.json` with a drill's changes laid over it, validated as `cdk synth` would. */
+export function configWith(env: string, overrides?: object): SwitchyardConfig {
+  if (!overrides) return loadConfig(env);
+  loadConfig(env); // the file itself must be valid, with its own error if not
+  const file = path.join(CONFIG_DIR, `${env}.json`);
+  try {
+    return parseConfig(deepMerge(JSON.parse(fs.readFileSync(file, 'utf8')), overrides), `${file} with the drill's config changes`);
+  } catch (e) {
+    throw e instanceof ConfigError ? e : new ConfigError(String(e));
+  }
+}
+
+/** Logical id to construct path, for every resource of a stack. */
+function constructPaths(stack: Stack): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of stack.node.findAll()) {
+    if (c instanceof CfnElement && Stack.of(c) === stack) out[stack.resolve(c.logicalId)] = c.node.path;
+  }
+  return out;
 }
 
 const cache = new Map<string, SynthesizedApp>();
 
-/** Synthesizes an environment once (without bundling) and reads what a rehearsal needs. */
-export function synthesizedApp(env = 'dev'): SynthesizedApp {
-  const hit = cache.get(env);
+/** Synthesizes an environment once (without bundling), with a drill's config changes, and reads what a rehearsal needs. */
+export function synthesizedApp(env = 'dev', overrides?: object): SynthesizedApp {
+  const key = `${env}|${JSON.stringify(overrides ?? null)}`;
+  const hit = cache.get(key);
   if (hit) return hit;
-  const config = loadConfig(env);
+  const config = configWith(env, overrides);
   const app = new App({ context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] } });
   const { platform, control } = buildSwitchyard(app, config, { nag: false });
   const p = Template.fromStack(platform).toJSON() as { Resources: Record<string, any> };
@@ -77,7 +116,10 @@ export function synthesizedApp(env = 'dev'): SynthesizedApp {
     image: config.service.image,
     desiredCount: config.service.desiredCount,
     dns: config.dns,
+    config,
+    templates: { platform: p, control: c },
+    paths: { platform: constructPaths(platform), control: constructPaths(control) },
   };
-  cache.set(env, result);
+  cache.set(key, result);
   return result;
 }

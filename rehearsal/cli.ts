@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   try {
     for (const s of chosen) {
       await moto.reset();
-      const world = new World(moto.endpoint, { env: s.env ?? values.env });
+      const world = new World(moto.endpoint, { env: s.env ?? values.env, faults: s.faults });
       await world.build();
       console.log(`\nrehearsing "${s.name}": ${s.description}`);
       try {

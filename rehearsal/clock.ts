@@ -17,6 +17,16 @@ export class VirtualClock {
     return this;
   }
 
+  /** Virtual now, epoch ms (the same as Date.now while installed). */
+  now(): number {
+    return this.realNow() + this.offsetMs;
+  }
+
+  /** Jumps so that now is `ms` (never backwards). */
+  setNow(ms: number): void {
+    this.advance(ms - this.now());
+  }
+
   advance(ms: number): void {
     this.offsetMs += Math.max(0, ms);
   }

@@ -1,12 +1,28 @@
 import { callCounter } from '../lambda/shared/adapters/clients';
+import { Color, COLORS } from '../lambda/shared/colors';
 import { Weights } from '../lambda/shared/decisions/weights';
 import { DnsWeights } from '../lambda/shared/decisions/dns';
-import { runStateMachine } from './run';
-import { Scenario, ScenarioContext } from './scenarios';
+import { runStateMachine, RunOptions } from './run';
+import { momentAt } from './traffic/faults';
 import { World } from './world';
 
 /** Step Functions Standard: $0.025 per 1,000 state transitions. */
 export const USD_PER_TRANSITION = 0.025 / 1000;
+
+/** What to run and what must come of it: a scenario of ours or a user's drill. */
+export interface Rehearsal {
+  readonly name: string;
+  readonly description: string;
+  readonly input: Record<string, unknown>;
+  readonly machine?: RunOptions['machine'];
+  /** Runs before the Task named `state` (faults outside the traffic, operator actions). */
+  readonly before?: (world: World, state: string, input: any) => Promise<void>;
+  readonly after?: (world: World, state: string, ok: boolean) => Promise<void>;
+  /** Simulated minutes the users keep coming after the execution ends. */
+  readonly tailMinutes?: number;
+  /** What a correct Switchyard must end with; without it anything matches. */
+  readonly expect?: { readonly status?: 'SUCCEEDED' | 'FAILED'; readonly error?: string; readonly weights?: Partial<Weights> };
+}
 
 export interface TimelineRow {
   /** Real milliseconds since the start. */
@@ -20,17 +36,50 @@ export interface TimelineRow {
   readonly dns?: DnsWeights;
 }
 
+/** One simulated minute: weights read back, requests and failed requests per color. */
+export interface MinuteReport {
+  /** Minutes since the execution started (negative: warm-up before it). */
+  readonly minute: number;
+  readonly weights: Weights;
+  readonly requests: Record<Color, number>;
+  readonly failedRequests: Record<Color, number>;
+  readonly p95Seconds: Record<Color, number | null>;
+  readonly faults: readonly number[];
+}
+
+export interface AlarmChangeReport {
+  /** Seconds since the execution started. */
+  readonly atSeconds: number;
+  readonly alarm: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+}
+
 export interface RehearsalReport {
   readonly scenario: string;
   readonly description: string;
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly error?: string;
   readonly cause?: string;
-  readonly expected: Scenario['expect'];
+  readonly expected?: Rehearsal['expect'];
   readonly matched: boolean;
   readonly finalWeights: Weights;
-  /** Real milliseconds from the injected alarm to all traffic verified on the old color. */
-  readonly alarmToVerifiedMs?: number;
+  readonly colors: { readonly old: Color; readonly new: Color };
+  /** Seconds from the start of the execution to the first fault becoming active. */
+  readonly faultOnsetSeconds?: number;
+  /** Seconds from fault onset to the first rollback action (an alarm-driven rollback or the Rollback task). */
+  readonly detectionSeconds?: number;
+  /** Seconds from fault onset to all traffic verified on the old color. */
+  readonly restoredSeconds?: number;
+  /** The highest weight the new color reached, read back. */
+  readonly maxNewWeight: number;
+  readonly requests: Record<Color, number>;
+  readonly failedRequests: Record<Color, number>;
+  readonly minutes: MinuteReport[];
+  readonly alarmChanges: AlarmChangeReport[];
+  /** Events delivered to the alarm rule's targets, and what became of them. */
+  readonly deliveries: ReadonlyArray<{ atSeconds: number; alarm: string; target: string; attempt: number; ok: boolean; action?: string; error?: string; dropped?: boolean }>;
   readonly transitions: number;
   readonly costUsd: number;
   readonly awsCalls: Record<string, number>;
@@ -41,33 +90,66 @@ export interface RehearsalReport {
   readonly realMs: number;
 }
 
-/** Runs one scenario in a built world and reports what happened. */
-export async function rehearse(world: World, s: Scenario, progress?: (line: string) => void): Promise<RehearsalReport> {
+/** Runs one rehearsal in a built world and reports what happened. */
+export async function rehearse(world: World, s: Rehearsal, progress?: (line: string) => void): Promise<RehearsalReport> {
   callCounter.clear();
-  const ctx: ScenarioContext = {};
+  const sim = world.simulation;
   const started = performance.now();
-  const virtualStart = Date.now();
+  const virtualStart = world.clock.now();
   const timeline: TimelineRow[] = [];
-  let verifiedAtMs: number | undefined;
+  let rollbackTaskAtMs: number | undefined;
+  const seconds = (ms: number) => Math.round((ms - virtualStart) / 1000);
   const fmt = (secs: number) => `${String(Math.floor(secs / 3600)).padStart(2, '0')}:${String(Math.floor((secs % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(secs % 60)).padStart(2, '0')}`;
+  const firstMinute = sim.minutes.length;
+  const firstChange = sim.alarmChanges.length;
+  const firstDelivery = sim.deliveries.length;
 
-  const r = await runStateMachine(s.input, {
-    clock: world.clock,
-    app: world.synthesized,
-    machine: s.machine,
-    ecsTask: world.runEcsTask,
-    before: (state, input) => s.before?.(world, state, input, ctx) ?? Promise.resolve(),
-    after: async (state) => {
-      const weights = await world.observeWeights();
-      const dns = world.dns ? await world.dnsWeights() : undefined;
-      const row = { realMs: Math.round(performance.now() - started), virtualSeconds: Math.round((Date.now() - virtualStart) / 1000), state, weights, dns };
-      timeline.push(row);
-      if (state === 'Rollback' && weights.blue === 100 && verifiedAtMs === undefined) verifiedAtMs = performance.now();
-      progress?.(`  [${fmt(row.virtualSeconds)} | ${(row.realMs / 1000).toFixed(1)}s] ${state.padEnd(24)} blue=${weights.blue} green=${weights.green}${dnsText(dns)}`);
-    },
-  });
+  const r = await runStateMachine(
+    s.input,
+    world.runOptions({
+      machine: s.machine,
+      before: async (state, input) => {
+        if (state === 'Rollback') rollbackTaskAtMs ??= world.clock.now();
+        await s.before?.(world, state, input);
+      },
+      after: async (state, ok) => {
+        await s.after?.(world, state, ok);
+        const weights = await world.observeWeights();
+        const dns = world.dns ? await world.dnsWeights() : undefined;
+        const row = { realMs: Math.round(performance.now() - started), virtualSeconds: seconds(world.clock.now()), state, weights, dns };
+        timeline.push(row);
+        sim.observations.push({ atMs: world.clock.now(), weights });
+        progress?.(`  [${fmt(row.virtualSeconds)} | ${(row.realMs / 1000).toFixed(1)}s] ${state.padEnd(24)} blue=${weights.blue} green=${weights.green}${dnsText(dns)}`);
+      },
+    }),
+  );
+  // The users keep coming: what they meet after a rollback belongs in the report.
+  await world.passTime((s.tailMinutes ?? 5) * 60_000);
   const finalWeights = await world.observeWeights();
-  const matched = r.status === s.expect.status && (s.expect.error === undefined || r.error === s.expect.error) && finalWeights.blue === s.expect.weights.blue && finalWeights.green === s.expect.weights.green;
+  const colors = sim.colors;
+
+  const onsets = (sim.faults ?? []).map((f) => momentAt(f.from, sim.moments)).filter((t): t is number => t !== undefined);
+  const onset = onsets.length > 0 ? Math.min(...onsets) : undefined;
+  const deliveries = sim.deliveries.slice(firstDelivery);
+  const alarmRollbackAt = deliveries.find((d) => d.ok && (d.result as { action?: string } | undefined)?.action === 'rollback')?.atMs;
+  const detectedAt = [alarmRollbackAt, rollbackTaskAtMs].filter((t): t is number => t !== undefined && (onset === undefined || t >= onset)).sort((a, b) => a - b)[0];
+  const restoredAt = detectedAt === undefined ? undefined : sim.observations.find((o) => o.atMs >= detectedAt && o.weights[colors.old] > 0 && o.weights[colors.new] === 0)?.atMs;
+  const after = sim.observations.filter((o) => o.atMs >= virtualStart);
+
+  const minutes: MinuteReport[] = sim.minutes.slice(firstMinute).map((m) => ({
+    minute: Math.round((m.atMs - virtualStart) / 60_000),
+    weights: m.weights,
+    requests: perColor((c) => m.perColor[c].requests),
+    failedRequests: perColor((c) => m.perColor[c].failed),
+    p95Seconds: perColor((c) => m.perColor[c].p95Seconds),
+    faults: m.faults,
+  }));
+  const want = s.expect;
+  const matched =
+    want === undefined ||
+    ((want.status === undefined || r.status === want.status) &&
+      (want.error === undefined || r.error === want.error) &&
+      COLORS.every((c) => want.weights?.[c] === undefined || finalWeights[c] === want.weights[c]));
   const awsCalls = Object.fromEntries([...callCounter.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {
     scenario: s.name,
@@ -75,10 +157,19 @@ export async function rehearse(world: World, s: Scenario, progress?: (line: stri
     status: r.status,
     error: r.error,
     cause: r.cause,
-    expected: s.expect,
+    expected: want,
     matched,
     finalWeights,
-    alarmToVerifiedMs: ctx.alarmAtMs !== undefined && verifiedAtMs !== undefined ? Math.round(verifiedAtMs - ctx.alarmAtMs) : undefined,
+    colors,
+    faultOnsetSeconds: onset === undefined ? undefined : seconds(onset),
+    detectionSeconds: onset === undefined || detectedAt === undefined ? undefined : Math.round((detectedAt - onset) / 1000),
+    restoredSeconds: onset === undefined || restoredAt === undefined ? undefined : Math.round((restoredAt - onset) / 1000),
+    maxNewWeight: Math.max(0, ...after.map((o) => o.weights[colors.new])),
+    requests: perColor((c) => minutes.reduce((a, m) => a + m.requests[c], 0)),
+    failedRequests: perColor((c) => minutes.reduce((a, m) => a + m.failedRequests[c], 0)),
+    minutes,
+    alarmChanges: sim.alarmChanges.slice(firstChange).map((c) => ({ atSeconds: seconds(c.atMs), alarm: c.alarm, from: c.from, to: c.to, reason: c.reason })),
+    deliveries: deliveries.map((d) => ({ atSeconds: seconds(d.atMs), alarm: d.alarm, target: d.target.split(':function:')[1] ?? d.target, attempt: d.attempt, ok: d.ok, action: (d.result as { action?: string } | undefined)?.action, error: d.error, dropped: d.dropped })),
     transitions: r.transitions,
     costUsd: r.transitions * USD_PER_TRANSITION,
     awsCalls,
@@ -89,7 +180,13 @@ export async function rehearse(world: World, s: Scenario, progress?: (line: stri
   };
 }
 
+function perColor<T>(f: (c: Color) => T): Record<Color, T> {
+  return { blue: f('blue'), green: f('green') };
+}
+
 const dnsText = (d?: DnsWeights) => (d ? `  dns legacy=${d.legacy} alb=${d.alb}` : '');
+const expectation = (e: Rehearsal['expect']) =>
+  e === undefined ? 'nothing' : `${e.status ?? 'any status'}${e.error ? ` (${e.error})` : ''}${e.weights ? ` ${Object.entries(e.weights).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
 
 /** The timeline as a table, and the summary, for a terminal. */
 export function formatReport(rep: RehearsalReport): string {
@@ -100,13 +197,25 @@ export function formatReport(rep: RehearsalReport): string {
     const sec = row.virtualSeconds % 60;
     lines.push(`  ${`${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`.padEnd(14)}  ${`${(row.realMs / 1000).toFixed(1)}s`.padEnd(6)}  ${row.state.padEnd(24)}  blue=${row.weights?.blue} green=${row.weights?.green}${dnsText(row.dns)}`);
   }
+  const changes = rep.alarmChanges.filter((c) => c.atSeconds >= 0);
+  if (changes.length > 0) {
+    lines.push('', 'alarm changes');
+    for (const c of changes) lines.push(`  ${String(c.atSeconds).padStart(6)} s  ${c.alarm.padEnd(44)} ${c.from} -> ${c.to}`);
+  }
   lines.push('', 'summary');
-  lines.push(`  outcome            ${rep.status}${rep.error ? ` (${rep.error})` : ''} - expected ${rep.expected.status}${rep.expected.error ? ` (${rep.expected.error})` : ''}: ${rep.matched ? 'MATCH' : 'MISMATCH'}`);
+  lines.push(`  outcome            ${rep.status}${rep.error ? ` (${rep.error})` : ''} - expected ${expectation(rep.expected)}: ${rep.matched ? 'MATCH' : 'MISMATCH'}`);
   lines.push(`  final weights      blue=${rep.finalWeights.blue} green=${rep.finalWeights.green}`);
-  if (rep.alarmToVerifiedMs !== undefined) lines.push(`  alarm to verified  ${rep.alarmToVerifiedMs} ms (all traffic on blue, read back)`);
+  if (rep.faultOnsetSeconds !== undefined) {
+    lines.push(`  fault onset        ${rep.faultOnsetSeconds} s after the start`);
+    lines.push(`  detection          ${rep.detectionSeconds === undefined ? 'never' : `${rep.detectionSeconds} s after onset (first rollback action)`}`);
+    lines.push(`  restored           ${rep.restoredSeconds === undefined ? 'never' : `${rep.restoredSeconds} s after onset (all traffic on ${rep.colors.old}, read back)`}`);
+  }
+  lines.push(`  new color          ${rep.colors.new}, at most ${rep.maxNewWeight}% of traffic`);
+  lines.push(`  requests           ${COLORS.map((c) => `${c} ${rep.requests[c]} (${rep.failedRequests[c]} failed)`).join(', ')}`);
   lines.push(`  transitions        ${rep.transitions} (Step Functions cost $${rep.costUsd.toFixed(5)})`);
   lines.push(`  AWS calls          ${rep.awsCallsTotal}: ${Object.entries(rep.awsCalls).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push(`  wall time          ${(rep.realMs / 1000).toFixed(1)} s`);
   if (rep.cause) lines.push(`  cause              ${rep.cause.slice(0, 300)}`);
   return lines.join('\n');
 }
+

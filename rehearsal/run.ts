@@ -45,8 +45,8 @@ export interface RunResult {
 export interface RunOptions {
   /** Runs before the named Task's handler, with the Task's input: where scenarios inject faults. */
   readonly before?: (state: string, input: any) => Promise<void>;
-  /** Runs after the named Task's handler returned or threw. */
-  readonly after?: (state: string, ok: boolean) => Promise<void>;
+  /** Runs after the named Task's handler returned (with its output) or threw. */
+  readonly after?: (state: string, ok: boolean, output?: unknown) => Promise<void>;
   /** Milliseconds each Wait state takes (the real ones are shortened). */
   readonly waitMs?: number;
   readonly executionName?: string;
@@ -55,6 +55,11 @@ export interface RunOptions {
   readonly onState?: (name: string) => void;
   /** Moves by each Wait's real duration, so deadlines and windows pass as in AWS. */
   readonly clock?: VirtualClock;
+  /**
+   * Lets a Wait's duration pass in a simulated world (users, metrics, alarms),
+   * instead of only moving `clock`.
+   */
+  readonly passTime?: (ms: number) => Promise<void>;
   /** The synthesized environment whose state machines run. */
   readonly app?: SynthesizedApp;
   /**
@@ -92,7 +97,7 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
     await o.before?.(name, input);
     try {
       const out = await work(input);
-      await o.after?.(name, true);
+      await o.after?.(name, true, out);
       return out;
     } catch (e) {
       await o.after?.(name, false);
@@ -112,7 +117,9 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
       const task = fnName.slice(defs.prefix.length + 1);
       const h = taskHandler(task);
       overrides[name] = async (payload) => {
-        if (o.clock) o.clock.advance(Math.max(0, ...(waitsBefore[name] ?? []).map((w) => waitSeconds(w, payload.state ?? payload))) * 1000);
+        const waited = Math.max(0, ...(waitsBefore[name] ?? []).map((w) => waitSeconds(w, payload.state ?? payload))) * 1000;
+        if (o.passTime) await o.passTime(waited);
+        else o.clock?.advance(waited);
         return hooked(name, payload, h);
       };
     } else if (String(st.Resource).includes(':ecs:runTask')) {

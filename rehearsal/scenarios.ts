@@ -1,18 +1,18 @@
 import { Weights } from '../lambda/shared/decisions/weights';
 import { RunOptions } from './run';
+import { Fault, faultSchema } from './traffic/schema';
 import { World } from './world';
-
-/** Marks when a scenario injected its alarm, in real time. */
-export interface ScenarioContext {
-  alarmAtMs?: number;
-}
 
 export interface Scenario {
   readonly name: string;
   readonly description: string;
   readonly input: Record<string, unknown>;
-  /** Runs before the Task named `state`: where the fault goes in. */
-  readonly before?: (world: World, state: string, input: any, ctx: ScenarioContext) => Promise<void>;
+  /** What goes wrong in the simulated traffic (the alarms notice it themselves). */
+  readonly faults?: readonly Fault[];
+  /** Runs before the Task named `state`: where faults outside the traffic go in. */
+  readonly before?: (world: World, state: string, input: any) => Promise<void>;
+  /** Runs after the Task named `state` returned (ok) or threw. */
+  readonly after?: (world: World, state: string, ok: boolean) => Promise<void>;
   readonly machine?: RunOptions['machine'];
   /** Example environment the scenario needs (staging has the data sync and the DNS cutover). */
   readonly env?: string;
@@ -21,32 +21,14 @@ export interface Scenario {
 }
 
 const base = { image: 'public.ecr.aws/nginx/nginx:1.28', strategy: 'canary', bakeSeconds: 300 };
-let checks = 0;
-let ticks = 0;
-
-/** Fires green's rollback alarm before the `n`th bake check of the run (with traffic, as users would). */
-function alarmAtCheck(n: number): NonNullable<Scenario['before']> {
-  return async (w, state, _i, ctx) => {
-    await traffic(w, state);
-    if (state === 'DeployIdle') checks = 0;
-    if (state === 'CheckStep' && ++checks === n) {
-      await w.setAlarm('green', 'ALARM');
-      ctx.alarmAtMs = performance.now();
-    }
-  };
-}
-
-/** Publishes a minute of traffic before each bake check and watch tick, as real users would. */
-async function traffic(world: World, state: string): Promise<void> {
-  if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
-}
+/** The new color fails half of its requests from the given moment. */
+const failingFrom = (from: string): Fault[] => [faultSchema.parse({ color: 'new', from, errorRatePercent: 50 })];
 
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'happy',
     description: '3-step canary with 5-minute bakes and a 24-hour watch window; ends on green',
     input: { ...base, watchWindowHours: 24, reason: 'rehearsal: happy path' },
-    before: async (w, state) => traffic(w, state),
     expect: { status: 'SUCCEEDED', weights: { blue: 0, green: 100 } },
   },
   {
@@ -60,9 +42,9 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'alarm-at-step-2',
-    description: "green's rollback alarm fires during the bake of step 2 (50%): all traffic returns to blue",
+    description: 'green fails half its requests from step 2 (50%): its error-rate alarm fires in the bake and all traffic returns to blue',
     input: { ...base, watchWindowHours: 0, reason: 'rehearsal: alarm at step 2' },
-    before: alarmAtCheck(2),
+    faults: failingFrom('step:2'),
     expect: { status: 'FAILED', error: 'RolledBack', weights: { blue: 100, green: 0 } },
   },
   {
@@ -76,30 +58,21 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'throttled-rollback',
-    description: 'an alarm at step 1, then the load balancer throttles the rollback three times in a row',
+    description: 'green fails half its requests from step 1; the load balancer throttles the rollback three times in a row',
     input: { ...base, watchWindowHours: 0, reason: 'rehearsal: throttled rollback' },
-    before: async (w, state, _i, ctx) => {
-      await traffic(w, state);
-      if (state === 'CheckStep' && ctx.alarmAtMs === undefined) {
-        await w.setAlarm('green', 'ALARM');
-        ctx.alarmAtMs = performance.now();
-      }
-      if (state === 'Rollback') w.faults.throttleModifyListener = 3;
+    faults: failingFrom('step:1'),
+    after: async (w, state, ok) => {
+      // From the first shift on, the next three listener changes (the rollback's) are throttled.
+      if (state === 'ShiftTraffic' && ok && w.faults.throttleModifyListener === 0 && w.calls('elb:ModifyListener') === 1) w.faults.throttleModifyListener = 3;
     },
     expect: { status: 'FAILED', error: 'RolledBack', weights: { blue: 100, green: 0 } },
   },
   {
     name: 'alarm-in-watch-window',
-    description: 'green is promoted; its rollback alarm fires 2 hours into the 24-hour watch window; blue, still at full size, takes everything back',
+    description: 'green is promoted; 2 hours into the 24-hour watch window its p95 latency rises to 4 s; blue, still at full size, takes everything back',
     input: { ...base, watchWindowHours: 24, reason: 'rehearsal: alarm in watch window' },
-    before: async (w, state, _i, ctx) => {
-      await traffic(w, state);
-      if (state === 'Promote') ticks = 0;
-      if (state === 'WatchTick' && ++ticks === 3) {
-        await w.setAlarm('green', 'ALARM');
-        ctx.alarmAtMs = performance.now();
-      }
-    },
+    // The ramp takes 15 minutes (3 bakes of 5), so minute 135 is 2 hours after promotion.
+    faults: [faultSchema.parse({ color: 'new', from: 'minute:135', p95Seconds: 4 })],
     expect: { status: 'FAILED', error: 'RolledBack', weights: { blue: 100, green: 0 } },
   },
   {
@@ -117,7 +90,7 @@ export const SCENARIOS: readonly Scenario[] = [
     env: 'staging',
     description: "moving off the legacy endpoint in DNS (10, 50, 100), green's alarm fires at 50%: clients go back to the legacy endpoint",
     input: { ...base, watchWindowHours: 0, dataSync: false, reason: 'rehearsal: DNS ramp rolled back' },
-    before: alarmAtCheck(2),
+    faults: failingFrom('step:2'),
     expect: { status: 'FAILED', error: 'RolledBack', weights: { blue: 100, green: 0 } },
   },
 ];

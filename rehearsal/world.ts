@@ -7,16 +7,21 @@
  *   UpdateService calls, registers (or removes) one healthy target per task in
  *   the color's target group, and reports the PRIMARY deployment COMPLETED,
  *   unless a scenario keeps a color from ever becoming healthy.
- * - moto cannot compute percentile statistics; p95 queries are sent as
- *   Maximum, an upper bound of p95.
- * - moto never evaluates alarms and has no composite alarms: plain alarms carry
- *   the rollback-alarm names, and scenarios drive them with SetAlarmState.
+ * - No traffic flows and moto never evaluates alarms: a simulation
+ *   (simulation.ts) sends each simulated minute's requests by the weights read
+ *   back from the listener, publishes the metrics AWS would, evaluates the
+ *   templates' alarms (composite ones included) as CloudWatch does, mirrors
+ *   their states into moto with SetAlarmState, and delivers their events to
+ *   the targets of the synthesized EventBridge rules.
+ * - moto has no composite alarms: every alarm of the template is a plain moto
+ *   alarm of the same name, whose state the simulation sets.
+ * - moto cannot compute percentile statistics: GetMetricData calls that ask
+ *   for one are answered from the simulation's metric store; the others go to
+ *   moto, which holds every datapoint visible by then.
  * - moto accepts any weights; the handlers' own validation rejects bad ones
  *   before calling AWS (tested with the decisions).
- * - No traffic flows, so the world publishes RequestCount for each color, in
- *   proportion to its weight, before each bake check.
  */
-import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataCommandOutput, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -24,7 +29,7 @@ import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -42,6 +47,18 @@ import { TEST_HEADER } from '../lambda/shared/routes';
 import { Weights } from '../lambda/shared/decisions/weights';
 import { synthesizedApp, SynthesizedApp } from './app';
 import { VirtualClock } from './clock';
+import { AlarmState } from './alarms/alarm-rule';
+import { AlarmEvent } from './alarms/deliver';
+import { ResolveContext } from './alarms/intrinsics';
+import { elbDimension, emulatedLookup, EmulatedResources } from './alarms/resources';
+import { AlarmDef, readAlarms, readEventRules } from './alarms/template';
+import { Datapoint, MetricId } from './metrics/store';
+import { answerGetMetricData, needsStandIn } from './metrics/stand-in';
+import { FAKE_ACCOUNT } from './definition';
+import { RunOptions, taskHandler } from './run';
+import { SimulatedWorld, Simulation } from './simulation';
+import { dataSourceCheck, Publication } from './traffic/model';
+import { Fault, Traffic, trafficSchema } from './traffic/schema';
 
 export const REGION = 'eu-west-1';
 const TOKEN = 'test-route-token-0123456789';
@@ -85,12 +102,24 @@ export interface TaskRun {
 export interface WorldOptions {
   /** Example environment whose synthesized templates the world follows. */
   readonly env?: string;
+  /** Changes laid over `config/<env>.json` before synthesis (a drill's `config`). */
+  readonly config?: object;
+  /** The simulated users: requests a minute, error rates, latency... Default: 1,000 healthy requests a minute. */
+  readonly traffic?: Traffic;
+  /** Faults laid over the traffic for one color. */
+  readonly faults?: readonly Fault[];
+  /**
+   * Simulated minutes before the world is handed over, so alarms settle from
+   * INSUFFICIENT_DATA as they would in a running account.
+   * @default 15
+   */
+  readonly warmUpMinutes?: number;
   readonly desiredCount?: number;
   /** Overrides of the environment's cutover defaults. */
   readonly defaults?: Partial<CutoverDefaults>;
 }
 
-export class World {
+export class World implements SimulatedWorld {
   readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0, failPublish: 0 };
   readonly app: AppBehaviour = { health: 200, business: 200 };
   /** Notifications the world saw published, newest last. */
@@ -116,13 +145,23 @@ export class World {
   maintenanceTargetGroup = '';
   readonly names: ReturnType<typeof stateParameterNames>;
   readonly alarmNames: Record<Color, string>;
+  /** Users, metrics, alarm evaluation and event delivery; set by build(). */
+  simulation!: Simulation;
+  /** Every alarm of the platform template, as deployed. */
+  alarmDefinitions: AlarmDef[] = [];
   private server?: http.Server;
+  /** Alarm states as moto holds them (it creates alarms OK). */
+  private readonly emulatorAlarms = new Map<string, AlarmState>();
+  private readonly registered: Record<Color, number> = { blue: 0, green: 0 };
+  private readonly desiredTasks: Record<Color, number> = { blue: 0, green: 0 };
+  private topics = { critical: '', warning: '' };
+  private loadBalancerArn = '';
   private serviceTaskDefinition = new Map<string, string>();
   private subnets: string[] = [];
   private ipCounter = 10;
 
   constructor(readonly endpoint: string, private readonly opts: WorldOptions = {}) {
-    this.synthesized = synthesizedApp(opts.env ?? 'dev');
+    this.synthesized = synthesizedApp(opts.env ?? 'dev', opts.config);
     this.service = this.synthesized.service;
     this.environment = this.synthesized.environment;
     this.names = stateParameterNames(this.service, this.environment);
@@ -160,7 +199,8 @@ export class World {
     }
     const elb = this.sdk(elbv2.ElasticLoadBalancingV2Client);
     const lb = (await elb.send(new elbv2.CreateLoadBalancerCommand({ Name: `${this.prefix}`, Subnets: this.subnets, Scheme: 'internet-facing' }))).LoadBalancers![0];
-    this.loadBalancerDimension = lb.LoadBalancerArn!.split(':loadbalancer/')[1];
+    this.loadBalancerArn = lb.LoadBalancerArn!;
+    this.loadBalancerDimension = elbDimension(this.loadBalancerArn);
     for (const c of COLORS) {
       // The target-group settings the platform template synthesizes.
       const t = this.synthesized.targetGroup;
@@ -200,6 +240,7 @@ export class World {
         )
       ).taskDefinition!.taskDefinitionArn!;
       const count = c === 'blue' ? this.desired : 0;
+      this.desiredTasks[c] = count;
       await ecs.send(new CreateServiceCommand({ cluster: `${this.prefix}`, serviceName: `${this.prefix}-${c}`, taskDefinition: td, desiredCount: count, launchType: 'FARGATE' }));
       this.serviceTaskDefinition.set(`${this.prefix}-${c}`, td);
       await this.setTargets(c, count);
@@ -211,28 +252,6 @@ export class World {
     for (const c of COLORS) {
       await put(this.names.image[c], this.synthesized.image);
       await put(this.names.desiredCount[c], String(c === 'blue' ? this.desired : 0));
-    }
-
-    // The template's alarms, by name and threshold. moto has no composite alarms, so the
-    // rollback alarm is a plain alarm of the same name; metric-math alarms get a plain metric.
-    const cw = this.sdk(CloudWatchClient);
-    for (const c of COLORS) {
-      const a = this.synthesized.alarms[c];
-      for (const alarm of [{ name: a.rollback, threshold: 0, comparison: 'GreaterThanThreshold' }, ...a.critical]) {
-        const m = alarm as { namespace?: string; metricName?: string; statistic?: string };
-        await cw.send(
-          new PutMetricAlarmCommand({
-            AlarmName: alarm.name,
-            Namespace: m.namespace ?? 'Switchyard/Rehearsal',
-            MetricName: m.metricName ?? alarm.name,
-            Statistic: (m.statistic as 'Sum') ?? 'Maximum',
-            Period: 60,
-            EvaluationPeriods: 2,
-            Threshold: alarm.threshold,
-            ComparisonOperator: alarm.comparison as 'GreaterThanThreshold',
-          }),
-        );
-      }
     }
 
     const ddb = this.sdk(DynamoDBClient);
@@ -254,6 +273,8 @@ export class World {
     const sns = this.sdk(SNSClient);
     const critical = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-critical` }))).TopicArn!;
     const warning = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-warning` }))).TopicArn!;
+    this.topics = { critical, warning };
+    await this.createAlarms();
     const secret = (await this.sdk(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'test-token', SecretString: TOKEN }))).ARN!;
 
     // A legacy DNS cutover: the zone, and the weighted legacy record holding every client.
@@ -311,13 +332,158 @@ export class World {
     resetSettings();
     installShims(this);
     this.clock.install();
+    this.simulation = this.newSimulation(this.opts.traffic ?? trafficSchema.parse({}), this.opts.faults ?? []);
+    await this.simulation.passTime((this.opts.warmUpMinutes ?? 15) * 60_000);
+  }
+
+  /** The emulator's resources, for resolving the templates' references. */
+  private resources(): EmulatedResources {
+    return {
+      region: REGION,
+      account: FAKE_ACCOUNT,
+      listenerArn: this.listenerArn,
+      loadBalancerArn: this.loadBalancerArn,
+      targetGroups: this.targetGroups,
+      maintenanceTargetGroup: this.maintenanceTargetGroup,
+      cluster: this.prefix,
+      services: { blue: `${this.prefix}-blue`, green: `${this.prefix}-green` },
+      topics: this.topics,
+    };
+  }
+
+  private resolveContext(which: 'platform' | 'control'): ResolveContext {
+    const r = this.resources();
+    const platform = { template: this.synthesized.templates.platform, lookup: emulatedLookup(this.synthesized.templates.platform, r) };
+    const t = this.synthesized.templates[which];
+    return { template: t, lookup: emulatedLookup(t, r), exporters: which === 'control' ? [platform] : [], region: REGION, account: FAKE_ACCOUNT };
+  }
+
+  /** Every alarm of the template as a plain moto alarm of the same name (moto has no composites and evaluates none). */
+  private async createAlarms(): Promise<void> {
+    this.alarmDefinitions = readAlarms(this.resolveContext('platform'), this.synthesized.paths.platform);
+    const cw = this.sdk(CloudWatchClient);
+    this.emulatorAlarms.clear();
+    for (const a of this.alarmDefinitions) {
+      await cw.send(new PutMetricAlarmCommand({ AlarmName: a.name, Namespace: 'Switchyard/Rehearsal', MetricName: a.name, Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }));
+      this.emulatorAlarms.set(a.name, 'OK');
+    }
+  }
+
+  /** Where the simulated services publish their metrics. */
+  publication(): Publication {
+    return {
+      loadBalancer: this.loadBalancerDimension,
+      targetGroup: { blue: elbDimension(this.targetGroups.blue), green: elbDimension(this.targetGroups.green) },
+      cluster: this.prefix,
+      service: { blue: `${this.prefix}-blue`, green: `${this.prefix}-green` },
+    };
+  }
+
+  /** A simulation of this world's users and alarms (build() makes the first one). */
+  newSimulation(traffic: Traffic, faults: readonly Fault[], colors: { old: Color; new: Color } = { old: 'blue', new: 'green' }): Simulation {
+    const publication = this.publication();
+    return new Simulation(this, {
+      traffic,
+      faults,
+      colors,
+      publication,
+      alarms: this.alarmDefinitions,
+      rules: readEventRules(this.resolveContext('control'), this.synthesized.paths.control),
+      dataSource: dataSourceCheck(publication),
+      account: FAKE_ACCOUNT,
+      region: REGION,
+    });
+  }
+
+  /**
+   * Options that run a state machine in this world: its templates, clock, ECS
+   * task simulator and simulated time, with the cutover's moments (colors,
+   * steps, promotion) told to the simulation; the caller's hooks run too.
+   */
+  runOptions(o: RunOptions = {}): RunOptions {
+    return {
+      clock: this.clock,
+      app: this.synthesized,
+      ecsTask: this.runEcsTask,
+      passTime: (ms) => this.passTime(ms),
+      ...o,
+      after: async (state, ok, output: any) => {
+        if (ok && state === 'AcquireLock' && output?.newColor) this.simulation.setColors({ old: output.previousColor, new: output.newColor });
+        if (ok && state === 'ShiftTraffic' && typeof output?.index === 'number') this.simulation.mark({ step: output.index + 1 });
+        if (ok && state === 'Promote') this.simulation.mark('promotion');
+        await o.after?.(state, ok, output);
+      },
+    };
+  }
+
+  /** Lets simulated time pass: users keep coming, alarms are evaluated, events delivered. */
+  passTime(ms: number): Promise<void> {
+    return this.simulation.passTime(ms);
+  }
+
+  async readListener(): Promise<{ weights: Weights; stickiness: { enabled: boolean; durationSeconds: number }; albShare: number }> {
+    const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeListenersCommand({ ListenerArns: [this.listenerArn] }));
+    const actions = r.Listeners![0].DefaultActions;
+    const sticky = actions?.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroupStickinessConfig;
+    return { weights: weightsOf(actions, this.targetGroups), stickiness: { enabled: sticky?.Enabled === true, durationSeconds: sticky?.DurationSeconds ?? 0 }, albShare: this.dns ? await this.albShareOfClients() : 1 };
+  }
+
+  /** With a legacy DNS cutover, the share of clients whose DNS answer is the load balancer (the rest go to the legacy endpoint). */
+  private async albShareOfClients(): Promise<number> {
+    const d = this.dns!;
+    const r = await this.sdk(Route53Client).send(new ListResourceRecordSetsCommand({ HostedZoneId: d.hostedZoneId, StartRecordName: d.recordName, MaxItems: 100 }));
+    const weight = (id: string) => Number((r.ResourceRecordSets ?? []).find((x) => x.SetIdentifier === id)?.Weight ?? 0);
+    const [legacy, alb] = [weight(d.legacySetIdentifier), weight(d.albSetIdentifier)];
+    return legacy + alb === 0 ? 0 : alb / (legacy + alb);
+  }
+
+  capacity(): { registered: Record<Color, number>; desired: Record<Color, number> } {
+    return { registered: { ...this.registered }, desired: { ...this.desiredTasks } };
+  }
+
+  async setEmulatorAlarm(name: string, state: AlarmState, reason: string): Promise<void> {
+    // moto creates alarms OK and changes nothing by itself: only differences need a call.
+    if (this.emulatorAlarms.get(name) === state) return;
+    await this.sdk(CloudWatchClient).send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason.slice(0, 1000) }));
+    this.emulatorAlarms.set(name, state);
+  }
+
+  async putMetricData(points: ReadonlyArray<{ id: MetricId; point: Datapoint }>): Promise<void> {
+    const cw = this.sdk(CloudWatchClient);
+    const byNamespace = new Map<string, Array<{ id: MetricId; point: Datapoint }>>();
+    for (const p of points) byNamespace.set(p.id.namespace, [...(byNamespace.get(p.id.namespace) ?? []), p]);
+    for (const [Namespace, list] of byNamespace) {
+      // moto takes at most 20 datapoints a call (the old PutMetricData limit).
+      for (let i = 0; i < list.length; i += 20) {
+        const MetricData = list.slice(i, i + 20).map(({ id, point }) => ({
+          MetricName: id.metricName,
+          Dimensions: Object.entries(id.dimensions).map(([Name, Value]) => ({ Name, Value })),
+          Timestamp: new Date(point.timestamp),
+          StatisticValues: { SampleCount: point.sampleCount, Sum: point.sum, Minimum: point.minimum, Maximum: point.maximum },
+        }));
+        await cw.send(new PutMetricDataCommand({ Namespace, MetricData }));
+      }
+    }
+  }
+
+  async invokeTarget(functionArn: string, event: AlarmEvent): Promise<unknown> {
+    const fn = functionArn.split(':function:')[1] ?? '';
+    if (!fn.startsWith(`${this.prefix}-`)) throw new Error(`event target ${functionArn} is not a function of this environment`);
+    return taskHandler(fn.slice(this.prefix.length + 1))(event);
+  }
+
+  /** GetMetricData for the handlers: percentiles from the metric store, the rest from moto once it holds what is visible. */
+  async getMetricData(input: GetMetricDataCommandInput, next: () => Promise<GetMetricDataCommandOutput>): Promise<GetMetricDataCommandOutput> {
+    if (needsStandIn(input)) return answerGetMetricData(this.simulation.store, input, this.clock.now());
+    await this.simulation.flushMetrics();
+    return next();
   }
 
   /** Runs one RunTask (.sync) state as Step Functions would report it: pass as `ecsTask` to runStateMachine. */
   readonly runEcsTask = async (state: string, params: any): Promise<unknown> => {
     this.ranTasks.push({ state, params });
     const r = this.taskRuns[state] ?? {};
-    this.clock.advance((r.seconds ?? 60) * 1000);
+    await this.passTime((r.seconds ?? 60) * 1000);
     await this.duringTask?.(state);
     if (r.fail) throw Object.assign(new Error(r.fail.cause), { name: r.fail.error });
     const taskArn = `arn:aws:ecs:${REGION}:123456789012:task/${this.prefix}/${(this.ranTasks.length * 7919).toString(16).padStart(32, '0')}`;
@@ -360,30 +526,20 @@ export class World {
     const current = (await elb.send(new elbv2.DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions ?? [];
     if (current.length > 0) await elb.send(new elbv2.DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: current.map((d) => ({ Id: d.Target!.Id!, Port: d.Target!.Port })) }));
     const wanted = this.faults.neverHealthy.has(c) ? 0 : count;
+    this.registered[c] = wanted;
     if (wanted > 0) {
       const targets = Array.from({ length: wanted }, () => ({ Id: `10.40.${c === 'blue' ? 0 : 1}.${this.ipCounter++ % 250}`, Port: 80 }));
       await elb.send(new elbv2.RegisterTargetsCommand({ TargetGroupArn: tg, Targets: targets }));
     }
   }
 
-  /** Drives a rollback alarm the way CloudWatch would. */
-  async setAlarm(c: Color, state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', name = this.alarmNames[c]): Promise<void> {
-    await this.sdk(CloudWatchClient).send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: `rehearsal set ${state}` }));
-  }
-
-  /** Publishes a minute of RequestCount for each color, in proportion to its current weight. */
-  async emitTraffic(requestsPerMinute = 1000): Promise<void> {
-    const w = await this.weights();
-    const cw = this.sdk(CloudWatchClient);
-    for (const c of COLORS) {
-      const value = Math.round((requestsPerMinute * w[c]) / Math.max(1, w.blue + w.green));
-      const Dimensions = [
-        { Name: 'TargetGroup', Value: `targetgroup/${this.targetGroups[c].split(':targetgroup/')[1]}` },
-        { Name: 'LoadBalancer', Value: this.loadBalancerDimension },
-      ];
-      const Timestamp = new Date(Date.now());
-      await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/ApplicationELB', MetricData: [{ MetricName: 'RequestCount', Dimensions, Value: value, Timestamp }, { MetricName: 'TargetResponseTime', Dimensions, Value: 0.12, Timestamp }] }));
-    }
+  /**
+   * Sets an alarm's state from outside the system (an operator's
+   * SetAlarmState, an alarm that was already firing): it holds until the alarm
+   * is next evaluated, and its event is delivered like any other.
+   */
+  async setAlarm(c: Color, state: AlarmState, name = this.alarmNames[c]): Promise<void> {
+    await this.simulation.setAlarmState(name, state, `rehearsal set ${state}`);
   }
 
   /** Production weights as the emulator reports them. */
@@ -429,7 +585,17 @@ export class World {
   async onUpdateService(service: string, desired: number | undefined, taskDefinition: string | undefined): Promise<void> {
     if (taskDefinition) this.serviceTaskDefinition.set(service, taskDefinition);
     const c: Color = service.endsWith('-blue') ? 'blue' : 'green';
-    if (desired !== undefined) await this.setTargets(c, desired);
+    if (desired !== undefined) {
+      this.desiredTasks[c] = desired;
+      await this.setTargets(c, desired);
+    }
+  }
+
+  /** Targets a fault makes fail their health check, as the load balancer reports them. */
+  markUnhealthy(targetGroupArn: string, descriptions: elbv2.TargetHealthDescription[]): void {
+    const c = COLORS.find((x) => this.targetGroups[x] === targetGroupArn);
+    const n = c ? (this.simulation?.behaviour(c)?.unhealthyTargets ?? 0) : 0;
+    for (const d of descriptions.slice(0, n)) d.TargetHealth = { State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed (rehearsal fault)' };
   }
 
   rolloutCompleted(service: string, desired: number): { taskDefinition: string | undefined; completed: boolean } {
@@ -507,12 +673,10 @@ function installShims(world: World): void {
 
   clients.cloudwatch().middlewareStack.add(
     (next, context) => async (args: any) => {
-      if (context.commandName === 'GetMetricDataCommand') {
-        for (const q of args.input.MetricDataQueries ?? []) if (q.MetricStat && /^p\d/.test(q.MetricStat.Stat)) q.MetricStat.Stat = 'Maximum';
-      }
-      return next(args);
+      if (context.commandName !== 'GetMetricDataCommand') return next(args);
+      return { output: await current.world.getMetricData(args.input, async () => (await next(args)).output as GetMetricDataCommandOutput), response: {} } as any;
     },
-    { step: 'initialize', name: 'switchyardPercentileAsMaximum' },
+    { step: 'initialize', name: 'switchyardMetricStandIn' },
   );
 
   clients.elb().middlewareStack.add(
@@ -521,7 +685,9 @@ function installShims(world: World): void {
         current.world.faults.throttleModifyListener--;
         throw Object.assign(new Error('Rate exceeded (injected)'), { name: 'ThrottlingException', $fault: 'client' });
       }
-      return next(args);
+      const out: any = await next(args);
+      if (context.commandName === 'DescribeTargetHealthCommand') current.world.markUnhealthy(args.input.TargetGroupArn, out.output.TargetHealthDescriptions ?? []);
+      return out;
     },
     { step: 'initialize', name: 'switchyardThrottleInjection' },
   );

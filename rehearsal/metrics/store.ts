@@ -1,0 +1,147 @@
+import { Component, LogNormal, mixtureCdf, mixtureQuantile } from '../traffic/latency';
+
+/**
+ * What CloudWatch holds for the rehearsal: every datapoint the simulated
+ * services published, with the instant it becomes visible (ALB and ECS
+ * metrics arrive a minute or more after the minute they describe). The alarm
+ * evaluator reads it the way CloudWatch evaluates alarms, and the handlers'
+ * percentile queries, which moto cannot answer, are answered from it.
+ */
+
+export interface MetricId {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** One published datapoint: a statistic set, and for response times the distribution behind it. */
+export interface Datapoint {
+  /** Start of the period it describes, epoch ms. */
+  readonly timestamp: number;
+  /** When a reader can see it, epoch ms. */
+  readonly visibleAtMs: number;
+  readonly sampleCount: number;
+  readonly sum: number;
+  readonly minimum: number;
+  readonly maximum: number;
+  /** The samples' distribution, so percentiles are exact; without it each datapoint is one sample of `sum / sampleCount`. */
+  readonly distribution?: LogNormal;
+}
+
+const MINUTE = 60_000;
+
+export class UnsupportedStatistic extends Error {
+  override readonly name = 'UnsupportedStatistic';
+}
+
+/** A statistic as CloudWatch spells it: Sum, Average, Minimum, Maximum, SampleCount, p95, p99.9, PR(:0.5), PR(0.1:2). */
+export type Statistic =
+  | { readonly kind: 'Sum' | 'Average' | 'Minimum' | 'Maximum' | 'SampleCount' }
+  | { readonly kind: 'percentile'; readonly q: number }
+  | { readonly kind: 'rank'; readonly lower?: number; readonly upper?: number };
+
+export function parseStatistic(stat: string): Statistic {
+  if (['Sum', 'Average', 'Minimum', 'Maximum', 'SampleCount'].includes(stat)) return { kind: stat as 'Sum' };
+  const p = /^p(\d{1,2}(?:\.\d+)?)$/.exec(stat);
+  if (p) return { kind: 'percentile', q: Number(p[1]) / 100 };
+  const pr = /^PR\(([^:()]*):([^:()]*)\)$/.exec(stat);
+  if (pr && (pr[1] !== '' || pr[2] !== '')) {
+    const bound = (s: string) => (s === '' ? undefined : Number(s));
+    const lower = bound(pr[1]);
+    const upper = bound(pr[2]);
+    if ((lower === undefined || Number.isFinite(lower)) && (upper === undefined || Number.isFinite(upper))) return { kind: 'rank', lower, upper };
+  }
+  throw new UnsupportedStatistic(`statistic "${stat}" is not modelled by the rehearsal (Sum, Average, Minimum, Maximum, SampleCount, pNN and PR(a:b) are)`);
+}
+
+export const metricKey = (m: MetricId): string =>
+  `${m.namespace}|${m.metricName}|${Object.keys(m.dimensions)
+    .sort()
+    .map((k) => `${k}=${m.dimensions[k]}`)
+    .join(',')}`;
+
+/** Every datapoint of every metric, by metric. */
+export class MetricStore {
+  /** Datapoints by metric, then by minute (every simulated datapoint starts on a minute). */
+  private readonly series = new Map<string, { id: MetricId; byMinute: Map<number, Datapoint[]> }>();
+  /** Datapoints not yet copied into the emulator, oldest first. */
+  private readonly unsent: Array<{ id: MetricId; point: Datapoint }> = [];
+
+  put(id: MetricId, point: Datapoint): void {
+    const key = metricKey(id);
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = { id, byMinute: new Map() }));
+    const minute = Math.floor(point.timestamp / MINUTE) * MINUTE;
+    const at = s.byMinute.get(minute);
+    if (at) at.push(point);
+    else s.byMinute.set(minute, [point]);
+    this.unsent.push({ id, point });
+  }
+
+  /** Datapoints visible at `nowMs` that the emulator has not been given yet; they count as given. */
+  takeUnsent(nowMs: number): Array<{ id: MetricId; point: Datapoint }> {
+    const out: Array<{ id: MetricId; point: Datapoint }> = [];
+    for (let i = 0; i < this.unsent.length; ) {
+      if (this.unsent[i].point.visibleAtMs <= nowMs) out.push(...this.unsent.splice(i, 1));
+      else i++;
+    }
+    return out;
+  }
+
+  metrics(): MetricId[] {
+    return [...this.series.values()].map((s) => s.id);
+  }
+
+  /**
+   * One statistic over the period [start, start + periodMs), from what is visible at `nowMs`;
+   * undefined when no datapoint falls in it (CloudWatch returns no value for that period).
+   */
+  value(id: MetricId, stat: Statistic, start: number, periodMs: number, nowMs: number): number | undefined {
+    const byMinute = this.series.get(metricKey(id))?.byMinute;
+    if (!byMinute) return undefined;
+    const points: Datapoint[] = [];
+    for (let m = Math.floor(start / MINUTE) * MINUTE; m < start + periodMs; m += MINUTE) {
+      for (const p of byMinute.get(m) ?? []) if (p.timestamp >= start && p.timestamp < start + periodMs && p.visibleAtMs <= nowMs) points.push(p);
+    }
+    if (points.length === 0) return undefined;
+    return aggregate(points, stat);
+  }
+
+  /** Values for consecutive periods starting at `start` (oldest first); null where a period has no datapoint. */
+  values(id: MetricId, stat: Statistic, start: number, periodMs: number, periods: number, nowMs: number): Array<number | null> {
+    return Array.from({ length: periods }, (_, i) => this.value(id, stat, start + i * periodMs, periodMs, nowMs) ?? null);
+  }
+}
+
+function aggregate(points: readonly Datapoint[], stat: Statistic): number | undefined {
+  const count = points.reduce((a, p) => a + p.sampleCount, 0);
+  switch (stat.kind) {
+    case 'Sum':
+      return points.reduce((a, p) => a + p.sum, 0);
+    case 'SampleCount':
+      return count;
+    case 'Average':
+      return count === 0 ? undefined : points.reduce((a, p) => a + p.sum, 0) / count;
+    case 'Minimum':
+      return Math.min(...points.map((p) => p.minimum));
+    case 'Maximum':
+      return Math.max(...points.map((p) => p.maximum));
+    case 'percentile':
+    case 'rank': {
+      if (count === 0) return undefined;
+      const modelled = points.filter((p) => p.distribution);
+      if (modelled.length === points.length) {
+        const parts: Component[] = modelled.map((p) => ({ dist: p.distribution!, count: p.sampleCount }));
+        if (stat.kind === 'percentile') return mixtureQuantile(parts, stat.q);
+        const upper = stat.upper === undefined ? 1 : mixtureCdf(parts, stat.upper);
+        const lower = stat.lower === undefined ? 0 : mixtureCdf(parts, stat.lower);
+        return 100 * (upper - lower);
+      }
+      // Plain samples (one value each): the empirical statistic.
+      const samples = points.map((p) => p.sum / p.sampleCount).sort((a, b) => a - b);
+      if (stat.kind === 'percentile') return samples[Math.min(samples.length - 1, Math.ceil(stat.q * samples.length) - 1)];
+      const inRange = samples.filter((v) => (stat.lower === undefined || v > stat.lower) && (stat.upper === undefined || v <= stat.upper));
+      return (100 * inRange.length) / samples.length;
+    }
+  }
+}
