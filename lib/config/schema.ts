@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cutoverDefaultsSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
+import { MetricMathError, metricMathIds, parseMetricMath } from '../metric-math';
 
 export { rampStepsSchema };
 
@@ -38,14 +39,87 @@ const NAME = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$/;
 const percent = (what: string) =>
   z.number({ error: `${what} must be a number between 0 and 100` }).gt(0, `${what} must be above 0`).max(100, `${what} must be at most 100`);
 
-/** A warning/critical pair where critical must be the worse of the two. */
-const levels = (what: string, warning: number, critical: number, inner: z.ZodNumber = z.number().positive()) =>
+/** A warning and a critical level; {@link criticalAboveWarning} checks their order. */
+const levels = (warning: number, critical: number, inner: z.ZodNumber = z.number().positive()) => ({
+  warning: inner.default(warning),
+  critical: inner.default(critical),
+});
+const criticalAboveWarning = (what: string) => (l: { warning: number; critical: number }, ctx: z.RefinementCtx) => {
+  if (!(l.critical > l.warning)) ctx.addIssue({ code: 'custom', message: `${what}: critical must be above warning; raise critical or lower warning` });
+};
+
+/** CloudWatch evaluates at most one day of data per alarm (periodSeconds × evaluationPeriods). */
+const MAX_EVALUATION_SECONDS = 86_400;
+
+/** Load balancer, ECS and log-filter metrics arrive once a minute, so a built-in signal's period is whole minutes. */
+const minutePeriod = (what: string) =>
   z
-    .strictObject({ warning: inner.default(warning), critical: inner.default(critical) })
-    .prefault({})
-    .refine((l) => l.critical > l.warning, {
-      message: `${what}: critical must be above warning; raise critical or lower warning`,
+    .number({ error: `${what}.periodSeconds must be a number of seconds` })
+    .int(`${what}.periodSeconds must be a whole number of seconds`)
+    .refine((p) => p >= 60 && p % 60 === 0, `${what}.periodSeconds must be a multiple of 60 (such as 60 or 300): load balancer and ECS metrics arrive once a minute`);
+
+/** A period CloudWatch accepts for any metric: 10 or 30 (high-resolution metrics) or whole minutes. */
+const anyPeriod = (what: string) =>
+  z
+    .number({ error: `${what}periodSeconds must be a number of seconds` })
+    .refine((p) => p === 10 || p === 30 || (Number.isInteger(p) && p >= 60 && p % 60 === 0), `${what}periodSeconds must be 10, 30 or a multiple of 60 (such as 60 or 300)`);
+
+const evaluationPeriods = (what: string, d: number) =>
+  z.number().int(`${what}.evaluationPeriods must be a whole number`).min(1, `${what}.evaluationPeriods must be at least 1`).max(100, `${what}.evaluationPeriods must be at most 100`).default(d);
+const datapointsToAlarm = (what: string) =>
+  z.number().int(`${what}.datapointsToAlarm must be a whole number`).min(1, `${what}.datapointsToAlarm must be at least 1`).optional();
+
+/** When and over how long one alarm evaluates: `datapointsToAlarm` of the last `evaluationPeriods` periods must breach. */
+interface Evaluation {
+  periodSeconds?: number;
+  evaluationPeriods: number;
+  datapointsToAlarm?: number;
+}
+
+/** Rules every alarm's evaluation settings share; `what` names the field in each message. */
+function checkEvaluation(what: string, e: Evaluation, ctx: z.RefinementCtx): void {
+  if (e.datapointsToAlarm !== undefined && e.datapointsToAlarm > e.evaluationPeriods) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['datapointsToAlarm'],
+      message: `${what}datapointsToAlarm (${e.datapointsToAlarm}) must not exceed evaluationPeriods (${e.evaluationPeriods}); lower datapointsToAlarm or raise evaluationPeriods`,
     });
+  }
+  const period = e.periodSeconds ?? 60;
+  if (period * e.evaluationPeriods > MAX_EVALUATION_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['evaluationPeriods'],
+      message: `${what}periodSeconds × evaluationPeriods is ${period * e.evaluationPeriods} s, above CloudWatch's one day (86400 s); lower one of them`,
+    });
+  }
+}
+
+/** Unless given, an alarm fires only when every evaluated period breaches. */
+function allPeriodsByDefault<T extends Evaluation>(e: T): T & { datapointsToAlarm: number } {
+  return { ...e, datapointsToAlarm: e.datapointsToAlarm ?? e.evaluationPeriods };
+}
+
+/**
+ * A built-in signal's alarm settings: `shape` (levels, switches) plus its period,
+ * evaluation periods and datapoints to alarm.
+ */
+function signal<S extends z.core.$ZodLooseShape>(what: string, shape: S, periods: number) {
+  return z
+    .strictObject({
+      ...shape,
+      periodSeconds: minutePeriod(what).default(60),
+      evaluationPeriods: evaluationPeriods(what, periods),
+      datapointsToAlarm: datapointsToAlarm(what),
+    })
+    // Every field callers pass has a default, which zod cannot see through the generic shape.
+    .prefault({} as never)
+    .superRefine((e, ctx) => checkEvaluation(`${what}.`, e as Evaluation, ctx))
+    .transform((e) => allPeriodsByDefault(e as typeof e & Evaluation));
+}
+
+/** A field that moved: reading the old name says where it went, instead of "unrecognized key". */
+const moved = (from: string, to: string) => z.never({ error: `${from} is now ${to}; move the value there` }).optional();
 
 const comparison = z.enum([
   'GreaterThanThreshold',
@@ -58,29 +132,133 @@ const statistic = z
   .string()
   .regex(/^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/, 'statistic must be Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p95');
 
+/** One CloudWatch metric an extra alarm reads. */
+const extraMetricSchema = z.strictObject({
+  namespace: z.string().min(1, 'namespace is required, for example "Shop/Checkout"'),
+  metricName: z.string().min(1, 'metricName is required'),
+  dimensions: z.record(z.string(), z.string()).default({}),
+  statistic: statistic.default('Average'),
+  /** Must equal the alarm's period when given: an expression alarm reads every metric at one period. */
+  periodSeconds: anyPeriod('metric ').optional(),
+});
+
+/** CloudWatch metric-math ids: a lower-case letter first, then letters, digits and underscores. */
+const METRIC_ID = /^[a-z][A-Za-z0-9_]{0,254}$/;
+const MAX_EXPRESSION_METRICS = 10;
+
 /**
- * An extra rollback alarm on any CloudWatch metric. A dimension value of
- * `{color}` makes one alarm per color; otherwise one alarm feeds both colors.
+ * An extra rollback alarm: either one CloudWatch metric (`namespace`,
+ * `metricName`, `dimensions`, `statistic`) or a metric-math `expression` over
+ * named `metrics`. A dimension value of `{color}` makes one alarm per color;
+ * otherwise one alarm feeds both colors.
  */
 export const extraAlarmSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'name must be letters and digits, starting with a letter (it becomes part of a construct id)'),
     description: z.string().max(200).optional(),
-    namespace: z.string().min(1, 'namespace is required, for example "Shop/Checkout"'),
-    metricName: z.string().min(1, 'metricName is required'),
-    dimensions: z.record(z.string(), z.string()).default({}),
-    statistic: statistic.default('Average'),
+    namespace: z.string().min(1, 'namespace is required, for example "Shop/Checkout"').optional(),
+    metricName: z.string().min(1, 'metricName is required').optional(),
+    dimensions: z.record(z.string(), z.string()).optional(),
+    statistic: statistic.optional(),
+    /** Metric math over `metrics`, such as `DIFF(depth)`; the alarm compares its result. */
+    expression: z.string().min(1, 'expression must not be empty; leave it out for a single-metric alarm').max(1024, 'expression must be at most 1024 characters').optional(),
+    metrics: z
+      .record(
+        z
+          .string()
+          .regex(METRIC_ID, 'metric ids start with a lower-case letter, then letters, digits or _ (CloudWatch ids), such as depth or failedOrders')
+          // CDK names the alarm's own expression expr_1; a metric of that name would collide.
+          .refine((id) => !/^expr_\d+$/.test(id), 'metric ids expr_1, expr_2, … are taken by the alarm\'s own expression; rename the metric'),
+        extraMetricSchema,
+      )
+      .optional(),
     threshold: z.number({ error: 'threshold must be a number' }),
     comparison,
-    periodSeconds: z.union([z.literal(10), z.literal(30), z.number().int().min(60).multipleOf(60, 'periodSeconds above 30 must be a multiple of 60')]).default(60),
+    periodSeconds: anyPeriod('').default(60),
     evaluationPeriods: z.number().int().min(1).max(100).default(3),
     datapointsToAlarm: z.number().int().min(1).optional(),
     treatMissingData: z.enum(['breaching', 'notBreaching', 'ignore', 'missing']).default('notBreaching'),
   })
-  .refine((a) => a.datapointsToAlarm === undefined || a.datapointsToAlarm <= a.evaluationPeriods, {
-    message: 'datapointsToAlarm must not exceed evaluationPeriods; lower it or raise evaluationPeriods',
-    path: ['datapointsToAlarm'],
+  .superRefine((a, ctx) => {
+    checkEvaluation('', a, ctx);
+    const single = ['namespace', 'metricName', 'dimensions', 'statistic'].filter((k) => a[k as keyof typeof a] !== undefined);
+    if (a.expression === undefined) {
+      if (a.metrics !== undefined) ctx.addIssue({ code: 'custom', path: ['expression'], message: `${a.name}: metrics needs an expression over them, such as "DIFF(depth)"; add expression or use namespace and metricName for one metric` });
+      else if (a.namespace === undefined || a.metricName === undefined) ctx.addIssue({ code: 'custom', path: [a.namespace === undefined ? 'namespace' : 'metricName'], message: `${a.name}: give namespace and metricName (one metric), or expression and metrics (metric math)` });
+      return;
+    }
+    if (single.length > 0) {
+      ctx.addIssue({ code: 'custom', path: [single[0]], message: `${a.name}: an expression alarm reads its metrics from metrics; move ${single.join(', ')} into metrics.<id>` });
+    }
+    const ids = Object.keys(a.metrics ?? {});
+    if (ids.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['metrics'], message: `${a.name}: the expression needs metrics, such as { "depth": { "namespace": "AWS/SQS", "metricName": "ApproximateNumberOfMessagesVisible", … } }` });
+    } else if (ids.length > MAX_EXPRESSION_METRICS) {
+      ctx.addIssue({ code: 'custom', path: ['metrics'], message: `${a.name}: an alarm reads at most ${MAX_EXPRESSION_METRICS} metrics (it has ${ids.length}); split it into two alarms` });
+    }
+    for (const [id, m] of Object.entries(a.metrics ?? {})) {
+      if (m.periodSeconds !== undefined && m.periodSeconds !== a.periodSeconds) {
+        ctx.addIssue({ code: 'custom', path: ['metrics', id, 'periodSeconds'], message: `${a.name}: metrics.${id}.periodSeconds (${m.periodSeconds}) differs from the alarm's periodSeconds (${a.periodSeconds}); an expression alarm reads every metric at one period, so remove it or make them equal` });
+      }
+    }
+    checkExpression(a.name, a.expression, ids, ctx);
+  })
+  .transform((a) => {
+    const common = {
+      name: a.name,
+      description: a.description,
+      threshold: a.threshold,
+      comparison: a.comparison,
+      periodSeconds: a.periodSeconds,
+      evaluationPeriods: a.evaluationPeriods,
+      datapointsToAlarm: a.datapointsToAlarm,
+      treatMissingData: a.treatMissingData,
+    };
+    const metric = (m: { namespace: string; metricName: string; dimensions?: Record<string, string>; statistic?: string }): ExtraMetricConfig => ({
+      namespace: m.namespace,
+      metricName: m.metricName,
+      dimensions: m.dimensions ?? {},
+      statistic: m.statistic ?? 'Average',
+    });
+    return a.expression === undefined
+      ? { ...common, kind: 'metric' as const, metric: metric({ namespace: a.namespace!, metricName: a.metricName!, dimensions: a.dimensions, statistic: a.statistic }) }
+      : { ...common, kind: 'expression' as const, expression: a.expression, metrics: Object.fromEntries(Object.entries(a.metrics ?? {}).map(([id, m]) => [id, metric(m)])) };
   });
+
+/**
+ * Parses an extra alarm's expression and holds its ids to `metrics`: each id it
+ * reads must be a metric, and each metric must be read (an unread metric is
+ * almost always a misspelt id in the expression).
+ */
+function checkExpression(alarm: string, expression: string, metricIds: string[], ctx: z.RefinementCtx): void {
+  let used: string[];
+  try {
+    used = metricMathIds(parseMetricMath(expression));
+  } catch (e) {
+    if (!(e instanceof MetricMathError)) throw e;
+    ctx.addIssue({ code: 'custom', path: ['expression'], message: `${alarm}: the expression does not parse (${e.message}); fix it, for example DIFF(depth) or 100 * failed / total` });
+    return;
+  }
+  const unknown = used.filter((id) => !metricIds.includes(id));
+  if (unknown.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['expression'],
+      message: `${alarm}: the expression reads ${unknown.join(', ')}, not in metrics (${metricIds.join(', ') || 'none'}); add metrics.${unknown[0]} or fix the name`,
+    });
+  }
+  for (const id of metricIds.filter((m) => !used.includes(m))) {
+    ctx.addIssue({ code: 'custom', path: ['metrics', id], message: `${alarm}: metrics.${id} is not used by the expression "${expression}"; use it there or remove it` });
+  }
+}
+
+/** One metric an extra alarm reads, with defaults applied. */
+export interface ExtraMetricConfig {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly statistic: string;
+}
 
 const cidr = z
   .string()
@@ -189,21 +367,67 @@ export const configSchema = z
 
     alarms: z
       .strictObject({
-        requestsPerMinute: levels('alarms.requestsPerMinute', 1000, 2000),
-        errorRatePercent: levels('alarms.errorRatePercent', 1, 5, percent('alarms.errorRatePercent')),
-        p95LatencySeconds: levels('alarms.p95LatencySeconds', 0.5, 2),
-        databaseConnectionsPercent: levels('alarms.databaseConnectionsPercent', 80, 95, percent('alarms.databaseConnectionsPercent')),
-        cacheMemoryPercent: levels('alarms.cacheMemoryPercent', 70, 90, percent('alarms.cacheMemoryPercent')),
-        /** Below this many requests a minute the error rate reads 0, so a 1% canary cannot flap. */
-        minRequestsForErrorRate: z.number().int().min(1).default(20),
-        evaluationPeriods: z.number().int().min(1).max(10).default(2),
+        /** 5xx responses (the targets' own and the load balancer's failed connections to them) in percent of requests. */
+        errorRate: signal('alarms.errorRate', {
+          ...levels(1, 5, percent('alarms.errorRate')),
+          /** Below this many requests in a period the error rate reads 0, so a 1% canary cannot flap. */
+          minRequests: z.number().int('alarms.errorRate.minRequests must be a whole number').min(1, 'alarms.errorRate.minRequests must be at least 1').default(20),
+        }, 2).superRefine(criticalAboveWarning('alarms.errorRate')),
+        /** p95 target response time, in seconds. */
+        p95Latency: signal('alarms.p95Latency', levels(0.5, 2), 2).superRefine(criticalAboveWarning('alarms.p95Latency')),
+        /** Any registered target failing its health check. */
+        unhealthyTargets: signal('alarms.unhealthyTargets', {}, 2),
+        /** Unhealthy targets in percent of registered targets. */
+        healthCheckFailures: signal('alarms.healthCheckFailures', {
+          enabled: z.boolean().default(true),
+          criticalPercent: percent('alarms.healthCheckFailures.criticalPercent').default(50),
+        }, 1),
+        /** Fewer healthy targets than desired tasks (Container Insights). */
+        healthyBelowDesired: signal('alarms.healthyBelowDesired', {}, 3),
+        /** Tasks whose essential container exited (or that failed to start), summed over a rolling window. */
+        crashLoop: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            maxExits: z.number().int('alarms.crashLoop.maxExits must be a whole number').min(0, 'alarms.crashLoop.maxExits must be at least 0 (0: any crash rolls back)').default(3),
+            windowMinutes: z.number().int('alarms.crashLoop.windowMinutes must be a whole number of minutes').min(1, 'alarms.crashLoop.windowMinutes must be at least 1').max(1440, 'alarms.crashLoop.windowMinutes must be at most 1440: CloudWatch evaluates at most one day').default(10),
+          })
+          .prefault({}),
+        /** Average CPU of the color's tasks, in percent of the task's CPU. */
+        cpu: signal('alarms.cpu', {
+          enabled: z.boolean().default(true),
+          criticalPercent: percent('alarms.cpu.criticalPercent').default(99),
+        }, 5),
+        /** Average memory of the color's tasks, in percent of the task's memory. */
+        memory: signal('alarms.memory', {
+          enabled: z.boolean().default(true),
+          criticalPercent: percent('alarms.memory.criticalPercent').default(90),
+        }, 5),
+        /** Requests a minute across both colors; the level is per minute, so the period is one minute. */
+        requestsPerMinute: z
+          .strictObject({
+            ...levels(1000, 2000),
+            evaluationPeriods: evaluationPeriods('alarms.requestsPerMinute', 2),
+            datapointsToAlarm: datapointsToAlarm('alarms.requestsPerMinute'),
+          })
+          .prefault({})
+          .superRefine(criticalAboveWarning('alarms.requestsPerMinute'))
+          .superRefine((e, ctx) => checkEvaluation('alarms.requestsPerMinute.', e, ctx))
+          .transform(allPeriodsByDefault),
+        databaseConnectionsPercent: signal('alarms.databaseConnectionsPercent', levels(80, 95, percent('alarms.databaseConnectionsPercent')), 2).superRefine(criticalAboveWarning('alarms.databaseConnectionsPercent')),
+        cacheMemoryPercent: signal('alarms.cacheMemoryPercent', levels(70, 90, percent('alarms.cacheMemoryPercent')), 2).superRefine(criticalAboveWarning('alarms.cacheMemoryPercent')),
         extra: z.array(extraAlarmSchema).default([]),
+        errorRatePercent: moved('alarms.errorRatePercent', 'alarms.errorRate { warning, critical }'),
+        p95LatencySeconds: moved('alarms.p95LatencySeconds', 'alarms.p95Latency { warning, critical }'),
+        minRequestsForErrorRate: moved('alarms.minRequestsForErrorRate', 'alarms.errorRate.minRequests'),
+        evaluationPeriods: moved('alarms.evaluationPeriods', 'set per signal (alarms.errorRate.evaluationPeriods, alarms.p95Latency.evaluationPeriods, …)'),
       })
       .prefault({})
       .refine((a) => new Set(a.extra.map((e) => e.name)).size === a.extra.length, {
         message: 'alarms.extra names must be unique; rename the duplicates',
         path: ['extra'],
-      }),
+      })
+      // The moved fields are always absent here; drop them from the type.
+      .transform(({ errorRatePercent, p95LatencySeconds, minRequestsForErrorRate, evaluationPeriods, ...a }) => a),
 
     notifications: z
       .strictObject({
@@ -303,3 +527,5 @@ export type SwitchyardConfigInput = z.input<typeof configSchema>;
 /** Validated configuration with every default applied. */
 export type SwitchyardConfig = z.output<typeof configSchema>;
 export type ExtraAlarmConfig = z.output<typeof extraAlarmSchema>;
+/** Settings of the built-in alarms, with defaults applied. */
+export type AlarmsConfig = SwitchyardConfig['alarms'];

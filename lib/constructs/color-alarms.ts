@@ -5,8 +5,14 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Color } from '../../lambda/shared/colors';
-import { ExtraAlarmConfig } from '../config/schema';
-import { levelAlarms, Levels } from './level-alarms';
+import { AlarmsConfig, ExtraAlarmConfig, ExtraMetricConfig } from '../config/schema';
+import { AlarmEvaluation, LevelAlarmPair, levelAlarms } from './level-alarms';
+
+/** Settings of the built-in per-color signals: `alarms` of the environment file, defaults applied. */
+export type ColorSignalSettings = Pick<
+  AlarmsConfig,
+  'errorRate' | 'p95Latency' | 'unhealthyTargets' | 'healthCheckFailures' | 'healthyBelowDesired' | 'crashLoop' | 'cpu' | 'memory'
+>;
 
 /** Properties of {@link ColorAlarms}. */
 export interface ColorAlarmsProps {
@@ -16,24 +22,17 @@ export interface ColorAlarmsProps {
   readonly namePrefix: string;
   /** The color's target group (attached to the load balancer). */
   readonly targetGroup: elbv2.IApplicationTargetGroup;
-  /** ECS cluster name, for Container Insights task counts. */
+  /** ECS cluster name, for the service's CPU, memory and Container Insights task counts. */
   readonly clusterName: string;
   /** ECS service name of the color. */
   readonly serviceName: string;
-  /** 5xx responses as a percent of requests. */
-  readonly errorRatePercent: Levels;
-  /** p95 target response time in seconds. */
-  readonly p95LatencySeconds: Levels;
+  /** Levels, periods and switches of each built-in signal. */
+  readonly signals: ColorSignalSettings;
   /**
-   * Requests a minute below which the error rate reads 0, so a thin canary share cannot flap.
-   * @default 20
+   * This color's crashed tasks (from `TaskExitMetrics`); required while `signals.crashLoop.enabled`.
+   * @default - none, which is an error unless the crash-loop alarm is disabled
    */
-  readonly minRequestsForErrorRate?: number;
-  /**
-   * One-minute periods a level must be crossed before the alarm fires.
-   * @default 2
-   */
-  readonly evaluationPeriods?: number;
+  readonly taskExits?: cloudwatch.Metric;
   /**
    * Extra rollback alarms whose dimensions name `{color}`; one alarm per color.
    * @default - none
@@ -51,112 +50,211 @@ export interface ColorAlarmsProps {
 }
 
 /**
- * One color's alarms: error rate, p95 latency, unhealthy hosts and healthy
- * hosts below desired, each with a warning and a critical level, and a
- * composite rollback alarm over the critical ones that the control plane acts on.
+ * One color's alarms, and a composite rollback alarm over the critical ones
+ * that the control plane acts on: error rate and p95 latency (each with a
+ * warning level), unhealthy targets, health-check failures in percent of
+ * targets, healthy targets below desired, crash loop, CPU, memory, and the
+ * color's extra alarms.
  */
 export class ColorAlarms extends Construct {
   /** Composite alarm over every critical signal of this color; its ALARM state means roll back. */
   public readonly rollbackAlarm: cloudwatch.CompositeAlarm;
-  /** Critical alarms feeding the rollback alarm (including extra and shared ones). */
+  /** Critical alarms feeding the rollback alarm, in rule order (including extra and shared ones). */
   public readonly criticalAlarms: cloudwatch.IAlarm[];
   /** Warning-level alarms. */
   public readonly warningAlarms: cloudwatch.IAlarm[];
+  /** 5xx error rate: warning and critical. */
+  public readonly errorRateAlarms: LevelAlarmPair;
+  /** p95 latency: warning and critical. */
+  public readonly p95LatencyAlarms: LevelAlarmPair;
+  /** Any target failing its health check. */
+  public readonly unhealthyHostsAlarm: cloudwatch.Alarm;
+  /** Fewer healthy targets than desired tasks. */
+  public readonly healthyBelowDesiredAlarm: cloudwatch.Alarm;
+  /** Unhealthy targets above a share of all targets; undefined when disabled. */
+  public readonly healthCheckFailuresAlarm?: cloudwatch.Alarm;
+  /** More crashed tasks in the window than allowed; undefined when disabled. */
+  public readonly crashLoopAlarm?: cloudwatch.Alarm;
+  /** Service CPU at its limit; undefined when disabled. */
+  public readonly cpuAlarm?: cloudwatch.Alarm;
+  /** Service memory near its limit; undefined when disabled. */
+  public readonly memoryAlarm?: cloudwatch.Alarm;
+  /** This color's own extra alarms (those naming `{color}`). */
+  public readonly extraAlarms: cloudwatch.Alarm[];
   /** Error-rate expression, reused by the dashboard. */
   public readonly errorRate: cloudwatch.MathExpression;
   /** p95 latency metric, reused by the dashboard. */
   public readonly p95Latency: cloudwatch.IMetric;
   /** Requests per minute, reused by the dashboard. */
   public readonly requests: cloudwatch.IMetric;
-  /** Healthy host count, reused by the dashboard. */
+  /** Healthy host count per minute, reused by the dashboard. */
   public readonly healthyHosts: cloudwatch.IMetric;
+  /** Unhealthy targets in percent of registered targets, reused by the dashboard. */
+  public readonly healthCheckFailurePercent: cloudwatch.MathExpression;
+  /** Average CPU utilization of the color's tasks, reused by the dashboard. */
+  public readonly cpuUtilization: cloudwatch.Metric;
+  /** Average memory utilization of the color's tasks, reused by the dashboard. */
+  public readonly memoryUtilization: cloudwatch.Metric;
+  /** Crashed tasks a minute, when the crash-loop alarm has its metric. */
+  public readonly taskExits?: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: ColorAlarmsProps) {
     super(scope, id);
-    const { color, targetGroup } = props;
+    const { color, targetGroup, signals: s } = props;
     const name = (what: string) => `${props.namePrefix}-${color}-${what}`;
-    const periods = props.evaluationPeriods ?? 2;
+    const seconds = (n: number) => Duration.seconds(n);
     const minute = Duration.minutes(1);
-    const minRequests = props.minRequestsForErrorRate ?? 20;
 
+    // Error rate. HTTPCode_ELB_5XX_Count carries only the LoadBalancer (and AZ)
+    // dimensions, so the load balancer's own 5xx cannot be split by color. What
+    // can be: the target's 5xx and the load balancer's failed connections to the
+    // color's targets (each becomes a 502/503 for the client), both per target group.
+    const errorPeriod = seconds(s.errorRate.periodSeconds);
     this.requests = targetGroup.metrics.requestCount({ period: minute, statistic: 'Sum' });
-    const errors = targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: minute, statistic: 'Sum' });
+    const requests = targetGroup.metrics.requestCount({ period: errorPeriod, statistic: 'Sum' });
+    const target5xx = targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: errorPeriod, statistic: 'Sum' });
+    const connErrors = targetGroup.metrics.targetConnectionErrorCount({ period: errorPeriod, statistic: 'Sum' });
+    // Ids carry the color so the dashboard can graph both colors' expressions together.
+    const [req, t5xx, conn] = [`requests_${color}`, `target5xx_${color}`, `connErrors_${color}`];
     this.errorRate = new cloudwatch.MathExpression({
       label: `${color} 5xx %`,
-      // Ids carry the color so the dashboard can graph both colors' expressions together.
-      expression: `IF(requests_${color} >= ${minRequests}, 100 * FILL(errors_${color}, 0) / requests_${color}, 0)`,
-      usingMetrics: { [`requests_${color}`]: this.requests, [`errors_${color}`]: errors },
-      period: minute,
+      expression: `IF(${req} >= ${s.errorRate.minRequests}, 100 * (FILL(${t5xx}, 0) + FILL(${conn}, 0)) / ${req}, 0)`,
+      usingMetrics: { [req]: requests, [t5xx]: target5xx, [conn]: connErrors },
+      period: errorPeriod,
     });
-    this.p95Latency = targetGroup.metrics.targetResponseTime({ period: minute, statistic: 'p95' });
+    this.p95Latency = targetGroup.metrics.targetResponseTime({ period: seconds(s.p95Latency.periodSeconds), statistic: 'p95' });
     this.healthyHosts = targetGroup.metrics.healthyHostCount({ period: minute, statistic: 'Minimum' });
-    const unhealthy = targetGroup.metrics.unhealthyHostCount({ period: minute, statistic: 'Maximum' });
-    const desired = new cloudwatch.Metric({
-      namespace: 'ECS/ContainerInsights',
-      metricName: 'DesiredTaskCount',
-      dimensionsMap: { ClusterName: props.clusterName, ServiceName: props.serviceName },
-      period: minute,
-      statistic: 'Maximum',
+    const healthy = (period: Duration) => targetGroup.metrics.healthyHostCount({ period, statistic: 'Minimum' });
+    const unhealthy = (period: Duration) => targetGroup.metrics.unhealthyHostCount({ period, statistic: 'Maximum' });
+    const failurePeriod = seconds(s.healthCheckFailures.periodSeconds);
+    const [h, u] = [`healthy_${color}`, `unhealthy_${color}`];
+    this.healthCheckFailurePercent = new cloudwatch.MathExpression({
+      label: `${color} unhealthy targets %`,
+      // No registered targets reads 0: the healthy-below-desired alarm covers a color with none.
+      expression: `IF(FILL(${h}, 0) + FILL(${u}, 0) > 0, 100 * FILL(${u}, 0) / (FILL(${h}, 0) + FILL(${u}, 0)), 0)`,
+      usingMetrics: { [h]: healthy(failurePeriod), [u]: unhealthy(failurePeriod) },
+      period: failurePeriod,
     });
-    const shortfall = new cloudwatch.MathExpression({
-      label: `${color} healthy hosts below desired`,
-      expression: `FILL(desired_${color}, 0) - FILL(healthy_${color}, 0)`,
-      usingMetrics: { [`desired_${color}`]: desired, [`healthy_${color}`]: this.healthyHosts },
-      period: minute,
-    });
+    const ecsService = (metricName: string, periodSeconds: number) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ECS',
+        metricName,
+        dimensionsMap: { ClusterName: props.clusterName, ServiceName: props.serviceName },
+        statistic: 'Average',
+        period: seconds(periodSeconds),
+      });
+    this.cpuUtilization = ecsService('CPUUtilization', s.cpu.periodSeconds);
+    this.memoryUtilization = ecsService('MemoryUtilization', s.memory.periodSeconds);
 
     const critical: cloudwatch.IAlarm[] = [];
     const warning: cloudwatch.IAlarm[] = [];
-    const pair = (id: string, what: string, metric: cloudwatch.IMetric, levels: Levels, description: string) => {
+    const pair = (id: string, what: string, metric: cloudwatch.IMetric, settings: { warning: number; critical: number } & AlarmEvaluation, description: string) => {
       const alarms = levelAlarms(this, {
         id,
         name: name(what),
         metric,
-        levels,
+        levels: settings,
         // No requests means nothing failed and nothing was slow. Low traffic is
         // not taken as a pass: the cutover gates each step on a request count.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         description,
-        evaluationPeriods: periods,
+        evaluation: settings,
       });
       alarms.warning.addAlarmAction(new actions.SnsAction(props.warningTopic));
       warning.push(alarms.warning);
       critical.push(alarms.critical);
+      return alarms;
     };
-    pair('ErrorRate', 'error-rate', this.errorRate, props.errorRatePercent, `${color}: 5xx responses in percent of requests`);
-    pair('P95Latency', 'p95-latency', this.p95Latency, props.p95LatencySeconds, `${color}: p95 target response time in seconds`);
+    const alarm = (alarmId: string, what: string, o: Omit<cloudwatch.AlarmProps, 'alarmName' | 'evaluationPeriods' | 'datapointsToAlarm'>, evaluation: AlarmEvaluation) => {
+      const a = new cloudwatch.Alarm(this, alarmId, { alarmName: name(what), ...o, ...evaluation });
+      critical.push(a);
+      return a;
+    };
 
-    critical.push(
-      new cloudwatch.Alarm(this, 'UnhealthyHosts', {
-        alarmName: name('unhealthy-hosts'),
-        alarmDescription: `${color}: a registered target fails its health check`,
-        metric: unhealthy,
-        threshold: 0,
+    this.errorRateAlarms = pair('ErrorRate', 'error-rate', this.errorRate, s.errorRate, `${color}: 5xx responses (the targets' and failed connections to them) in percent of requests`);
+    this.p95LatencyAlarms = pair('P95Latency', 'p95-latency', this.p95Latency, s.p95Latency, `${color}: p95 target response time in seconds`);
+
+    this.unhealthyHostsAlarm = alarm('UnhealthyHosts', 'unhealthy-hosts', {
+      alarmDescription: `${color}: a registered target fails its health check`,
+      metric: unhealthy(seconds(s.unhealthyTargets.periodSeconds)),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // The ALB reports 0 while targets are registered; a gap means no targets, so none is unhealthy.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }, s.unhealthyTargets);
+
+    const belowPeriod = seconds(s.healthyBelowDesired.periodSeconds);
+    const desired = new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'DesiredTaskCount',
+      dimensionsMap: { ClusterName: props.clusterName, ServiceName: props.serviceName },
+      period: belowPeriod,
+      statistic: 'Maximum',
+    });
+    this.healthyBelowDesiredAlarm = alarm('HealthyBelowDesired', 'healthy-below-desired', {
+      alarmDescription: `${color}: fewer healthy targets than desired tasks`,
+      metric: new cloudwatch.MathExpression({
+        label: `${color} healthy hosts below desired`,
+        expression: `FILL(desired_${color}, 0) - FILL(${h}, 0)`,
+        usingMetrics: { [`desired_${color}`]: desired, [h]: healthy(belowPeriod) },
+        period: belowPeriod,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // Both series are FILLed, so a gap only occurs when neither is reported (the service is
+      // gone); the cutover's own gates read target health directly and never rely on this.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }, s.healthyBelowDesired);
+
+    if (s.healthCheckFailures.enabled) {
+      this.healthCheckFailuresAlarm = alarm('HealthCheckFailures', 'health-check-failures', {
+        alarmDescription: `${color}: unhealthy targets above ${s.healthCheckFailures.criticalPercent}% of registered targets`,
+        metric: this.healthCheckFailurePercent,
+        threshold: s.healthCheckFailures.criticalPercent,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: periods,
-        datapointsToAlarm: periods,
-        // The ALB reports 0 while targets are registered; a gap means no targets, so none is unhealthy.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'HealthyBelowDesired', {
-        alarmName: name('healthy-below-desired'),
-        alarmDescription: `${color}: fewer healthy targets than desired tasks`,
-        metric: shortfall,
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        // A new task needs a few health checks to count; three minutes keeps deploys quiet.
-        evaluationPeriods: Math.max(periods, 3),
-        datapointsToAlarm: Math.max(periods, 3),
-        // Both series are FILLed, so a gap only occurs when neither is reported (the service is
-        // gone); the cutover's own gates read target health directly and never rely on this.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
-
-    for (const cfg of props.extra ?? []) {
-      critical.push(extraAlarm(this, cfg, `${props.namePrefix}-${color}`, color));
+      }, s.healthCheckFailures);
     }
-    critical.push(...(props.sharedAlarms ?? []));
+
+    if (s.crashLoop.enabled) {
+      if (!props.taskExits) {
+        throw new Error(`ColorAlarms ${color}: alarms.crashLoop is enabled but no taskExits metric was given; pass TaskExitMetrics.metrics.${color}, or set alarms.crashLoop.enabled to false`);
+      }
+      this.taskExits = props.taskExits;
+      this.crashLoopAlarm = alarm('CrashLoop', 'crash-loop', {
+        alarmDescription: `${color}: more than ${s.crashLoop.maxExits} tasks crashed in ${s.crashLoop.windowMinutes} minutes`,
+        // One period as long as the window: the default sliding evaluation window
+        // advances every minute, so this is a rolling sum, not fixed buckets.
+        metric: props.taskExits.with({ period: Duration.minutes(s.crashLoop.windowMinutes), statistic: 'Sum' }),
+        threshold: s.crashLoop.maxExits,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        // The filter publishes only when a task crashes; no data is no crash.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }, { evaluationPeriods: 1, datapointsToAlarm: 1 });
+    }
+
+    // ECS reports CPU and memory only while tasks run; no tasks is no pressure.
+    if (s.cpu.enabled) {
+      this.cpuAlarm = alarm('Cpu', 'cpu', {
+        alarmDescription: `${color}: average CPU of the tasks at or above ${s.cpu.criticalPercent}% of their CPU`,
+        metric: this.cpuUtilization,
+        threshold: s.cpu.criticalPercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }, s.cpu);
+    }
+    if (s.memory.enabled) {
+      this.memoryAlarm = alarm('Memory', 'memory', {
+        alarmDescription: `${color}: average memory of the tasks at or above ${s.memory.criticalPercent}% of their memory`,
+        metric: this.memoryUtilization,
+        threshold: s.memory.criticalPercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }, s.memory);
+    }
+
+    this.extraAlarms = (props.extra ?? []).map((cfg) => extraAlarm(this, cfg, `${props.namePrefix}-${color}`, color));
+    critical.push(...this.extraAlarms, ...(props.sharedAlarms ?? []));
 
     this.rollbackAlarm = new cloudwatch.CompositeAlarm(this, 'Rollback', {
       compositeAlarmName: name('rollback'),
@@ -170,24 +268,34 @@ export class ColorAlarms extends Construct {
 }
 
 /**
- * A CloudWatch alarm from an `alarms.extra` entry. With `color`, every `{color}`
- * in a dimension value becomes that color.
+ * A CloudWatch alarm from an `alarms.extra` entry: on one metric, or on a
+ * metric-math expression over named metrics. With `color`, every `{color}` in
+ * a dimension value becomes that color.
  */
 export function extraAlarm(scope: Construct, cfg: ExtraAlarmConfig, namePrefix: string, color?: Color): cloudwatch.Alarm {
-  const dimensions: Record<string, string> = {};
-  for (const [k, v] of Object.entries(cfg.dimensions)) {
-    dimensions[k] = color ? v.split('{color}').join(color) : v;
-  }
+  const period = Duration.seconds(cfg.periodSeconds);
+  const metric = (m: ExtraMetricConfig) =>
+    new cloudwatch.Metric({
+      namespace: m.namespace,
+      metricName: m.metricName,
+      dimensionsMap: Object.fromEntries(Object.entries(m.dimensions).map(([k, v]) => [k, color ? v.split('{color}').join(color) : v])),
+      statistic: m.statistic,
+      period,
+    });
+  const watched =
+    cfg.kind === 'metric'
+      ? metric(cfg.metric)
+      : new cloudwatch.MathExpression({
+          label: cfg.name,
+          expression: cfg.expression,
+          usingMetrics: Object.fromEntries(Object.entries(cfg.metrics).map(([id, m]) => [id, metric(m)])),
+          period,
+        });
+  const what = cfg.kind === 'metric' ? `${cfg.metric.namespace} ${cfg.metric.metricName}` : cfg.expression;
   return new cloudwatch.Alarm(scope, `Extra${cfg.name}`, {
     alarmName: `${namePrefix}-${kebab(cfg.name)}`,
-    alarmDescription: cfg.description ?? `${cfg.namespace} ${cfg.metricName} ${cfg.comparison} ${cfg.threshold}`,
-    metric: new cloudwatch.Metric({
-      namespace: cfg.namespace,
-      metricName: cfg.metricName,
-      dimensionsMap: dimensions,
-      statistic: cfg.statistic,
-      period: Duration.seconds(cfg.periodSeconds),
-    }),
+    alarmDescription: cfg.description ?? `${what} ${cfg.comparison} ${cfg.threshold}`,
+    metric: watched,
     threshold: cfg.threshold,
     comparisonOperator: cfg.comparison as cloudwatch.ComparisonOperator,
     evaluationPeriods: cfg.evaluationPeriods,
@@ -196,9 +304,10 @@ export function extraAlarm(scope: Construct, cfg: ExtraAlarmConfig, namePrefix: 
   });
 }
 
-/** True when an extra alarm's dimensions name `{color}`, making it one alarm per color. */
+/** True when any of an extra alarm's dimensions names `{color}`, making it one alarm per color. */
 export function isPerColor(cfg: ExtraAlarmConfig): boolean {
-  return Object.values(cfg.dimensions).some((v) => v.includes('{color}'));
+  const metrics = cfg.kind === 'metric' ? [cfg.metric] : Object.values(cfg.metrics);
+  return metrics.some((m) => Object.values(m.dimensions).some((v) => v.includes('{color}')));
 }
 
 function kebab(s: string): string {

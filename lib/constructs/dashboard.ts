@@ -22,8 +22,9 @@ export interface CutoverDashboardProps {
 
 /**
  * What an operator watches during a cutover: request rate, error rate and p95
- * latency per color, each color's share of traffic and healthy hosts, alarm
- * status, and the database and cache when configured.
+ * latency per color, each color's share of traffic, healthy hosts and
+ * health-check failures, crashed tasks, CPU and memory, alarm status, and the
+ * database and cache when configured.
  */
 export class CutoverDashboard extends Construct {
   /** The dashboard. */
@@ -52,6 +53,15 @@ export class CutoverDashboard extends Construct {
         width: 8,
         height: 6,
       }),
+    );
+    const crashes = COLORS.filter((c) => props.colors[c].taskExits !== undefined).map((c) => withLabel(props.colors[c].taskExits!, `${c} crashed tasks`, c));
+    d.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Health-check failures (% of targets)', left: perColor((a) => a.healthCheckFailurePercent, 'unhealthy %'), width: 6 }),
+      crashes.length > 0
+        ? new cloudwatch.GraphWidget({ title: 'Crashed tasks (per minute)', left: crashes, width: 6 })
+        : new cloudwatch.TextWidget({ markdown: '**Crashed tasks**: the crash-loop alarm is off (`alarms.crashLoop.enabled`).', width: 6, height: 6 }),
+      new cloudwatch.GraphWidget({ title: 'CPU utilization (%)', left: perColor((a) => a.cpuUtilization, 'CPU %'), leftYAxis: { min: 0, max: 100 }, width: 6 }),
+      new cloudwatch.GraphWidget({ title: 'Memory utilization (%)', left: perColor((a) => a.memoryUtilization, 'memory %'), leftYAxis: { min: 0, max: 100 }, width: 6 }),
     );
     const capacity: cloudwatch.IWidget[] = [];
     capacity.push(

@@ -1,5 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Color, COLORS } from '../../lambda/shared/colors';
@@ -8,6 +9,7 @@ import { ColorAlarms, extraAlarm, isPerColor } from './color-alarms';
 import { ColorService } from './color-service';
 import { CutoverDashboard } from './dashboard';
 import { ServiceAlarms } from './service-alarms';
+import { TaskExitMetrics } from './task-exit-metrics';
 
 /** Properties of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -31,6 +33,11 @@ export interface MonitoringProps {
   readonly colors: Readonly<Record<Color, ColorService>>;
   /** ECS cluster name. */
   readonly clusterName: string;
+  /**
+   * Retention of the stopped-task log behind the crash-loop alarms.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
   /** Topic critical alarms page. */
   readonly criticalTopic: sns.ITopic;
   /** Topic warning alarms notify. */
@@ -50,6 +57,8 @@ export class Monitoring extends Construct {
   public readonly service: ServiceAlarms;
   /** Extra alarms shared by both colors (their dimensions do not name a color). */
   public readonly sharedAlarms: cloudwatch.IAlarm[];
+  /** Crashed tasks per color, when the crash-loop alarm is enabled. */
+  public readonly taskExits?: TaskExitMetrics;
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
@@ -59,6 +68,14 @@ export class Monitoring extends Construct {
     const shared = new Construct(this, 'Shared');
     this.sharedAlarms = a.extra.filter((e) => !isPerColor(e)).map((e) => extraAlarm(shared, e, props.namePrefix));
     const perColor = a.extra.filter(isPerColor);
+    if (a.crashLoop.enabled) {
+      this.taskExits = new TaskExitMetrics(this, 'TaskExits', {
+        namePrefix: props.namePrefix,
+        cluster: props.colors.blue.service.cluster,
+        services: { blue: props.colors.blue.service, green: props.colors.green.service },
+        logRetention: props.logRetention,
+      });
+    }
 
     const colors = {} as Record<Color, ColorAlarms>;
     for (const color of COLORS) {
@@ -68,10 +85,8 @@ export class Monitoring extends Construct {
         targetGroup: props.colors[color].targetGroup,
         clusterName: props.clusterName,
         serviceName: props.colors[color].service.serviceName,
-        errorRatePercent: a.errorRatePercent,
-        p95LatencySeconds: a.p95LatencySeconds,
-        minRequestsForErrorRate: a.minRequestsForErrorRate,
-        evaluationPeriods: a.evaluationPeriods,
+        signals: a,
+        taskExits: this.taskExits?.metrics[color],
         extra: perColor,
         sharedAlarms: this.sharedAlarms,
         criticalTopic: props.criticalTopic,
@@ -88,7 +103,6 @@ export class Monitoring extends Construct {
       databaseConnectionsPercent: a.databaseConnectionsPercent,
       cache: props.cache,
       cacheMemoryPercent: a.cacheMemoryPercent,
-      evaluationPeriods: a.evaluationPeriods,
       criticalTopic: props.criticalTopic,
       warningTopic: props.warningTopic,
     });

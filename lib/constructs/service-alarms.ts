@@ -4,7 +4,16 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { levelAlarms, Levels } from './level-alarms';
+import { AlarmEvaluation, levelAlarms, Levels } from './level-alarms';
+
+/** Levels of one signal and how its alarms evaluate. */
+export interface LevelSettings extends Levels, AlarmEvaluation {
+  /**
+   * Length of one period, in seconds.
+   * @default 60
+   */
+  readonly periodSeconds?: number;
+}
 
 /** Properties of {@link ServiceAlarms}. */
 export interface ServiceAlarmsProps {
@@ -12,27 +21,22 @@ export interface ServiceAlarmsProps {
   readonly namePrefix: string;
   /** The load balancer in front of both colors. */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-  /** Requests a minute across both colors. */
-  readonly requestsPerMinute: Levels;
+  /** Requests a minute across both colors (the period is always one minute). */
+  readonly requestsPerMinute: Levels & AlarmEvaluation;
   /**
    * RDS instance whose connections to watch, with its max_connections.
    * @default - no database alarms
    */
   readonly database?: { readonly instanceIdentifier: string; readonly maxConnections: number };
   /** Database connections as a percent of max_connections. */
-  readonly databaseConnectionsPercent: Levels;
+  readonly databaseConnectionsPercent: LevelSettings;
   /**
    * ElastiCache cluster whose memory to watch.
    * @default - no cache alarms
    */
   readonly cache?: { readonly clusterId: string };
   /** Cache memory used, in percent. */
-  readonly cacheMemoryPercent: Levels;
-  /**
-   * One-minute periods a level must be crossed before the alarm fires.
-   * @default 2
-   */
-  readonly evaluationPeriods?: number;
+  readonly cacheMemoryPercent: LevelSettings;
   /** Topic critical levels page. */
   readonly criticalTopic: sns.ITopic;
   /** Topic warning levels notify. */
@@ -60,6 +64,7 @@ export class ServiceAlarms extends Construct {
     super(scope, id);
     this.props = props;
     const minute = Duration.minutes(1);
+    const period = (l: LevelSettings) => Duration.seconds(l.periodSeconds ?? 60);
 
     this.requests = props.loadBalancer.metrics.requestCount({ period: minute, statistic: 'Sum' });
     // No requests is no load.
@@ -70,14 +75,14 @@ export class ServiceAlarms extends Construct {
         namespace: 'AWS/RDS',
         metricName: 'DatabaseConnections',
         dimensionsMap: { DBInstanceIdentifier: props.database.instanceIdentifier },
-        period: minute,
+        period: period(props.databaseConnectionsPercent),
         statistic: 'Maximum',
       });
       this.databaseConnections = new cloudwatch.MathExpression({
         label: 'database connections %',
         expression: `100 * connections / ${props.database.maxConnections}`,
         usingMetrics: { connections },
-        period: minute,
+        period: period(props.databaseConnectionsPercent),
       });
       // RDS reports every minute; a gap is a stopped instance or a wrong id, which
       // neither proves nor disproves pressure, so the alarm keeps its last state.
@@ -88,7 +93,7 @@ export class ServiceAlarms extends Construct {
         namespace: 'AWS/ElastiCache',
         metricName: 'DatabaseMemoryUsagePercentage',
         dimensionsMap: { CacheClusterId: props.cache.clusterId },
-        period: minute,
+        period: period(props.cacheMemoryPercent),
         statistic: 'Maximum',
       });
       // Same reasoning as the database: keep the last state across gaps.
@@ -96,7 +101,7 @@ export class ServiceAlarms extends Construct {
     }
   }
 
-  private levels(id: string, what: string, metric: cloudwatch.IMetric, levels: Levels, missing: cloudwatch.TreatMissingData, description: string): void {
+  private levels(id: string, what: string, metric: cloudwatch.IMetric, levels: Levels & AlarmEvaluation, missing: cloudwatch.TreatMissingData, description: string): void {
     const alarms = levelAlarms(this, {
       id,
       name: `${this.props.namePrefix}-${what}`,
@@ -104,7 +109,7 @@ export class ServiceAlarms extends Construct {
       levels,
       treatMissingData: missing,
       description,
-      evaluationPeriods: this.props.evaluationPeriods ?? 2,
+      evaluation: levels,
     });
     alarms.warning.addAlarmAction(new actions.SnsAction(this.props.warningTopic));
     alarms.critical.addAlarmAction(new actions.SnsAction(this.props.criticalTopic));

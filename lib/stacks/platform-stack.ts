@@ -137,6 +137,7 @@ export class PlatformStack extends Stack {
       loadBalancer: this.router.loadBalancer,
       colors,
       clusterName: this.cluster.clusterName,
+      logRetention: retention,
       criticalTopic: this.alerting.critical,
       warningTopic: this.alerting.warning,
       waf: { webAclName: `${this.namePrefix}-acl`, region: this.region },

@@ -31,11 +31,8 @@ describe('example environments', () => {
   it.each(['dev', 'staging', 'production'])('%s validates and gets defaults', (env) => {
     const c = loadConfig(env);
     expect(c.environment).toBe(env);
-    expect(c.alarms.errorRatePercent).toEqual({ warning: 1, critical: 5 });
-    expect(c.alarms.requestsPerMinute).toEqual({ warning: 1000, critical: 2000 });
-    expect(c.alarms.p95LatencySeconds).toEqual({ warning: 0.5, critical: 2 });
-    expect(c.alarms.databaseConnectionsPercent).toEqual({ warning: 80, critical: 95 });
-    expect(c.alarms.cacheMemoryPercent).toEqual({ warning: 70, critical: 90 });
+    const { extra: _extra, ...builtIn } = c.alarms;
+    expect(builtIn).toEqual(ALARM_DEFAULTS);
     expect(c.cutover.steps[c.cutover.steps.length - 1]).toBe(100);
   });
 
@@ -51,6 +48,84 @@ describe('example environments', () => {
     expect(c.service.desiredCount).toBe(2);
     expect(c.cutover.steps).toEqual([10, 50, 100]);
     expect(c.operatorCidrs).toEqual([]);
+  });
+});
+
+/** The built-in alarm settings every example environment keeps at their defaults. */
+const ALARM_DEFAULTS = {
+  errorRate: { warning: 1, critical: 5, minRequests: 20, periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 2 },
+  p95Latency: { warning: 0.5, critical: 2, periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 2 },
+  unhealthyTargets: { periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 2 },
+  healthCheckFailures: { enabled: true, criticalPercent: 50, periodSeconds: 60, evaluationPeriods: 1, datapointsToAlarm: 1 },
+  healthyBelowDesired: { periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 3 },
+  crashLoop: { enabled: true, maxExits: 3, windowMinutes: 10 },
+  cpu: { enabled: true, criticalPercent: 99, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5 },
+  memory: { enabled: true, criticalPercent: 90, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5 },
+  requestsPerMinute: { warning: 1000, critical: 2000, evaluationPeriods: 2, datapointsToAlarm: 2 },
+  databaseConnectionsPercent: { warning: 80, critical: 95, periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 2 },
+  cacheMemoryPercent: { warning: 70, critical: 90, periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 2 },
+};
+
+describe('alarms', () => {
+  const parse = (alarms: unknown) => parseConfig({ environment: 'qa', region: 'eu-west-1', service: { name: 'api', image: 'nginx:1' }, alarms }, 'inline').alarms;
+  const depthRising = { name: 'QueueRising', expression: 'DIFF(depth)', metrics: { depth: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'orders' }, statistic: 'Maximum' } }, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 10 };
+
+  it('defaults every built-in signal to today\'s levels and periods', () => {
+    expect(parse(undefined)).toEqual({ ...ALARM_DEFAULTS, extra: [] });
+  });
+
+  it('fires on every evaluated period unless datapointsToAlarm says otherwise', () => {
+    const a = parse({ cpu: { evaluationPeriods: 10 }, errorRate: { evaluationPeriods: 5, datapointsToAlarm: 3 }, requestsPerMinute: { evaluationPeriods: 3 } });
+    expect(a.cpu).toMatchObject({ evaluationPeriods: 10, datapointsToAlarm: 10 });
+    expect(a.errorRate).toMatchObject({ evaluationPeriods: 5, datapointsToAlarm: 3, warning: 1, critical: 5 });
+    expect(a.requestsPerMinute).toMatchObject({ evaluationPeriods: 3, datapointsToAlarm: 3 });
+  });
+
+  it('accepts each runbook trigger as configuration', () => {
+    const a = parse({
+      errorRate: { critical: 5, periodSeconds: 60, evaluationPeriods: 5 }, // 5xx above 5% for 5 minutes
+      p95Latency: { warning: 1, critical: 2, evaluationPeriods: 5 }, // p95 above 2 s for 5 minutes
+      unhealthyTargets: { evaluationPeriods: 4 }, // health check failing for more than 3 minutes
+      healthCheckFailures: { criticalPercent: 50 },
+      crashLoop: { maxExits: 3, windowMinutes: 10 },
+      cpu: { criticalPercent: 100 },
+      memory: { criticalPercent: 95, periodSeconds: 300, evaluationPeriods: 3 },
+      extra: [depthRising],
+    });
+    expect(a.errorRate.datapointsToAlarm).toBe(5);
+    expect(a.memory).toMatchObject({ criticalPercent: 95, periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 3 });
+  });
+
+  it('turns signals off with enabled: false', () => {
+    const a = parse({ cpu: { enabled: false }, memory: { enabled: false }, crashLoop: { enabled: false }, healthCheckFailures: { enabled: false } });
+    expect([a.cpu.enabled, a.memory.enabled, a.crashLoop.enabled, a.healthCheckFailures.enabled]).toEqual([false, false, false, false]);
+  });
+
+  it('reads a single-metric extra alarm with its defaults', () => {
+    const [x] = parse({ extra: [{ name: 'Errors', namespace: 'Shop/Payments', metricName: 'Errors', threshold: 1, comparison: 'GreaterThanOrEqualToThreshold' }] }).extra;
+    expect(x).toEqual({
+      kind: 'metric',
+      name: 'Errors',
+      description: undefined,
+      metric: { namespace: 'Shop/Payments', metricName: 'Errors', dimensions: {}, statistic: 'Average' },
+      threshold: 1,
+      comparison: 'GreaterThanOrEqualToThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: undefined,
+      treatMissingData: 'notBreaching',
+    });
+  });
+
+  it('reads an expression extra alarm over named metrics', () => {
+    const [x] = parse({ extra: [{ ...depthRising, metrics: { depth: { ...depthRising.metrics.depth, periodSeconds: 60 } } }] }).extra;
+    expect(x).toMatchObject({ kind: 'expression', expression: 'DIFF(depth)', metrics: { depth: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'orders' }, statistic: 'Maximum' } } });
+  });
+
+  it('accepts up to 10 metrics, and expressions using ids in any case after the first letter', () => {
+    const metrics = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`m${i}_Total`, { namespace: 'N', metricName: `M${i}` }]));
+    const expression = Object.keys(metrics).join(' + ');
+    expect(parse({ extra: [{ name: 'Sum', expression, metrics, threshold: 1, comparison: 'GreaterThanThreshold' }] }).extra[0]).toMatchObject({ kind: 'expression', expression });
   });
 });
 
@@ -79,6 +154,16 @@ describe('loading', () => {
     expect(msg).toMatch(/- service\.desiredCount: service\.desiredCount must be at least 1/);
   });
 });
+
+/** A valid expression alarm, for the rules below to break. */
+const QUEUE_RISING = {
+  name: 'QueueRising',
+  expression: 'DIFF(depth)',
+  metrics: { depth: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'orders' }, statistic: 'Maximum' } },
+  threshold: 0,
+  comparison: 'GreaterThanThreshold',
+  evaluationPeriods: 10,
+};
 
 // One case per rule: the patch that breaks it, and what the message must say.
 const RULES: Array<[string, (raw: any) => void, RegExp]> = [
@@ -118,18 +203,54 @@ const RULES: Array<[string, (raw: any) => void, RegExp]> = [
   ['at most 4 operator CIDRs', (r) => (r.operatorCidrs = ['10.0.0.0/8', '10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16']), /at most 4 operatorCidrs/],
   ['WAF mode', (r) => (r.waf = { mode: 'ALLOW' }), /waf\.mode must be COUNT or BLOCK/],
   ['WAF rate limit minimum', (r) => (r.waf = { rateLimitPer5Minutes: 5 }), /waf\.rateLimitPer5Minutes must be at least 10/],
-  ['error-rate critical above warning', (r) => (r.alarms = { errorRatePercent: { warning: 5, critical: 1 } }), /alarms\.errorRatePercent: critical must be above warning/],
-  ['latency critical above warning', (r) => (r.alarms = { p95LatencySeconds: { warning: 2, critical: 2 } }), /alarms\.p95LatencySeconds: critical must be above warning/],
+  ['error-rate critical above warning', (r) => (r.alarms = { errorRate: { warning: 5, critical: 1 } }), /alarms\.errorRate: alarms\.errorRate: critical must be above warning; raise critical or lower warning/],
+  ['latency critical above warning', (r) => (r.alarms = { p95Latency: { warning: 2, critical: 2 } }), /alarms\.p95Latency: critical must be above warning/],
   ['request-rate critical above warning', (r) => (r.alarms = { requestsPerMinute: { warning: 3000 } }), /alarms\.requestsPerMinute: critical must be above warning/],
   ['database critical above warning', (r) => (r.alarms = { databaseConnectionsPercent: { warning: 96 } }), /alarms\.databaseConnectionsPercent: critical must be above warning/],
   ['cache critical above warning', (r) => (r.alarms = { cacheMemoryPercent: { critical: 60 } }), /alarms\.cacheMemoryPercent: critical must be above warning/],
-  ['percent at most 100', (r) => (r.alarms = { errorRatePercent: { critical: 150 } }), /alarms\.errorRatePercent must be at most 100/],
+  ['percent at most 100', (r) => (r.alarms = { errorRate: { critical: 150 } }), /alarms\.errorRate\.critical: alarms\.errorRate must be at most 100/],
+  ['error rate minimum requests at least 1', (r) => (r.alarms = { errorRate: { minRequests: 0 } }), /alarms\.errorRate\.minRequests must be at least 1/],
+  ['datapoints within evaluation periods', (r) => (r.alarms = { cpu: { evaluationPeriods: 2, datapointsToAlarm: 3 } }), /alarms\.cpu\.datapointsToAlarm: alarms\.cpu\.datapointsToAlarm \(3\) must not exceed evaluationPeriods \(2\); lower datapointsToAlarm or raise evaluationPeriods/],
+  ['datapoints within the default evaluation periods', (r) => (r.alarms = { errorRate: { datapointsToAlarm: 3 } }), /alarms\.errorRate\.datapointsToAlarm \(3\) must not exceed evaluationPeriods \(2\)/],
+  ['request-rate datapoints within evaluation periods', (r) => (r.alarms = { requestsPerMinute: { datapointsToAlarm: 5 } }), /alarms\.requestsPerMinute\.datapointsToAlarm \(5\) must not exceed evaluationPeriods \(2\)/],
+  ['built-in periods are whole minutes', (r) => (r.alarms = { p95Latency: { periodSeconds: 30 } }), /alarms\.p95Latency\.periodSeconds: alarms\.p95Latency\.periodSeconds must be a multiple of 60 \(such as 60 or 300\): load balancer and ECS metrics arrive once a minute/],
+  ['built-in periods are multiples of 60', (r) => (r.alarms = { memory: { periodSeconds: 90 } }), /alarms\.memory\.periodSeconds must be a multiple of 60/],
+  ['evaluation periods at least 1', (r) => (r.alarms = { unhealthyTargets: { evaluationPeriods: 0 } }), /alarms\.unhealthyTargets\.evaluationPeriods must be at least 1/],
+  ['evaluation at most one day', (r) => (r.alarms = { healthyBelowDesired: { periodSeconds: 3600, evaluationPeriods: 25 } }), /alarms\.healthyBelowDesired\.evaluationPeriods: alarms\.healthyBelowDesired\.periodSeconds × evaluationPeriods is 90000 s, above CloudWatch's one day \(86400 s\); lower one of them/],
+  ['health-check failure percent above 0', (r) => (r.alarms = { healthCheckFailures: { criticalPercent: 0 } }), /alarms\.healthCheckFailures\.criticalPercent must be above 0/],
+  ['CPU percent at most 100', (r) => (r.alarms = { cpu: { criticalPercent: 101 } }), /alarms\.cpu\.criticalPercent must be at most 100/],
+  ['switches are booleans', (r) => (r.alarms = { memory: { enabled: 'no' } }), /alarms\.memory\.enabled/],
+  ['crash-loop exits not negative', (r) => (r.alarms = { crashLoop: { maxExits: -1 } }), /alarms\.crashLoop\.maxExits must be at least 0 \(0: any crash rolls back\)/],
+  ['crash-loop window at most a day', (r) => (r.alarms = { crashLoop: { windowMinutes: 1500 } }), /alarms\.crashLoop\.windowMinutes must be at most 1440/],
+  ['crash-loop window whole minutes', (r) => (r.alarms = { crashLoop: { windowMinutes: 2.5 } }), /alarms\.crashLoop\.windowMinutes must be a whole number of minutes/],
+  ['crash-loop takes no period', (r) => (r.alarms = { crashLoop: { periodSeconds: 60 } }), /alarms\.crashLoop: Unrecognized key: "periodSeconds"/],
+  ['moved: errorRatePercent', (r) => (r.alarms = { errorRatePercent: { warning: 1, critical: 5 } }), /alarms\.errorRatePercent: alarms\.errorRatePercent is now alarms\.errorRate \{ warning, critical \}; move the value there/],
+  ['moved: p95LatencySeconds', (r) => (r.alarms = { p95LatencySeconds: { warning: 1, critical: 2 } }), /alarms\.p95LatencySeconds is now alarms\.p95Latency/],
+  ['moved: minRequestsForErrorRate', (r) => (r.alarms = { minRequestsForErrorRate: 20 }), /alarms\.minRequestsForErrorRate is now alarms\.errorRate\.minRequests/],
+  ['moved: evaluationPeriods', (r) => (r.alarms = { evaluationPeriods: 3 }), /alarms\.evaluationPeriods is now set per signal/],
   ['extra alarm needs a comparison', (r) => (r.alarms.extra[0].comparison = 'Above'), /alarms\.extra\.0\.comparison/],
   ['extra alarm statistic', (r) => (r.alarms.extra[0].statistic = 'Median'), /statistic must be Average, Sum, Minimum, Maximum, SampleCount or a percentile/],
-  ['extra alarm datapoints within periods', (r) => { r.alarms.extra[0].evaluationPeriods = 2; r.alarms.extra[0].datapointsToAlarm = 3; }, /alarms\.extra\.0\.datapointsToAlarm: datapointsToAlarm must not exceed evaluationPeriods/],
-  ['extra alarm period', (r) => (r.alarms.extra[0].periodSeconds = 90), /periodSeconds above 30 must be a multiple of 60/],
+  ['extra alarm datapoints within periods', (r) => { r.alarms.extra[0].evaluationPeriods = 2; r.alarms.extra[0].datapointsToAlarm = 3; }, /alarms\.extra\.0\.datapointsToAlarm: datapointsToAlarm \(3\) must not exceed evaluationPeriods \(2\); lower datapointsToAlarm or raise evaluationPeriods/],
+  ['extra alarm period', (r) => (r.alarms.extra[0].periodSeconds = 90), /alarms\.extra\.0\.periodSeconds: periodSeconds must be 10, 30 or a multiple of 60 \(such as 60 or 300\)/],
+  ['extra alarm evaluation at most one day', (r) => { r.alarms.extra[0].periodSeconds = 3600; r.alarms.extra[0].evaluationPeriods = 30; }, /alarms\.extra\.0\.evaluationPeriods: periodSeconds × evaluationPeriods is 108000 s/],
   ['extra alarm names unique', (r) => r.alarms.extra.push({ ...r.alarms.extra[0] }), /alarms\.extra: alarms\.extra names must be unique/],
   ['extra alarm name is an identifier', (r) => (r.alarms.extra[0].name = 'checkout failures'), /name must be letters and digits/],
+  ['extra alarm needs a metric or an expression', (r) => { delete r.alarms.extra[0].namespace; }, /alarms\.extra\.0\.namespace: CheckoutFailureRate: give namespace and metricName \(one metric\), or expression and metrics \(metric math\)/],
+  ['expression alarm takes its metrics from metrics', (r) => (r.alarms.extra[0].expression = 'DIFF(m)'), /alarms\.extra\.0\.namespace: CheckoutFailureRate: an expression alarm reads its metrics from metrics; move namespace, metricName, dimensions, statistic into metrics\.<id>/],
+  ['metrics need an expression', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, expression: undefined }]), /alarms\.extra\.0\.expression: QueueRising: metrics needs an expression over them, such as "DIFF\(depth\)"/],
+  ['expression needs metrics', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, metrics: {} }]), /alarms\.extra\.0\.metrics: QueueRising: the expression needs metrics/],
+  ['expression reads at most 10 metrics', (r) => {
+    const metrics = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`m${i}`, { namespace: 'N', metricName: 'M' }]));
+    r.alarms.extra = [{ ...QUEUE_RISING, expression: Object.keys(metrics).join(' + '), metrics }];
+  }, /alarms\.extra\.0\.metrics: QueueRising: an alarm reads at most 10 metrics \(it has 11\); split it into two alarms/],
+  ['expression must parse', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, expression: 'DIFF(depth' }]), /alarms\.extra\.0\.expression: QueueRising: the expression does not parse \(.+ at \d+\); fix it/],
+  ['expression functions must exist', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, expression: 'DIFFERENCE(depth)' }]), /alarms\.extra\.0\.expression: QueueRising: the expression does not parse/],
+  ['expression reads only its metrics', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, expression: 'DIFF(depth) + dpth' }]), /alarms\.extra\.0\.expression: QueueRising: the expression reads dpth, not in metrics \(depth\); add metrics\.dpth or fix the name/],
+  ['expression uses every metric', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, metrics: { ...QUEUE_RISING.metrics, spare: { namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent' } } }]), /alarms\.extra\.0\.metrics\.spare: QueueRising: metrics\.spare is not used by the expression "DIFF\(depth\)"; use it there or remove it/],
+  ['metric ids start lower-case', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, expression: 'DIFF(Depth)', metrics: { Depth: QUEUE_RISING.metrics.depth } }]), /alarms\.extra\.0\.metrics\.Depth: metric ids start with a lower-case letter/],
+  ['metric ids are not the expression\'s own', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, expression: 'DIFF(expr_1)', metrics: { expr_1: QUEUE_RISING.metrics.depth } }]), /metric ids expr_1, expr_2, … are taken by the alarm's own expression; rename the metric/],
+  ['metric period equals the alarm\'s', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, metrics: { depth: { ...QUEUE_RISING.metrics.depth, periodSeconds: 300 } } }]), /alarms\.extra\.0\.metrics\.depth\.periodSeconds: QueueRising: metrics\.depth\.periodSeconds \(300\) differs from the alarm's periodSeconds \(60\)/],
+  ['metric needs a namespace', (r) => (r.alarms.extra = [{ ...QUEUE_RISING, metrics: { depth: { metricName: 'M' } } }]), /alarms\.extra\.0\.metrics\.depth\.namespace/],
   ['pager duty URL is https', (r) => (r.notifications = { pagerDutyUrl: 'http://events.pagerduty.com/x' }), /notifications\.pagerDutyUrl must be an https:\/\/ URL/],
   ['emails are e-mail addresses', (r) => (r.notifications = { emails: ['oncall'] }), /notifications\.emails must be e-mail addresses/],
   ['slack ids', (r) => (r.notifications = { slack: { workspaceId: 'acme', channelId: 'C01234567' } }), /notifications\.slack\.workspaceId is the Slack team id/],

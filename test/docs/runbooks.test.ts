@@ -52,10 +52,17 @@ describe('runbooks', () => {
   it('state the rollback triggers and warnings at the configuration defaults', () => {
     const a = defaults.alarms;
     const text = read('CUTOVER-RUNBOOK.md');
-    expect(text).toContain(`requests below ${a.minRequestsForErrorRate} a minute read as 0) | above ${a.errorRatePercent.critical}%`);
-    expect(text).toContain(`p95 target response time | above ${a.p95LatencySeconds.critical} s`);
-    expect(text).toContain(`holds for ${a.evaluationPeriods} one-minute periods`);
-    expect(text).toContain(`error rate above ${a.errorRatePercent.warning}%, p95 above ${a.p95LatencySeconds.warning} s`);
+    const window = (e: { evaluationPeriods: number; datapointsToAlarm: number; periodSeconds: number }) =>
+      `${e.datapointsToAlarm} of ${e.evaluationPeriods} ${e.periodSeconds === 60 ? 'one-minute' : `${e.periodSeconds}-second`} period${e.evaluationPeriods === 1 ? '' : 's'}`;
+    expect(text).toContain(`(requests below ${a.errorRate.minRequests} a minute read as 0) | above ${a.errorRate.critical}% | ${window(a.errorRate)} |`);
+    expect(text).toContain(`| p95 target response time | above ${a.p95Latency.critical} s | ${window(a.p95Latency)} |`);
+    expect(text).toContain(`| unhealthy targets | above 0 | ${window(a.unhealthyTargets)} |`);
+    expect(text).toContain(`| health-check failures, in percent of registered targets | above ${a.healthCheckFailures.criticalPercent}% | ${window(a.healthCheckFailures)} |`);
+    expect(text).toContain(`| healthy targets below desired tasks | 1 or more short | ${window(a.healthyBelowDesired)} |`);
+    expect(text).toContain(`| more than ${a.crashLoop.maxExits} | in any ${a.crashLoop.windowMinutes} minutes |`);
+    expect(text).toContain(`| CPU, average of the color's tasks | at or above ${a.cpu.criticalPercent}% | ${window(a.cpu)} |`);
+    expect(text).toContain(`| memory, average of the color's tasks | at or above ${a.memory.criticalPercent}% | ${window(a.memory)} |`);
+    expect(text).toContain(`error rate above ${a.errorRate.warning}%, p95 above ${a.p95Latency.warning} s`);
     expect(text).toContain(`requests above ${a.requestsPerMinute.warning} a minute (${a.requestsPerMinute.critical} pages)`);
     expect(text).toContain(`database connections above ${a.databaseConnectionsPercent.warning}%\n(${a.databaseConnectionsPercent.critical}% pages)`);
     expect(text).toContain(`cache memory above ${a.cacheMemoryPercent.warning}% (${a.cacheMemoryPercent.critical}% pages)`);
@@ -68,7 +75,7 @@ describe('runbooks', () => {
     expect(text).toContain(`(default ${d.watchWindowHours} hours, at most 72)`);
     for (const h of d.checkpointHours) expect(text).toContain(`\`afterHours ${h}\``);
     expect(read('ROLLBACK-RUNBOOK.md')).toContain(`(${d.watchTickSeconds / 3600} hours by default)`);
-    expect(text).toContain(`error rate at most ${defaults.alarms.errorRatePercent.warning}%, p95 at most ${defaults.alarms.p95LatencySeconds.warning} s`);
+    expect(text).toContain(`error rate at most ${defaults.alarms.errorRate.warning}%, p95 at most ${defaults.alarms.p95Latency.warning} s`);
   });
 
   it('name every terminal state of the cutover state machine', () => {

@@ -1,4 +1,8 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ColorAlarms } from '../../lib/constructs/color-alarms';
 import { Json, evaluate, ssmParameterId } from '../helpers/cfn-eval';
 import { devWith, snapshotOf, synthConfig, synthEnv } from '../helpers/synth';
 
@@ -209,6 +213,13 @@ describe('WAF', () => {
 describe('alarms', () => {
   const alarm = (template: typeof t, name: string) => only(template, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }).res.Properties;
   const topicRef = (template: typeof t, name: string) => ({ Ref: only(template, 'AWS::SNS::Topic', { Properties: { TopicName: name } }).id });
+  const stat = (a: any, id: string) => a.Metrics.find((m: any) => m.Id === id).MetricStat;
+  const expression = (a: any) => a.Metrics.find((m: any) => m.Expression).Expression;
+  const dimensionNames = (metric: any) => metric.Dimensions.map((d: any) => d.Name).sort();
+  const serviceName = (s: typeof dev, color: 'blue' | 'green') => ({ 'Fn::GetAtt': [s.platform.getLogicalId(s.platform.colors[color].service.node.defaultChild as any), 'Name'] });
+  const clusterRef = (s: typeof dev) => ({ Ref: s.platform.getLogicalId(s.platform.cluster.node.defaultChild as any) });
+  /** Logical ids of the alarms an AlarmRule names, in order. */
+  const ruleAlarmIds = (rule: unknown) => [...JSON.stringify(rule).matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g)].map((m) => m[1]);
 
   it.each([
     ['error-rate', 1, 5],
@@ -220,35 +231,161 @@ describe('alarms', () => {
     }
   });
 
-  it('error rate reads 0 below the minimum request count, per target group', () => {
+  it('error rate counts the targets\' 5xx and failed connections to them, reads 0 below the minimum request count, per target group', () => {
     const a = alarm(t, 'shop-dev-green-error-rate-critical');
-    const expr = a.Metrics.find((m: any) => m.Expression);
-    expect(expr.Expression).toBe('IF(requests_green >= 20, 100 * FILL(errors_green, 0) / requests_green, 0)');
-    const errors = a.Metrics.find((m: any) => m.Id === 'errors_green').MetricStat.Metric;
-    expect(errors.MetricName).toBe('HTTPCode_Target_5XX_Count');
-    expect(errors.Dimensions.map((d: any) => d.Name).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
-    expect(a.TreatMissingData).toBe('notBreaching');
+    expect(expression(a)).toBe('IF(requests_green >= 20, 100 * (FILL(target5xx_green, 0) + FILL(connErrors_green, 0)) / requests_green, 0)');
+    for (const [id, metricName] of [['requests_green', 'RequestCount'], ['target5xx_green', 'HTTPCode_Target_5XX_Count'], ['connErrors_green', 'TargetConnectionErrorCount']]) {
+      const s = stat(a, id);
+      expect({ id, metricName: s.Metric.MetricName, dimensions: dimensionNames(s.Metric), period: s.Period, stat: s.Stat }).toEqual({ id, metricName, dimensions: ['LoadBalancer', 'TargetGroup'], period: 60, stat: 'Sum' });
+    }
+    expect(a).toMatchObject({ EvaluationPeriods: 2, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+  });
+
+  it('error rate and p95 take their own period, evaluation periods and datapoints', () => {
+    const s = synthConfig(devWith((r) => (r.alarms = { ...r.alarms, errorRate: { periodSeconds: 120, evaluationPeriods: 5, datapointsToAlarm: 3, minRequests: 50 }, p95Latency: { periodSeconds: 300, evaluationPeriods: 1 } })));
+    const e = alarm(s.platformTemplate, 'shop-dev-blue-error-rate-critical');
+    expect(expression(e)).toMatch(/^IF\(requests_blue >= 50,/);
+    expect(e.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Period)).toEqual([120, 120, 120]);
+    expect(e).toMatchObject({ EvaluationPeriods: 5, DatapointsToAlarm: 3 });
+    expect(alarm(s.platformTemplate, 'shop-dev-blue-p95-latency-warning')).toMatchObject({ MetricName: 'TargetResponseTime', ExtendedStatistic: 'p95', Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1 });
+    // Other signals keep their defaults.
+    expect(alarm(s.platformTemplate, 'shop-dev-blue-unhealthy-hosts')).toMatchObject({ Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
   });
 
   it('p95 latency uses the p95 statistic', () => {
-    expect(alarm(t, 'shop-dev-blue-p95-latency-critical')).toMatchObject({ MetricName: 'TargetResponseTime', ExtendedStatistic: 'p95' });
+    expect(alarm(t, 'shop-dev-blue-p95-latency-critical')).toMatchObject({ MetricName: 'TargetResponseTime', ExtendedStatistic: 'p95', Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
   });
 
   it('watches unhealthy hosts and healthy hosts below desired', () => {
-    expect(alarm(t, 'shop-dev-blue-unhealthy-hosts')).toMatchObject({ MetricName: 'UnHealthyHostCount', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    const unhealthy = alarm(t, 'shop-dev-blue-unhealthy-hosts');
+    expect(unhealthy).toMatchObject({ Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    expect(dimensionNames(unhealthy)).toEqual(['LoadBalancer', 'TargetGroup']);
     const below = alarm(t, 'shop-dev-blue-healthy-below-desired');
-    expect(below.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(desired_blue, 0) - FILL(healthy_blue, 0)');
-    expect(below.Metrics.find((m: any) => m.Id === 'desired_blue').MetricStat.Metric.Namespace).toBe('ECS/ContainerInsights');
+    expect(expression(below)).toBe('FILL(desired_blue, 0) - FILL(healthy_blue, 0)');
+    expect(stat(below, 'desired_blue')).toEqual({ Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount', Dimensions: [{ Name: 'ClusterName', Value: clusterRef(dev) }, { Name: 'ServiceName', Value: serviceName(dev, 'blue') }] }, Period: 60, Stat: 'Maximum' });
+    expect(below).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+  });
+
+  it('health-check failures: unhealthy targets in percent of registered targets', () => {
+    const a = alarm(t, 'shop-dev-green-health-check-failures');
+    expect(expression(a)).toBe('IF(FILL(healthy_green, 0) + FILL(unhealthy_green, 0) > 0, 100 * FILL(unhealthy_green, 0) / (FILL(healthy_green, 0) + FILL(unhealthy_green, 0)), 0)');
+    expect(stat(a, 'healthy_green')).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount' }, Period: 60, Stat: 'Minimum' });
+    expect(stat(a, 'unhealthy_green')).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount' }, Period: 60, Stat: 'Maximum' });
+    expect(dimensionNames(stat(a, 'unhealthy_green').Metric)).toEqual(['LoadBalancer', 'TargetGroup']);
+    expect(a).toMatchObject({ Threshold: 50, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching' });
+  });
+
+  it('CPU and memory: the service\'s average utilization from AWS/ECS, at or above the level for 5 of 5 minutes', () => {
+    for (const color of ['blue', 'green'] as const) {
+      for (const [what, metricName, threshold] of [['cpu', 'CPUUtilization', 99], ['memory', 'MemoryUtilization', 90]] as const) {
+        expect(alarm(t, `shop-dev-${color}-${what}`)).toEqual(expect.objectContaining({
+          Namespace: 'AWS/ECS',
+          MetricName: metricName,
+          Dimensions: [{ Name: 'ClusterName', Value: clusterRef(dev) }, { Name: 'ServiceName', Value: serviceName(dev, color) }],
+          Statistic: 'Average',
+          Period: 60,
+          EvaluationPeriods: 5,
+          DatapointsToAlarm: 5,
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        }));
+      }
+    }
+  });
+
+  describe('crash loop', () => {
+    it('sums the color\'s crashed tasks over the window and fires above the maximum', () => {
+      for (const color of ['blue', 'green'] as const) {
+        expect(alarm(t, `shop-dev-${color}-crash-loop`)).toEqual(expect.objectContaining({
+          Namespace: 'Switchyard/TaskExits',
+          MetricName: 'TaskExits',
+          Dimensions: [{ Name: 'Group', Value: { 'Fn::Join': ['', ['service:', serviceName(dev, color)]] } }],
+          Statistic: 'Sum',
+          Period: 600,
+          EvaluationPeriods: 1,
+          DatapointsToAlarm: 1,
+          Threshold: 3,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        }));
+      }
+      const s = synthConfig(devWith((r) => (r.alarms = { ...r.alarms, crashLoop: { maxExits: 0, windowMinutes: 5 } })));
+      expect(alarm(s.platformTemplate, 'shop-dev-blue-crash-loop')).toMatchObject({ Period: 300, Threshold: 0 });
+    });
+
+    it('sends every STOPPED task of the two services to a log group', () => {
+      const rule = only(t, 'AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.ecs'] } } }).res.Properties;
+      const cluster = dev.platform.getLogicalId(dev.platform.cluster.node.defaultChild as any);
+      expect(rule.EventPattern).toEqual({
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: {
+          clusterArn: [{ 'Fn::GetAtt': [cluster, 'Arn'] }],
+          lastStatus: ['STOPPED'],
+          group: [{ 'Fn::Join': ['', ['service:', serviceName(dev, 'blue')]] }, { 'Fn::Join': ['', ['service:', serviceName(dev, 'green')]] }],
+        },
+      });
+      const logs = only(t, 'AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/events/switchyard/shop-dev/task-exits' } });
+      expect(logs.res.Properties.RetentionInDays).toBe(30);
+      expect(rule.Targets).toHaveLength(1);
+      const arn = rule.Targets[0].Arn['Fn::Join'][1];
+      expect(arn.slice(-2)).toEqual([expect.stringMatching(/:log-group:$/), { Ref: logs.id }]);
+      expect(rule.Targets[0].RoleArn).toBeUndefined();
+    });
+
+    it('lets EventBridge write to that one log group, with a native resource policy (no custom resource)', () => {
+      const logs = only(t, 'AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/events/switchyard/shop-dev/task-exits' } }).id;
+      const policy = only(t, 'AWS::Logs::ResourcePolicy').res.Properties;
+      const doc = JSON.parse(policy.PolicyDocument['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : '<LOG_GROUP_ARN>')).join(''));
+      expect(doc.Statement).toEqual([{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Resource: '<LOG_GROUP_ARN>' }]);
+      expect(policy.PolicyDocument['Fn::Join'][1]).toContainEqual({ 'Fn::GetAtt': [logs, 'Arn'] });
+      t.resourceCountIs('Custom::CloudwatchLogResourcePolicy', 0);
+    });
+
+    it('counts, per color, stops whose code is a crash, as 1 with the ECS group as the dimension', () => {
+      for (const color of ['blue', 'green'] as const) {
+        const f = only(t, 'AWS::Logs::MetricFilter', { Properties: { FilterName: `shop-dev-${color}-task-exits` } }).res.Properties;
+        expect(f.FilterPattern).toEqual({
+          'Fn::Join': ['', ['{ ($.detail.group = "service:', serviceName(dev, color), '") && (($.detail.stopCode = "EssentialContainerExited") || ($.detail.stopCode = "TaskFailedToStart")) }']],
+        });
+        expect(f.MetricTransformations).toEqual([{ MetricNamespace: 'Switchyard/TaskExits', MetricName: 'TaskExits', MetricValue: '1', Unit: 'Count', Dimensions: [{ Key: 'Group', Value: '$.detail.group' }] }]);
+      }
+      expect(dev.platform.monitoring.taskExits!.filters.blue).toBeDefined();
+    });
+  });
+
+  it('signals can be turned off: no alarm, no task-exit machinery, and the composite leaves them out', () => {
+    const s = synthConfig(devWith((r) => (r.alarms = { ...r.alarms, cpu: { enabled: false }, memory: { enabled: false }, crashLoop: { enabled: false }, healthCheckFailures: { enabled: false } })));
+    const tpl = s.platformTemplate;
+    tpl.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmName: Match.stringLikeRegexp('-(cpu|memory|crash-loop|health-check-failures)$') }, 0);
+    tpl.resourceCountIs('AWS::Logs::MetricFilter', 0);
+    tpl.resourceCountIs('AWS::Logs::ResourcePolicy', 0);
+    tpl.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: { source: ['aws.ecs'] } }, 0);
+    expect(s.platform.monitoring.colors.blue.cpuAlarm).toBeUndefined();
+    expect(s.platform.monitoring.colors.blue.criticalAlarms).toHaveLength(5);
+    expect(JSON.stringify(only(tpl, 'AWS::CloudWatch::Dashboard').res.Properties.DashboardBody)).toContain('the crash-loop alarm is off');
   });
 
   it('request rate and capacity levels use the defaults', () => {
     expect(alarm(pt, 'shop-production-requests-per-minute-warning').Threshold).toBe(1000);
-    expect(alarm(pt, 'shop-production-requests-per-minute-critical').Threshold).toBe(2000);
+    expect(alarm(pt, 'shop-production-requests-per-minute-critical')).toMatchObject({ Threshold: 2000, Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
     expect(alarm(pt, 'shop-production-database-connections-warning').Threshold).toBe(80);
     expect(alarm(pt, 'shop-production-database-connections-critical').Threshold).toBe(95);
-    expect(alarm(pt, 'shop-production-database-connections-critical').Metrics.find((m: any) => m.Expression).Expression).toBe('100 * connections / 400');
+    expect(expression(alarm(pt, 'shop-production-database-connections-critical'))).toBe('100 * connections / 400');
     expect(alarm(pt, 'shop-production-cache-memory-warning').Threshold).toBe(70);
     expect(alarm(pt, 'shop-production-cache-memory-critical').Threshold).toBe(90);
+  });
+
+  it('capacity alarms take their own period and datapoints', () => {
+    const s = synthConfig(devWith((r) => {
+      r.database = { instanceIdentifier: 'shop-dev', maxConnections: 100 };
+      r.alarms = { ...r.alarms, databaseConnectionsPercent: { periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2 }, requestsPerMinute: { evaluationPeriods: 4 } };
+    }));
+    const db = alarm(s.platformTemplate, 'shop-dev-database-connections-critical');
+    expect(stat(db, 'connections').Period).toBe(300);
+    expect(db).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(alarm(s.platformTemplate, 'shop-dev-requests-per-minute-critical')).toMatchObject({ Period: 60, EvaluationPeriods: 4, DatapointsToAlarm: 4 });
   });
 
   it('has no database or cache alarms when none is configured', () => {
@@ -259,19 +396,21 @@ describe('alarms', () => {
     expect(alarm(t, 'shop-dev-blue-error-rate-warning').AlarmActions).toEqual([topicRef(t, 'shop-dev-warning')]);
     expect(alarm(t, 'shop-dev-requests-per-minute-critical').AlarmActions).toEqual([topicRef(t, 'shop-dev-critical')]);
     // Critical color signals act through the composite, not one by one.
-    expect(alarm(t, 'shop-dev-blue-error-rate-critical').AlarmActions).toBeUndefined();
+    for (const what of ['error-rate-critical', 'health-check-failures', 'crash-loop', 'cpu', 'memory']) expect(alarm(t, `shop-dev-blue-${what}`).AlarmActions).toBeUndefined();
   });
 
-  it('one composite rollback alarm per color over its critical signals, paging the critical topic', () => {
-    for (const color of ['blue', 'green']) {
+  it('one composite rollback alarm per color: an OR of exactly its critical alarms, paging the critical topic', () => {
+    const parts = ['error-rate-critical', 'p95-latency-critical', 'unhealthy-hosts', 'healthy-below-desired', 'health-check-failures', 'crash-loop', 'cpu', 'memory', 'checkout-failure-rate'];
+    for (const color of ['blue', 'green'] as const) {
       const c = only(t, 'AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: `shop-dev-${color}-rollback` } }).res.Properties;
       expect(c.AlarmActions).toEqual([topicRef(t, 'shop-dev-critical')]);
-      const rule = JSON.stringify(c.AlarmRule);
-      for (const part of ['error-rate-critical', 'p95-latency-critical', 'unhealthy-hosts', 'healthy-below-desired', 'checkout-failure-rate']) {
-        const id = only(t, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: `shop-dev-${color}-${part}` } }).id;
-        expect(rule).toContain(id);
-      }
-      expect(rule).not.toContain(color === 'blue' ? 'Green' : 'Blue');
+      const expected = parts.map((part) => only(t, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: `shop-dev-${color}-${part}` } }).id);
+      expect(ruleAlarmIds(c.AlarmRule)).toEqual(expected);
+      // Only ORs: no AND, NOT or other states.
+      const text = JSON.stringify(c.AlarmRule['Fn::Join'][1].filter((p: unknown) => typeof p === 'string'));
+      expect(text.replace(/\\"/g, '"')).toMatch(/^\["\(ALARM\(\"","\"\) OR ALARM\(\""(,"\"\) OR ALARM\(\"")*,"\"\)\)"\]$/);
+      // The construct exposes the same alarms, in rule order.
+      expect(dev.platform.monitoring.colors[color].criticalAlarms.map((a) => dev.platform.getLogicalId((a as any).node.defaultChild))).toEqual(expected);
     }
   });
 
@@ -280,27 +419,76 @@ describe('alarms', () => {
       const a = alarm(pt, `shop-production-${color}-checkout-failure-rate`);
       expect(a).toMatchObject({ Namespace: 'Shop/Checkout', MetricName: 'FailureRate', Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2 });
       expect(a.Dimensions).toEqual([{ Name: 'Color', Value: color }]);
+      expect(alarm(pt, `shop-production-${color}-payment-errors`)).toMatchObject({ Namespace: 'Shop/Payments', MetricName: 'Errors', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
+    }
+  });
+
+  it('an expression extra alarm reads its named metrics and watches the expression', () => {
+    const a = alarm(pt, 'shop-production-order-queue-rising');
+    expect(a.Metrics).toEqual([
+      { Id: 'expr_1', Expression: 'DIFF(depth)', Label: 'OrderQueueRising', ReturnData: true },
+      {
+        Id: 'depth',
+        MetricStat: { Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: 'shop-production-orders' }] }, Period: 60, Stat: 'Maximum' },
+        ReturnData: false,
+      },
+    ]);
+    expect(a).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 10, DatapointsToAlarm: 10, TreatMissingData: 'notBreaching' });
+    expect(a.MetricName).toBeUndefined();
+  });
+
+  it('an expression extra alarm naming {color} in a metric\'s dimensions becomes one alarm per color', () => {
+    const s = synthConfig(devWith((r) => r.alarms!.extra!.push({
+      name: 'FailedShare',
+      expression: '100 * failed / total',
+      metrics: {
+        failed: { namespace: 'Shop/Checkout', metricName: 'Failed', dimensions: { Color: '{color}' }, statistic: 'Sum' },
+        total: { namespace: 'Shop/Checkout', metricName: 'Attempts', dimensions: { Color: '{color}' }, statistic: 'Sum' },
+      },
+      threshold: 1,
+      comparison: 'GreaterThanThreshold',
+    })));
+    for (const color of ['blue', 'green'] as const) {
+      const a = alarm(s.platformTemplate, `shop-dev-${color}-failed-share`);
+      expect(expression(a)).toBe('100 * failed / total');
+      expect(stat(a, 'failed').Metric.Dimensions).toEqual([{ Name: 'Color', Value: color }]);
+      expect(stat(a, 'total').Metric.Dimensions).toEqual([{ Name: 'Color', Value: color }]);
+      const c = only(s.platformTemplate, 'AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: `shop-dev-${color}-rollback` } }).res.Properties;
+      expect(ruleAlarmIds(c.AlarmRule)).toContain(only(s.platformTemplate, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: `shop-dev-${color}-failed-share` } }).id);
     }
   });
 
   it('extra alarms without {color} are shared and feed both composites', () => {
-    const shared = only(pt, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'shop-production-order-queue-depth' } });
-    expect(shared.res.Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Period: 300, Threshold: 1000 });
+    const shared = only(pt, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'shop-production-order-queue-rising' } });
     for (const color of ['blue', 'green']) {
       const c = only(pt, 'AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: `shop-production-${color}-rollback` } }).res.Properties;
-      expect(JSON.stringify(c.AlarmRule)).toContain(shared.id);
+      expect(ruleAlarmIds(c.AlarmRule)).toContain(shared.id);
     }
+  });
+
+  it('a crash-loop alarm without its metric is refused', () => {
+    const stack = new Stack(new App(), 'Alone', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const targetGroup = elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
+      targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/tg/0123456789abcdef',
+      loadBalancerArns: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/lb/0123456789abcdef',
+    });
+    const topic = new sns.Topic(stack, 'Topic');
+    expect(() => new ColorAlarms(stack, 'Blue', {
+      color: 'blue', namePrefix: 'shop-dev', targetGroup, clusterName: 'shop-dev', serviceName: 'shop-dev-blue',
+      signals: dev.config.alarms, criticalTopic: topic, warningTopic: topic,
+    })).toThrow(/alarms\.crashLoop is enabled but no taskExits metric was given; pass TaskExitMetrics\.metrics\.blue/);
   });
 });
 
 describe('dashboard', () => {
   const body = (template: typeof t) => JSON.stringify(only(template, 'AWS::CloudWatch::Dashboard').res.Properties.DashboardBody);
 
-  it('charts request rate, error rate, p95, traffic per color, healthy hosts and alarm status', () => {
+  it('charts request rate, error rate, p95, traffic, healthy hosts, health-check failures, crashed tasks, CPU, memory and alarm status', () => {
     const b = body(t);
-    for (const title of ['Request rate (per minute)', 'Error rate (5xx %)', 'p95 latency (s)', 'Traffic per color', 'Healthy hosts per color', 'Alarm status', 'WAF requests']) {
+    for (const title of ['Request rate (per minute)', 'Error rate (5xx %)', 'p95 latency (s)', 'Traffic per color', 'Healthy hosts per color', 'Health-check failures (% of targets)', 'Crashed tasks (per minute)', 'CPU utilization (%)', 'Memory utilization (%)', 'Alarm status', 'WAF requests']) {
       expect(b).toContain(title);
     }
+    for (const metric of ['TaskExits', 'CPUUtilization', 'MemoryUtilization', 'unhealthy_blue', 'unhealthy_green']) expect(b).toContain(metric);
   });
 
   it('charts database connections and cache memory when configured', () => {
