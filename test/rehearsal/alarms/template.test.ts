@@ -1,0 +1,286 @@
+import { COLORS, Color } from '../../../lambda/shared/colors';
+import { parseAlarmRule, ruleAlarms } from '../../../rehearsal/alarms/alarm-rule';
+import { AlarmEngine } from '../../../rehearsal/alarms/engine';
+import { resolve, ResolveContext, Template, UnresolvableReference } from '../../../rehearsal/alarms/intrinsics';
+import { elbDimension, emulatedLookup, EmulatedResources } from '../../../rehearsal/alarms/resources';
+import { AlarmDef, CompositeAlarmDef, EventRuleDef, InvalidAlarmDefinition, MetricAlarmDef, readAlarms, readEventRules } from '../../../rehearsal/alarms/template';
+import { synthesizedApp, SynthesizedApp } from '../../../rehearsal/app';
+import { MetricStore } from '../../../rehearsal/metrics/store';
+import { dataSourceCheck, Publication } from '../../../rehearsal/traffic/model';
+
+describe('resolve: intrinsic functions', () => {
+  const template: Template = {
+    Resources: {
+      Topic: { Type: 'AWS::SNS::Topic' },
+      Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener' },
+      Fn: { Type: 'AWS::Lambda::Function' },
+      Missing: { Type: 'AWS::S3::Bucket' },
+    },
+  };
+  const physical: Record<string, string> = {
+    Topic: 'arn:aws:sns:eu-west-1:123456789012:shop-dev-critical',
+    Listener: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop-dev/abc/def',
+    'Fn.Arn': 'arn:aws:lambda:eu-west-1:123456789012:function:shop-dev-alarm-handler',
+    'Topic.TopicName': 'shop-dev-critical',
+  };
+  const lookup = (id: string, attr: string | undefined) => physical[attr ? `${id}.${attr}` : id];
+  const exporter: Template = {
+    Resources: { Alarm: { Type: 'AWS::CloudWatch::CompositeAlarm' } },
+    Outputs: {
+      Unexported: { Value: 'not this' },
+      Other: { Value: 'nor this', Export: { Name: 'shop-dev-platform:Other' } },
+      RollbackAlarm: { Value: { Ref: 'Alarm' }, Export: { Name: { 'Fn::Join': [':', ['shop-dev-platform', 'Rollback']] } } },
+    },
+  };
+  const ctx: ResolveContext = {
+    template,
+    lookup,
+    region: 'eu-west-1',
+    account: '123456789012',
+    // The exporter's own lookup resolves its outputs, not the importer's.
+    exporters: [{ template: exporter, lookup: (id) => (id === 'Alarm' ? 'shop-dev-blue-rollback' : undefined) }],
+  };
+  const r = (v: unknown) => resolve(v, ctx);
+
+  it('leaves literals, and resolves inside arrays and objects', () => {
+    expect(r('x')).toBe('x');
+    expect(r(3)).toBe(3);
+    expect(r(null)).toBeNull();
+    expect(r({ A: [{ Ref: 'Topic' }, 'y'], B: { C: true } })).toEqual({ A: [physical.Topic, 'y'], B: { C: true } });
+  });
+
+  it('Ref of a resource, and of the pseudo parameters', () => {
+    expect(r({ Ref: 'Topic' })).toBe(physical.Topic);
+    expect(r({ Ref: 'AWS::Region' })).toBe('eu-west-1');
+    expect(r({ Ref: 'AWS::AccountId' })).toBe('123456789012');
+    expect(r({ Ref: 'AWS::Partition' })).toBe('aws');
+    expect(r({ Ref: 'AWS::URLSuffix' })).toBe('amazonaws.com');
+  });
+
+  it('Fn::GetAtt in list and dotted forms', () => {
+    expect(r({ 'Fn::GetAtt': ['Fn', 'Arn'] })).toBe(physical['Fn.Arn']);
+    expect(r({ 'Fn::GetAtt': 'Topic.TopicName' })).toBe('shop-dev-critical');
+  });
+
+  it('Fn::Join, Fn::Select and Fn::Split: the load balancer dimension CDK derives from a listener ARN', () => {
+    const part = (i: number) => ({ 'Fn::Select': [i, { 'Fn::Split': ['/', { Ref: 'Listener' }] }] });
+    expect(r({ 'Fn::Join': ['', [part(1), '/', part(2), '/', part(3)]] })).toBe('app/shop-dev/abc');
+    expect(r({ 'Fn::Split': [':', 'a:b'] })).toEqual(['a', 'b']);
+    expect(r({ 'Fn::Join': [',', []] })).toBe('');
+  });
+
+  it('Fn::Select out of range names the index', () => {
+    expect(() => r({ 'Fn::Select': [5, ['a', 'b']] })).toThrow(/Fn::Select 5 out of range/);
+  });
+
+  it('Fn::Sub with resource references, attributes, pseudo parameters and its own variables', () => {
+    expect(r({ 'Fn::Sub': 'arn:${AWS::Partition}:x:${AWS::Region}:${AWS::AccountId}:${Topic}' })).toBe(`arn:aws:x:eu-west-1:123456789012:${physical.Topic}`);
+    expect(r({ 'Fn::Sub': 'fn=${Fn.Arn}' })).toBe(`fn=${physical['Fn.Arn']}`);
+    expect(r({ 'Fn::Sub': ['${Name}-${AWS::Region}', { Name: { 'Fn::GetAtt': ['Topic', 'TopicName'] } }] })).toBe('shop-dev-critical-eu-west-1');
+  });
+
+  it('Fn::ImportValue through an exporter\'s Outputs', () => {
+    expect(r({ 'Fn::ImportValue': 'shop-dev-platform:Rollback' })).toBe('shop-dev-blue-rollback');
+    expect(r({ 'Fn::ImportValue': 'shop-dev-platform:Other' })).toBe('nor this');
+    expect(() => r({ 'Fn::ImportValue': 'shop-dev-platform:Nothing' })).toThrow(new UnresolvableReference('Fn::ImportValue shop-dev-platform:Nothing: no template exports it'));
+  });
+
+  it('an unresolvable reference is an error naming it and its type', () => {
+    expect(() => r({ Ref: 'Missing' })).toThrow(new UnresolvableReference('Ref Missing (AWS::S3::Bucket) has no value in the rehearsal'));
+    expect(() => r({ 'Fn::GetAtt': ['Topic', 'Nonsense'] })).toThrow('Fn::GetAtt Topic.Nonsense (AWS::SNS::Topic) has no value in the rehearsal');
+    expect(() => r({ Ref: 'Ghost' })).toThrow('Ref Ghost (no such resource)');
+    expect(() => r({ 'Fn::Sub': '${Missing.Arn}' })).toThrow('Fn::GetAtt Missing.Arn (AWS::S3::Bucket)');
+  });
+
+  it('readAlarms names the alarm and logical id of a definition it cannot resolve', () => {
+    const t: Template = { Resources: { Bad: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'x', AlarmActions: [{ Ref: 'Nowhere' }] } } } };
+    expect(() => readAlarms({ template: t, lookup: () => undefined, region: 'eu-west-1', account: '1' }, { Bad: 'Stack/Bad/Resource' })).toThrow(InvalidAlarmDefinition);
+    expect(() => readAlarms({ template: t, lookup: () => undefined, region: 'eu-west-1', account: '1' }, { Bad: 'Stack/Bad/Resource' })).toThrow('Bad (Stack/Bad/Resource): Ref Nowhere (no such resource)');
+  });
+});
+
+describe('readAlarms over a hand-written template', () => {
+  const read = (resources: Record<string, unknown>) => readAlarms({ template: { Resources: resources }, lookup: () => undefined, region: 'eu-west-1', account: '123456789012' });
+  const metric = { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'ClusterName', Value: 'shop-dev' }] };
+
+  it('reads a plain metric alarm with CloudWatch\'s defaults: DatapointsToAlarm = EvaluationPeriods, TreatMissingData missing', () => {
+    const [a] = read({ Cpu: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'cpu', ...metric, Statistic: 'Average', Period: 60, EvaluationPeriods: 3, Threshold: 90, ComparisonOperator: 'GreaterThanThreshold' } } });
+    expect(a).toEqual({
+      kind: 'metric',
+      logicalId: 'Cpu',
+      path: undefined,
+      name: 'cpu',
+      periodSeconds: 60,
+      queries: [{ id: 'm1', returnData: true, metric: { metric: { namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: { ClusterName: 'shop-dev' } }, periodSeconds: 60, stat: 'Average' } }],
+      criteria: { threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: 'missing' },
+      alarmActions: [],
+      okActions: [],
+    });
+  });
+
+  it('reads an ExtendedStatistic as the statistic', () => {
+    const [a] = read({ P: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'p99', ...metric, ExtendedStatistic: 'p99', Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' } } });
+    expect(a).toMatchObject({ periodSeconds: 300, queries: [{ metric: { stat: 'p99' } }], criteria: { treatMissingData: 'notBreaching' } });
+  });
+
+  it('a metric-math query returns data unless ReturnData is false (the API\'s default), and the alarm takes its period from the metrics', () => {
+    const [a] = read({
+      M: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: 'math',
+          EvaluationPeriods: 2,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Metrics: [
+            { Id: 'e1', Expression: 'm1 * 2' },
+            { Id: 'm1', ReturnData: false, MetricStat: { Metric: metric, Period: 120, Stat: 'Maximum' } },
+          ],
+        },
+      },
+    }) as MetricAlarmDef[];
+    expect(a.queries.map((q) => [q.id, q.returnData, q.expression ?? q.metric!.stat])).toEqual([
+      ['e1', true, 'm1 * 2'],
+      ['m1', false, 'Maximum'],
+    ]);
+    expect(a.periodSeconds).toBe(120);
+  });
+
+  it('refuses an alarm without a name, and metric math with more than one query returning data, naming the alarm', () => {
+    expect(() => read({ Anon: { Type: 'AWS::CloudWatch::Alarm', Properties: { ...metric, Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' } } })).toThrow(/alarm Anon at Anon: it has no AlarmName/);
+    expect(() =>
+      read({
+        Two: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { AlarmName: 'two', EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', Metrics: [{ Id: 'a', Expression: '1', Period: 60 }, { Id: 'b', Expression: '2', Period: 60 }] },
+        },
+      }),
+    ).toThrow(/alarm two at Two: exactly one of its Metrics must return data, 2 do/);
+  });
+
+  it('skips resources that are not alarms', () => {
+    expect(read({ T: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { Ref: 'Nowhere' } } } })).toEqual([]);
+  });
+});
+
+describe('the synthesized dev environment, resolved over emulated resources', () => {
+  const ELB = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012';
+  const resources: EmulatedResources = {
+    region: 'eu-west-1',
+    account: '123456789012',
+    listenerArn: `${ELB}:listener/app/shop-dev/abc/def`,
+    loadBalancerArn: `${ELB}:loadbalancer/app/shop-dev/abc`,
+    targetGroups: { blue: `${ELB}:targetgroup/shop-dev-blue/123`, green: `${ELB}:targetgroup/shop-dev-green/456` },
+    maintenanceTargetGroup: `${ELB}:targetgroup/shop-dev-maintenance/789`,
+    cluster: 'shop-dev',
+    services: { blue: 'shop-dev-blue', green: 'shop-dev-green' },
+    topics: { critical: 'arn:aws:sns:eu-west-1:123456789012:shop-dev-critical', warning: 'arn:aws:sns:eu-west-1:123456789012:shop-dev-warning' },
+  };
+  const publication: Publication = {
+    loadBalancer: elbDimension(resources.loadBalancerArn),
+    targetGroup: { blue: elbDimension(resources.targetGroups.blue), green: elbDimension(resources.targetGroups.green) },
+    cluster: resources.cluster,
+    service: resources.services,
+  };
+
+  let app: SynthesizedApp;
+  let platform: ResolveContext;
+  let alarms: AlarmDef[];
+  let rules: EventRuleDef[];
+  const metricAlarms = () => alarms.filter((a): a is MetricAlarmDef => a.kind === 'metric');
+  const composites = () => alarms.filter((a): a is CompositeAlarmDef => a.kind === 'composite');
+
+  beforeAll(() => {
+    app = synthesizedApp('dev');
+    const p = app.templates.platform;
+    platform = { template: p, lookup: emulatedLookup(p, resources), region: resources.region, account: resources.account };
+    alarms = readAlarms(platform, app.paths.platform);
+    const c = app.templates.control;
+    rules = readEventRules({ template: c, lookup: emulatedLookup(c, resources), exporters: [{ template: p, lookup: platform.lookup }], region: resources.region, account: resources.account }, app.paths.control);
+  });
+
+  it('reads every metric and composite alarm of the platform template, by name, with its logical id and path', () => {
+    const inTemplate = Object.entries<any>(app.templates.platform.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm');
+    expect(inTemplate.length).toBeGreaterThan(10);
+    expect(alarms.map((a) => [a.logicalId, a.kind, a.name]).sort()).toEqual(
+      inTemplate.map(([id, r]) => [id, r.Type === 'AWS::CloudWatch::Alarm' ? 'metric' : 'composite', r.Properties.AlarmName]).sort(),
+    );
+    for (const a of alarms) expect(app.paths.platform[a.logicalId]).toBe(a.path);
+    expect(new Set(alarms.map((a) => a.name)).size).toBe(alarms.length);
+  });
+
+  it('resolves every alarm to plain values: no intrinsic function is left', () => {
+    expect(JSON.stringify(alarms)).not.toMatch(/"(Ref|Fn::[A-Za-z]+)"/);
+  });
+
+  it.each(COLORS)('the %s rollback composite names exactly that color\'s critical alarms and the shared extras', (color: Color) => {
+    const prefix = app.prefix;
+    const rollback = composites().find((c) => c.name === `${prefix}-${color}-rollback`)!;
+    expect(rollback).toBeDefined();
+    const named = ruleAlarms(parseAlarmRule(rollback.rule));
+    // The color's metric alarms except its warnings; shared extras live under Monitoring/Shared.
+    const own = metricAlarms().filter((a) => a.name.startsWith(`${prefix}-${color}-`) && !a.name.endsWith('-warning')).map((a) => a.name);
+    const shared = metricAlarms().filter((a) => a.path?.includes('/Shared/')).map((a) => a.name);
+    expect([...named].sort()).toEqual([...own, ...shared].sort());
+    expect(own.length).toBeGreaterThanOrEqual(5);
+    // The same list rehearsal/app.ts reads from the template.
+    expect([...named].sort()).toEqual(app.alarms[color].critical.map((a) => a.name).sort());
+    // Nothing of the other color, no warning.
+    expect(named.filter((n) => n.includes(`-${color === 'blue' ? 'green' : 'blue'}-`) || n.endsWith('-warning'))).toEqual([]);
+    // The rule references alarm ARNs in the emulated account.
+    expect(rollback.rule).toContain(`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${prefix}-${color}-`);
+    expect(rollback.alarmActions).toEqual([resources.topics.critical]);
+  });
+
+  it.each(COLORS)('the %s error-rate alarms read their own color\'s target group on the production load balancer', (color: Color) => {
+    const errorRate = metricAlarms().filter((a) => a.name.startsWith(`${app.prefix}-${color}-error-rate`));
+    expect(errorRate.map((a) => a.name).sort()).toEqual([`${app.prefix}-${color}-error-rate-critical`, `${app.prefix}-${color}-error-rate-warning`]);
+    for (const a of errorRate) {
+      const metrics = a.queries.filter((q) => q.metric).map((q) => q.metric!.metric);
+      expect(metrics.length).toBeGreaterThanOrEqual(2);
+      for (const m of metrics) {
+        expect(m.namespace).toBe('AWS/ApplicationELB');
+        expect(m.dimensions).toEqual({ TargetGroup: `targetgroup/shop-dev-${color}/${color === 'blue' ? 123 : 456}`, LoadBalancer: 'app/shop-dev/abc' });
+      }
+      expect(a.queries.filter((q) => q.returnData).map((q) => q.expression)).toEqual([expect.stringMatching(/^IF\(/)]);
+    }
+  });
+
+  it('every per-target-group ALB metric names a target group of its own color', () => {
+    for (const a of metricAlarms()) {
+      const color = COLORS.find((c) => a.name.startsWith(`${app.prefix}-${c}-`));
+      for (const q of a.queries) {
+        const tg = q.metric?.metric.dimensions.TargetGroup;
+        if (tg === undefined) continue;
+        expect([a.name, tg]).toEqual([a.name, publication.targetGroup[color!]]);
+      }
+    }
+  });
+
+  it('finds the alarm rule: its pattern lists exactly the two rollback alarms, in ALARM, and targets the alarm-handler function', () => {
+    const names = COLORS.map((c) => `${app.prefix}-${c}-rollback`).sort();
+    const matching = rules.filter((r) => {
+      const alarmNames = (r.pattern?.detail as { alarmName?: unknown } | undefined)?.alarmName;
+      return Array.isArray(alarmNames) && JSON.stringify([...alarmNames].sort()) === JSON.stringify(names);
+    });
+    expect(matching).toHaveLength(1);
+    const [rule] = matching;
+    expect(rule.enabled).toBe(true);
+    expect(rule.pattern).toMatchObject({ source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], detail: { state: { value: ['ALARM'] } } });
+    const handler = Object.entries<any>(app.templates.control.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && /alarm-handler$/.test(String(r.Properties.FunctionName)));
+    expect(handler).toBeDefined();
+    expect(rule.targets.map((t) => t.arn)).toEqual([`arn:aws:lambda:eu-west-1:123456789012:function:${handler![1].Properties.FunctionName}`]);
+    expect(rule.targets[0].hasInputTransformer).toBe(false);
+  });
+
+  it('every synthesized alarm can be evaluated: the engine accepts them all with the data-source check', () => {
+    expect(() => new AlarmEngine(alarms, new MetricStore(), dataSourceCheck(publication))).not.toThrow();
+    const engine = new AlarmEngine(alarms, new MetricStore(), dataSourceCheck(publication));
+    expect(engine.names.sort()).toEqual(alarms.map((a) => a.name).sort());
+  });
+
+  it('the data-source check would catch alarms resolved against other resources', () => {
+    const elsewhere: Publication = { ...publication, targetGroup: { blue: 'targetgroup/other-blue/1', green: 'targetgroup/other-green/2' } };
+    expect(() => new AlarmEngine(alarms, new MetricStore(), dataSourceCheck(elsewhere))).toThrow(/names TargetGroup=targetgroup\/shop-dev-(blue|green)\//);
+  });
+});
