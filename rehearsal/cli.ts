@@ -1,27 +1,43 @@
 /**
- * npm run rehearse [-- --scenario NAME|all] [--json FILE] [--list]
+ * npm run rehearse [-- --scenario NAME|all] [--drill FILE ...] [--json FILE] [--html FILE] [--list]
  *
  * Synthesizes the app, starts moto on a free loopback port, builds the data
  * plane through the AWS API from the templates' settings, and runs the real
- * state machine with every Task bound to its real handler. Waits are
- * shortened and time jumps by each wait instead. The exit code says whether
- * every outcome matched its scenario's expectation.
+ * state machine with every Task bound to its real handler, while simulated
+ * users send traffic and the synthesized alarms are evaluated every minute.
+ * Waits pass in simulated time. The exit code says whether every outcome
+ * matched its expectation.
  */
 import './quiet';
 import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
+import { runDrill } from './drills/run';
+import { loadDrill } from './drills/schema';
 import { Moto } from './moto';
 import { formatReport, rehearse, RehearsalReport } from './rehearse';
+import { htmlReport } from './report-html';
 import { scenario, SCENARIOS } from './scenarios';
 import { World } from './world';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { scenario: { type: 'string', default: 'happy' }, json: { type: 'string' }, list: { type: 'boolean', default: false }, env: { type: 'string', default: 'dev' } } });
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string' },
+      drill: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      list: { type: 'boolean', default: false },
+      env: { type: 'string', default: 'dev' },
+    },
+  });
   if (values.list) {
     for (const s of SCENARIOS) console.log(`${s.name.padEnd(22)} ${s.env ? `[${s.env}] ` : ''}${s.description}`);
     return 0;
   }
-  const chosen = values.scenario === 'all' ? SCENARIOS : [scenario(values.scenario!)];
+  // Validate every drill before starting anything: a bad file is the user's to fix, named field by field.
+  const drills = (values.drill ?? []).map((f) => ({ file: f, drill: loadDrill(f) }));
+  const chosen = drills.length > 0 && values.scenario === undefined ? [] : values.scenario === 'all' ? SCENARIOS : [scenario(values.scenario ?? 'happy')];
   console.log('starting moto_server on a loopback port...');
   const moto = await Moto.start();
   const reports: RehearsalReport[] = [];
@@ -39,15 +55,27 @@ async function main(): Promise<number> {
         await world.close();
       }
     }
+    for (const { file, drill } of drills) {
+      console.log(`\ndrill ${file}: ${drill.name}`);
+      const rep = await runDrill(moto, drill, (line) => console.log(line));
+      reports.push(rep);
+      console.log(formatReport(rep));
+    }
   } finally {
     await moto.stop();
   }
   if (values.json) {
-    fs.writeFileSync(values.json, JSON.stringify(chosen.length === 1 ? reports[0] : reports, null, 2));
+    fs.writeFileSync(values.json, JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
     console.log(`\nwrote ${values.json}`);
   }
+  for (const rep of reports) {
+    const file = values.html && reports.length === 1 ? values.html : path.join('reports', `rehearsal-${rep.scenario.replace(/[^A-Za-z0-9-]+/g, '-').toLowerCase()}.html`);
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, htmlReport(rep));
+    console.log(`wrote ${file}`);
+  }
   const failed = reports.filter((r) => !r.matched).map((r) => r.scenario);
-  console.log(failed.length === 0 ? `\n${reports.length} scenario(s) matched their expectation` : `\nMISMATCH: ${failed.join(', ')}`);
+  console.log(failed.length === 0 ? `\n${reports.length} rehearsal(s) matched their expectation` : `\nMISMATCH: ${failed.join(', ')}`);
   return failed.length === 0 ? 0 : 1;
 }
 

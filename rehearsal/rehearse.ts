@@ -21,7 +21,18 @@ export interface Rehearsal {
   /** Simulated minutes the users keep coming after the execution ends. */
   readonly tailMinutes?: number;
   /** What a correct Switchyard must end with; without it anything matches. */
-  readonly expect?: { readonly status?: 'SUCCEEDED' | 'FAILED'; readonly error?: string; readonly weights?: Partial<Weights> };
+  readonly expect?: Expectation;
+}
+
+/** What the runbook says must come of a rehearsal. Alarm names may say `{new}` and `{old}` for the colors. */
+export interface Expectation {
+  readonly status?: 'SUCCEEDED' | 'FAILED';
+  readonly error?: string;
+  readonly weights?: Partial<Weights>;
+  readonly alarmsFired?: readonly string[];
+  readonly alarmsNotFired?: readonly string[];
+  readonly detectedWithinSeconds?: number;
+  readonly maxNewWeight?: number;
 }
 
 export interface TimelineRow {
@@ -62,8 +73,10 @@ export interface RehearsalReport {
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly error?: string;
   readonly cause?: string;
-  readonly expected?: Rehearsal['expect'];
+  readonly expected?: Expectation;
   readonly matched: boolean;
+  /** Each way the outcome differs from the expectation. */
+  readonly mismatches: string[];
   readonly finalWeights: Weights;
   readonly colors: { readonly old: Color; readonly new: Color };
   /** Seconds from the start of the execution to the first fault becoming active. */
@@ -144,12 +157,10 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     p95Seconds: perColor((c) => m.perColor[c].p95Seconds),
     faults: m.faults,
   }));
-  const want = s.expect;
-  const matched =
-    want === undefined ||
-    ((want.status === undefined || r.status === want.status) &&
-      (want.error === undefined || r.error === want.error) &&
-      COLORS.every((c) => want.weights?.[c] === undefined || finalWeights[c] === want.weights[c]));
+  const alarmChanges = sim.alarmChanges.slice(firstChange).map((c) => ({ atSeconds: seconds(c.atMs), alarm: c.alarm, from: c.from, to: c.to, reason: c.reason }));
+  const maxNewWeight = Math.max(0, ...after.map((o) => o.weights[colors.new]));
+  const detectionSeconds = onset === undefined || detectedAt === undefined ? undefined : Math.round((detectedAt - onset) / 1000);
+  const mismatches = compare(s.expect, { status: r.status, error: r.error, finalWeights, alarmChanges, detectionSeconds, maxNewWeight, colors, alarmNames: sim.engine.names });
   const awsCalls = Object.fromEntries([...callCounter.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {
     scenario: s.name,
@@ -157,18 +168,19 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     status: r.status,
     error: r.error,
     cause: r.cause,
-    expected: want,
-    matched,
+    expected: s.expect,
+    matched: mismatches.length === 0,
+    mismatches,
     finalWeights,
     colors,
     faultOnsetSeconds: onset === undefined ? undefined : seconds(onset),
-    detectionSeconds: onset === undefined || detectedAt === undefined ? undefined : Math.round((detectedAt - onset) / 1000),
+    detectionSeconds,
     restoredSeconds: onset === undefined || restoredAt === undefined ? undefined : Math.round((restoredAt - onset) / 1000),
-    maxNewWeight: Math.max(0, ...after.map((o) => o.weights[colors.new])),
+    maxNewWeight,
     requests: perColor((c) => minutes.reduce((a, m) => a + m.requests[c], 0)),
     failedRequests: perColor((c) => minutes.reduce((a, m) => a + m.failedRequests[c], 0)),
     minutes,
-    alarmChanges: sim.alarmChanges.slice(firstChange).map((c) => ({ atSeconds: seconds(c.atMs), alarm: c.alarm, from: c.from, to: c.to, reason: c.reason })),
+    alarmChanges,
     deliveries: deliveries.map((d) => ({ atSeconds: seconds(d.atMs), alarm: d.alarm, target: d.target.split(':function:')[1] ?? d.target, attempt: d.attempt, ok: d.ok, action: (d.result as { action?: string } | undefined)?.action, error: d.error, dropped: d.dropped })),
     transitions: r.transitions,
     costUsd: r.transitions * USD_PER_TRANSITION,
@@ -180,12 +192,42 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   };
 }
 
+/** Each way an outcome differs from what was expected (none: it matched). */
+export function compare(
+  want: Expectation | undefined,
+  got: { status: string; error?: string; finalWeights: Weights; alarmChanges: readonly AlarmChangeReport[]; detectionSeconds?: number; maxNewWeight: number; colors: { old: Color; new: Color }; alarmNames: readonly string[] },
+): string[] {
+  if (!want) return [];
+  const out: string[] = [];
+  const name = (n: string) => n.split('{new}').join(got.colors.new).split('{old}').join(got.colors.old);
+  if (want.status !== undefined && got.status !== want.status) out.push(`status ${got.status}, expected ${want.status}`);
+  if (want.error !== undefined && got.error !== want.error) out.push(`error ${got.error ?? 'none'}, expected ${want.error}`);
+  for (const c of COLORS) {
+    const w = want.weights?.[c];
+    if (w !== undefined && got.finalWeights[c] !== w) out.push(`final ${c} weight ${got.finalWeights[c]}, expected ${w}`);
+  }
+  const fired = new Set(got.alarmChanges.filter((c) => c.to === 'ALARM' && c.atSeconds >= 0).map((c) => c.alarm));
+  for (const a of (want.alarmsFired ?? []).map(name)) {
+    if (!got.alarmNames.includes(a)) out.push(`alarm ${a} does not exist in the synthesized templates`);
+    else if (!fired.has(a)) out.push(`alarm ${a} never went to ALARM`);
+  }
+  for (const a of (want.alarmsNotFired ?? []).map(name)) {
+    if (!got.alarmNames.includes(a)) out.push(`alarm ${a} does not exist in the synthesized templates`);
+    else if (fired.has(a)) out.push(`alarm ${a} went to ALARM`);
+  }
+  if (want.detectedWithinSeconds !== undefined && (got.detectionSeconds === undefined || got.detectionSeconds > want.detectedWithinSeconds)) {
+    out.push(`detection ${got.detectionSeconds === undefined ? 'never happened' : `took ${got.detectionSeconds} s`}, expected at most ${want.detectedWithinSeconds} s`);
+  }
+  if (want.maxNewWeight !== undefined && got.maxNewWeight > want.maxNewWeight) out.push(`the new color reached ${got.maxNewWeight}%, expected at most ${want.maxNewWeight}%`);
+  return out;
+}
+
 function perColor<T>(f: (c: Color) => T): Record<Color, T> {
   return { blue: f('blue'), green: f('green') };
 }
 
 const dnsText = (d?: DnsWeights) => (d ? `  dns legacy=${d.legacy} alb=${d.alb}` : '');
-const expectation = (e: Rehearsal['expect']) =>
+const expectation = (e: Expectation | undefined) =>
   e === undefined ? 'nothing' : `${e.status ?? 'any status'}${e.error ? ` (${e.error})` : ''}${e.weights ? ` ${Object.entries(e.weights).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
 
 /** The timeline as a table, and the summary, for a terminal. */
@@ -204,6 +246,7 @@ export function formatReport(rep: RehearsalReport): string {
   }
   lines.push('', 'summary');
   lines.push(`  outcome            ${rep.status}${rep.error ? ` (${rep.error})` : ''} - expected ${expectation(rep.expected)}: ${rep.matched ? 'MATCH' : 'MISMATCH'}`);
+  for (const m of rep.mismatches) lines.push(`  mismatch           ${m}`);
   lines.push(`  final weights      blue=${rep.finalWeights.blue} green=${rep.finalWeights.green}`);
   if (rep.faultOnsetSeconds !== undefined) {
     lines.push(`  fault onset        ${rep.faultOnsetSeconds} s after the start`);

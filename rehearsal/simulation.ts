@@ -80,6 +80,7 @@ export class Simulation {
     this.delivery = new EventDelivery(o.rules, (arn, event) => world.invokeTarget(arn, event), { account: o.account, region: o.region });
     this.marks = { startMs: world.clock.now(), steps: [] };
     this.colorsNow = { ...o.colors };
+    this.faultList = [...(o.faults ?? [])];
   }
 
   private colorsNow: { old: Color; new: Color };
@@ -93,9 +94,16 @@ export class Simulation {
     this.colorsNow = { ...colors };
   }
 
+  private readonly faultList: Fault[];
+
   /** The drill's faults. */
   get faults(): readonly Fault[] {
-    return this.o.faults ?? [];
+    return this.faultList;
+  }
+
+  /** Adds faults (a test's, after the world was built); moments already passed count. */
+  inject(...faults: Fault[]): void {
+    this.faultList.push(...faults);
   }
 
   /** The moments faults can name, so far. */
@@ -153,7 +161,7 @@ export class Simulation {
   }
 
   private behaviourAt(atMs: number) {
-    return behaviourAt(this.o.traffic, this.o.faults ?? [], this.colorsNow, this.marks, atMs);
+    return behaviourAt(this.o.traffic, this.faultList, this.colorsNow, this.marks, atMs);
   }
 
   /** The minute ending at `endMs`: traffic, metrics, alarm evaluation, event delivery. */
@@ -166,7 +174,7 @@ export class Simulation {
     const startMs = endMs - MINUTE;
     const r = this.model.minute({ startMs, weights, stickiness, albShare, registered, desired, behaviour: now.behaviour, sharedMetrics: now.sharedMetrics });
     for (const d of r.datapoints) this.store.put(d.id, d.point);
-    this.minutes.push({ atMs: startMs, weights, perColor: r.perColor, faults: now.active.map((f) => (this.o.faults ?? []).indexOf(f)) });
+    this.minutes.push({ atMs: startMs, weights, perColor: r.perColor, faults: now.active.map((f) => this.faultList.indexOf(f)) });
     await this.announce(this.engine.evaluate(endMs));
     await this.deliver(endMs);
   }

@@ -176,19 +176,14 @@ async function local(command: string | undefined, values: { input?: string; reas
     await world.build();
     print(`local ${values.env} environment on ${moto.endpoint}: blue live with ${world.desired} tasks, green idle`);
     const started = performance.now();
-    const r = await runStateMachine(input, {
-      clock: world.clock,
-      app: world.synthesized,
+    // Simulated users (1,000 healthy requests a minute) and the alarms as synthesized, in simulated time.
+    const r = await runStateMachine(input, world.runOptions({
       machine: command === 'start' ? 'cutover' : 'rollback',
-      // No users here: publish a minute of traffic before each bake check.
-      before: async (state) => {
-        if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
-      },
       after: async (state) => {
         const w = await world.observeWeights();
         print(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${state.padEnd(24)} blue=${w.blue} green=${w.green}`);
       },
-    });
+    }));
     print(`${r.status}${r.error ? ` ${r.error}: ${r.cause ?? ''}` : ''}`);
     print(formatLedger(await world.ledger()));
     return r.status === 'SUCCEEDED' ? 0 : 1;

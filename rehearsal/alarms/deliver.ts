@@ -38,6 +38,8 @@ export interface Delivery {
   readonly rule: string;
   readonly target: string;
   readonly eventId: string;
+  /** The event as delivered. */
+  readonly event: AlarmEvent;
   readonly alarm: string;
   readonly attempt: number;
   readonly ok: boolean;
@@ -108,7 +110,7 @@ export class EventDelivery {
       const i = this.pending.findIndex((p) => p.dueMs <= nowMs);
       if (i < 0) return;
       const [p] = this.pending.splice(i, 1);
-      const base = { atMs: nowMs, rule: p.rule.logicalId, target: p.target, eventId: p.event.id, alarm: p.event.detail.alarmName, attempt: p.attempt };
+      const base = { atMs: nowMs, rule: p.rule.logicalId, target: p.target, eventId: p.event.id, event: p.event, alarm: p.event.detail.alarmName, attempt: p.attempt };
       try {
         const result = await this.invoke(p.target, p.event);
         this.log.push({ ...base, ok: true, result });

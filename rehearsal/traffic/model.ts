@@ -88,6 +88,8 @@ export class TrafficModel {
   /** Minutes each growing metric has grown, by metric and color. */
   private readonly growth = new Map<string, number>();
   private minutes = 0;
+  /** Task exits owed per color: a rate of 0.3 a minute stops 3 tasks in 10 minutes. */
+  private readonly exitsOwed: Record<Color, number> = { blue: 0, green: 0 };
 
   constructor(private readonly o: TrafficModelOptions) {
     this.draw = binomial.factory({ seed: o.seed });
@@ -152,7 +154,9 @@ export class TrafficModel {
         put('AWS/ECS', 'CPUUtilization', svc, gauge(b.cpuPercent));
         put('AWS/ECS', 'MemoryUtilization', svc, gauge(b.memoryPercent));
       }
-      const exits = Math.round(b.taskExitsPerMinute);
+      this.exitsOwed[c] += b.taskExitsPerMinute;
+      const exits = Math.floor(this.exitsOwed[c] + 1e-9);
+      this.exitsOwed[c] -= exits;
       if (exits > 0 && p.taskExits) put(p.taskExits[c].namespace, p.taskExits[c].metricName, { ...p.taskExits[c].dimensions }, count(exits));
       // Business metrics come from requests: a color that serves none publishes none of them.
       if (requests > 0) {

@@ -1,6 +1,5 @@
-import { runStateMachine } from '../../rehearsal/run';
 import { World } from '../../rehearsal/world';
-import { useMotoWorld } from './moto-world';
+import { runIn, useMotoWorld } from './moto-world';
 
 // config/production.json names a database, so its cutover takes a backup first.
 const env = useMotoWorld({ env: 'production' });
@@ -9,14 +8,11 @@ beforeEach(() => {
   world = env.world();
 });
 
-const input = { image: 'repo/shop:1.43.0', reason: 'release 1.43.0', bakeSeconds: 0, watchWindowHours: 0 };
-const traffic = async (state: string) => {
-  if (state === 'CheckStep') await world.emitTraffic();
-};
+const input = { image: 'repo/shop:1.43.0', reason: 'release 1.43.0', bakeSeconds: 300, watchWindowHours: 0 };
 
 describe('backup first (production, with a database)', () => {
   it('reuses a snapshot younger than the limit, records it, then cuts over', async () => {
-    const r = await runStateMachine(input, { clock: world.clock, app: world.synthesized, before: traffic });
+    const r = await runIn(world, input);
     expect(r.status).toBe('SUCCEEDED');
     const ledger = await world.ledger();
     const types = ledger.map((e) => e.type);
@@ -28,7 +24,7 @@ describe('backup first (production, with a database)', () => {
 
   it('takes a new snapshot when the newest is older than the limit', async () => {
     world.clock.advance(3 * 3600_000);
-    const r = await runStateMachine(input, { clock: world.clock, app: world.synthesized, before: traffic });
+    const r = await runIn(world, input);
     expect(r.status).toBe('SUCCEEDED');
     const backup = (await world.ledger()).find((e) => e.type === 'backup')!;
     expect(backup.detail).toMatchObject({ instance: 'shop-production', reused: false, snapshotId: expect.stringMatching(/^switchyard-shop-production-\d{14}$/) });
@@ -36,9 +32,7 @@ describe('backup first (production, with a database)', () => {
 
   it('a failed backup stops the cutover before anything changes', async () => {
     world.clock.advance(3 * 3600_000);
-    const r = await runStateMachine(input, {
-      clock: world.clock,
-      app: world.synthesized,
+    const r = await runIn(world, input, {
       before: async (state) => {
         if (state === 'TakeBackup') throw Object.assign(new Error('the snapshot quota is reached'), { name: 'SnapshotQuotaExceededFault' });
       },

@@ -9,7 +9,7 @@ beforeEach(() => {
   world = env.world();
 });
 
-const input = { reason: 'release 1.28 with final sync', image: 'public.ecr.aws/nginx/nginx:1.28', bakeSeconds: 0, watchWindowHours: 0 };
+const input = { reason: 'release 1.28 with final sync', image: 'public.ecr.aws/nginx/nginx:1.28', bakeSeconds: 300, watchWindowHours: 0 };
 const expire = () => require('../../lambda/maintenance').handler({ action: 'expire' });
 const run = (i: object = input, o: RunOptions = {}) => runIn(world, i, o);
 const priorities = async () => (await world.rules()).map((r) => r.priority);

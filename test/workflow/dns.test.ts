@@ -1,6 +1,6 @@
 import { RunOptions } from '../../rehearsal/run';
 import { World } from '../../rehearsal/world';
-import { alarmEvent, runIn, useMotoWorld } from './moto-world';
+import { fault, runIn, useMotoWorld } from './moto-world';
 
 // staging configures a DNS cutover from legacy-shop.example.net for shop-staging.example.com.
 const env = useMotoWorld({ env: 'staging' });
@@ -10,7 +10,7 @@ beforeEach(() => {
 });
 
 // The data sync has its own tests; these runs skip it to look at DNS alone.
-const input = { reason: 'move off the legacy shop', image: 'public.ecr.aws/nginx/nginx:1.28', bakeSeconds: 0, watchWindowHours: 0, dataSync: false };
+const input = { reason: 'move off the legacy shop', image: 'public.ecr.aws/nginx/nginx:1.28', bakeSeconds: 300, watchWindowHours: 0, dataSync: false };
 const run = (i: object = input, o: RunOptions = {}) => runIn(world, i, o);
 const entries = async (type: string) => (await world.ledger()).filter((e) => e.type === type);
 const legacyRecord = async () => (await world.dnsRecords()).find((r) => r.SetIdentifier === 'legacy');
@@ -38,32 +38,26 @@ describe('DNS cutover from a legacy endpoint', () => {
   });
 
   it('an alarm during the ramp sends every client back to the legacy endpoint and the listener back to blue', async () => {
-    const r = await run(input, {
-      before: async (state, payload) => {
-        if (state === 'CheckStep' && payload.state.ramp.index === 1) await world.setAlarm('green', 'ALARM');
-      },
-    });
+    world.simulation.inject(fault({ color: 'new', from: 'step:2', errorRatePercent: 40 }));
+    const r = await run();
     expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
-    expect(r.cause).toMatch(/^AlarmBreached: step 2 \(50%\)/);
+    expect(r.cause).toMatch(/^RolledBackByAlarm: /);
     expect(await world.dnsWeights()).toEqual({ legacy: 100, alb: 0 });
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
     expect(await legacyRecord()).toMatchObject({ Weight: 100, TTL: 60, ResourceRecords: [{ Value: 'legacy-shop.example.net' }] });
-    const [rollback] = await entries('rollback');
-    expect(rollback.detail).toMatchObject({ trigger: 'cutover', target: 'blue', dns: { legacy: 100, alb: 0 } });
+    const rollbacks = await entries('rollback');
+    expect(rollbacks.map((e) => e.detail.trigger)).toEqual(['alarm', 'cutover']);
+    for (const e of rollbacks) expect(e.detail).toMatchObject({ target: 'blue', dns: { legacy: 100, alb: 0 } });
     expect((await entries('dns-weights')).map((e) => e.detail.percent)).toEqual([10, 50]);
   });
 
   it('an alarm in the watch window, handled by the alarm rule, flips DNS back too', async () => {
-    const alarmHandler = require('../../lambda/alarm-handler').handler;
-    let handled: unknown;
-    const r = await run({ ...input, watchWindowHours: 1 }, {
-      before: async (state) => {
-        if (state !== 'WatchTick' || handled) return;
-        await world.setAlarm('green', 'ALARM');
-        handled = await alarmHandler(alarmEvent(world.alarmNames.green, 'evt-watch'));
-      },
-    });
-    expect(handled).toMatchObject({ action: 'rollback', target: 'blue', result: { dns: { legacy: 100, alb: 0 } } });
+    // p95 of 4 s from minute 20: after promotion (three 5-minute bakes), inside the 1-hour window.
+    world.simulation.inject(fault({ color: 'new', from: 'minute:20', p95Seconds: 4 }));
+    const r = await run({ ...input, watchWindowHours: 1 });
+    const handled = world.simulation.deliveries.filter((d) => d.ok).map((d) => d.result);
+    expect(handled).toEqual([expect.objectContaining({ action: 'rollback', target: 'blue', result: expect.objectContaining({ dns: { legacy: 100, alb: 0 } }) })]);
+    expect(world.simulation.moments.promotionMs).toBeLessThan(world.simulation.deliveries[0].atMs);
     expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
     expect(await world.dnsWeights()).toEqual({ legacy: 100, alb: 0 });
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });

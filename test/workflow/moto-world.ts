@@ -1,5 +1,6 @@
 import { Moto } from '../../rehearsal/moto';
 import { runStateMachine, RunOptions, RunResult } from '../../rehearsal/run';
+import { Fault, faultSchema } from '../../rehearsal/traffic/schema';
 import { World, WorldOptions } from '../../rehearsal/world';
 
 /**
@@ -26,21 +27,17 @@ export function useMotoWorld(opts: WorldOptions = {}): { moto: () => Moto; world
 }
 
 /**
- * Runs the world's cutover with its clock, its synthesized environment and its
- * ECS task simulator, publishing a minute of traffic before every bake check
- * and watch tick (as users would) ahead of the test's own hook.
+ * Runs the world's cutover in simulated time: users keep coming (1,000
+ * healthy requests a minute unless the world says otherwise), the alarms as
+ * synthesized are evaluated every minute and their events delivered.
  */
 export function runIn(world: World, input: object, o: RunOptions = {}): Promise<RunResult> {
-  return runStateMachine(input, {
-    clock: world.clock,
-    app: world.synthesized,
-    ecsTask: world.runEcsTask,
-    ...o,
-    before: async (state, payload) => {
-      if (state === 'CheckStep' || state === 'WatchTick') await world.emitTraffic();
-      await o.before?.(state, payload);
-    },
-  });
+  return runStateMachine(input, world.runOptions(o));
+}
+
+/** A fault of the simulated traffic, with the schema's defaults. */
+export function fault(f: Partial<Fault> & Pick<Fault, 'color'>): Fault {
+  return faultSchema.parse(f);
 }
 
 /** An EventBridge CloudWatch alarm state change to ALARM, as the alarm rule delivers it. */

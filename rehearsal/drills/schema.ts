@@ -1,0 +1,89 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { z } from 'zod';
+import { formatIssues } from '../../lib/config/load';
+import { faultSchema, trafficSchema } from '../traffic/schema';
+
+/**
+ * A drill: a user's own scenario in a file. Which environment and what to
+ * change in its config, the cutover input, the traffic, the faults, and what
+ * the runbook says must come of it.
+ */
+
+const alarmNames = z.array(z.string().min(1)).default([]);
+
+export const drillExpectSchema = z.strictObject({
+  /** How the execution ends. */
+  status: z.enum(['SUCCEEDED', 'FAILED'], { error: 'expect.status must be SUCCEEDED or FAILED' }).optional(),
+  /** The error it fails with, such as RolledBack. */
+  error: z.string().min(1).optional(),
+  /** Production weights read back at the end (after the tail), by real color name. */
+  weights: z.strictObject({ blue: z.number().int().min(0).max(999).optional(), green: z.number().int().min(0).max(999).optional() }).optional(),
+  /** Alarms that must go to ALARM at some point; `{new}` and `{old}` stand for the colors. */
+  alarmsFired: alarmNames,
+  /** Alarms that must never be in ALARM during the drill. */
+  alarmsNotFired: alarmNames,
+  /** The first rollback action must come at most this many seconds after the fault's onset. */
+  detectedWithinSeconds: z.number().int().min(0).optional(),
+  /** The new color must never carry more than this share of traffic (percent). */
+  maxNewWeight: z.number().int().min(0).max(100).optional(),
+});
+export type DrillExpect = z.output<typeof drillExpectSchema>;
+
+export const drillSchema = z.strictObject({
+  name: z.string().min(1, 'name is required: say what the drill proves'),
+  description: z.string().optional(),
+  /** Which config/<environment>.json the drill runs against. */
+  environment: z.string().regex(/^[a-z][a-z0-9-]*$/, 'environment names a file in config/, such as "production"').default('dev'),
+  /** Changes laid over that configuration (objects merge, lists replace), validated as cdk synth would. */
+  config: z.record(z.string(), z.unknown()).optional(),
+  /** The cutover input, as an operator would start it. */
+  input: z.record(z.string(), z.unknown()),
+  /** Which state machine the input starts. */
+  machine: z.enum(['cutover', 'rollback']).default('cutover'),
+  traffic: trafficSchema,
+  faults: z.array(faultSchema).default([]),
+  /** Simulated minutes the users keep coming after the execution ends. */
+  tailMinutes: z.number().int().min(0).max(1440).default(5),
+  /** Simulated minutes before the cutover starts, so alarms settle. */
+  warmUpMinutes: z.number().int().min(1).max(120).default(15),
+  expect: drillExpectSchema.optional(),
+});
+export type Drill = z.output<typeof drillSchema>;
+
+export class InvalidDrill extends Error {
+  override readonly name = 'InvalidDrill';
+}
+
+/** Validates a drill, naming each bad field; a per-minute request file is read relative to `baseDir`. */
+export function parseDrill(raw: unknown, source: string, baseDir = process.cwd()): Drill {
+  const r = drillSchema.safeParse(raw);
+  if (!r.success) throw new InvalidDrill(`Invalid drill in ${source}:\n${formatIssues(r.error.issues)}`);
+  const d = r.data;
+  const rate = d.traffic.requestsPerMinute;
+  if (typeof rate === 'object' && 'file' in rate) {
+    const file = path.resolve(baseDir, rate.file);
+    let series: unknown;
+    try {
+      series = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new InvalidDrill(`Invalid drill in ${source}:\n  - traffic.requestsPerMinute.file: cannot read ${file} as JSON (${(e as Error).message})`);
+    }
+    if (!Array.isArray(series) || series.length === 0 || !series.every((v) => typeof v === 'number' && v >= 0)) {
+      throw new InvalidDrill(`Invalid drill in ${source}:\n  - traffic.requestsPerMinute.file: ${file} must hold a non-empty JSON array of request counts (numbers from 0)`);
+    }
+    return { ...d, traffic: { ...d.traffic, requestsPerMinute: { series } } };
+  }
+  return d;
+}
+
+/** Reads and validates a drill file. */
+export function loadDrill(file: string): Drill {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InvalidDrill(`${file} is not a readable JSON drill: ${(e as Error).message}`);
+  }
+  return parseDrill(raw, file, path.dirname(path.resolve(file)));
+}
