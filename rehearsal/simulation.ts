@@ -149,9 +149,7 @@ export class Simulation {
 
   /** An operator or outside actor setting an alarm's state (SetAlarmState). */
   async setAlarmState(name: string, state: AlarmState, reason: string): Promise<void> {
-    const change = this.engine.setState(name, state, reason, this.world.clock.now());
-    await this.world.setEmulatorAlarm(name, state, reason);
-    if (change) await this.announce([change]);
+    await this.announce(this.engine.setState(name, state, reason, this.world.clock.now()));
   }
 
   /** Hands the emulator every datapoint that is visible by now. */

@@ -49,7 +49,7 @@ import { synthesizedApp, SynthesizedApp } from './app';
 import { VirtualClock } from './clock';
 import { AlarmState } from './alarms/alarm-rule';
 import { AlarmEvent } from './alarms/deliver';
-import { ResolveContext } from './alarms/intrinsics';
+import { resolve, ResolveContext } from './alarms/intrinsics';
 import { elbDimension, emulatedLookup, EmulatedResources } from './alarms/resources';
 import { AlarmDef, readAlarms, readEventRules } from './alarms/template';
 import { Datapoint, MetricId } from './metrics/store';
@@ -371,12 +371,39 @@ export class World implements SimulatedWorld {
 
   /** Where the simulated services publish their metrics. */
   publication(): Publication {
+    const service = { blue: `${this.prefix}-blue`, green: `${this.prefix}-green` };
     return {
       loadBalancer: this.loadBalancerDimension,
       targetGroup: { blue: elbDimension(this.targetGroups.blue), green: elbDimension(this.targetGroups.green) },
       cluster: this.prefix,
-      service: { blue: `${this.prefix}-blue`, green: `${this.prefix}-green` },
+      service,
+      taskExits: this.taskExitMetrics(service),
     };
+  }
+
+  /**
+   * The metric the stack's log metric filters make of each color's stopped
+   * tasks (an ECS task state-change event, as EventBridge logs it): read from
+   * the template, so the simulation publishes what the filter would.
+   */
+  private taskExitMetrics(service: Record<Color, string>): Record<Color, MetricId> | undefined {
+    const ctx = this.resolveContext('platform');
+    const found: Partial<Record<Color, MetricId>> = {};
+    for (const r of Object.values(ctx.template.Resources) as any[]) {
+      if (r.Type !== 'AWS::Logs::MetricFilter') continue;
+      const p = resolve(r.Properties, ctx);
+      const color = COLORS.find((c) => String(p.FilterPattern).includes(`"service:${service[c]}"`));
+      if (!color) continue;
+      const t = p.MetricTransformations[0];
+      // The dimension values are selectors into the event; the group of a service's task is "service:<name>".
+      const event: Record<string, string> = { '$.detail.group': `service:${service[color]}` };
+      const dimensions = Object.fromEntries((t.Dimensions ?? []).map((d: { Key: string; Value: string }) => {
+        if (!(d.Value in event)) throw new Error(`metric filter ${t.MetricName}: dimension ${d.Key} selects ${d.Value}, which the rehearsal's task events do not model`);
+        return [d.Key, event[d.Value]];
+      }));
+      found[color] = { namespace: t.MetricNamespace, metricName: t.MetricName, dimensions };
+    }
+    return found.blue && found.green ? (found as Record<Color, MetricId>) : undefined;
   }
 
   /** A simulation of this world's users and alarms (build() makes the first one). */

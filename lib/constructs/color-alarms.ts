@@ -130,8 +130,10 @@ export class ColorAlarms extends Construct {
     const [h, u] = [`healthy_${color}`, `unhealthy_${color}`];
     this.healthCheckFailurePercent = new cloudwatch.MathExpression({
       label: `${color} unhealthy targets %`,
-      // No registered targets reads 0: the healthy-below-desired alarm covers a color with none.
-      expression: `IF(FILL(${h}, 0) + FILL(${u}, 0) > 0, 100 * FILL(${u}, 0) / (FILL(${h}, 0) + FILL(${u}, 0)), 0)`,
+      // No FILL: it would turn the newest minute, not yet reported, into a real 0 that a
+      // 1-period alarm judges before the breach arrives (the rehearsal's drill caught it).
+      // Metric math counts a side missing as 0 when the other reports; no targets: no datapoint.
+      expression: `100 * ${u} / (${h} + ${u})`,
       usingMetrics: { [h]: healthy(failurePeriod), [u]: unhealthy(failurePeriod) },
       period: failurePeriod,
     });
@@ -195,14 +197,16 @@ export class ColorAlarms extends Construct {
       alarmDescription: `${color}: fewer healthy targets than desired tasks`,
       metric: new cloudwatch.MathExpression({
         label: `${color} healthy hosts below desired`,
-        expression: `FILL(desired_${color}, 0) - FILL(${h}, 0)`,
+        // Not FILLed: a filled 0 for the newest, unreported minute would keep 3 of 3 from ever breaching.
+        // A minute with desired tasks and no healthy count reads desired - 0 (missing counts as 0 beside a value).
+        expression: `desired_${color} - ${h}`,
         usingMetrics: { [`desired_${color}`]: desired, [h]: healthy(belowPeriod) },
         period: belowPeriod,
       }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // Both series are FILLed, so a gap only occurs when neither is reported (the service is
-      // gone); the cutover's own gates read target health directly and never rely on this.
+      // A gap is a minute neither metric reported yet (or the service is gone); the cutover's own
+      // gates read target health directly and never rely on this.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }, s.healthyBelowDesired);
 

@@ -139,6 +139,10 @@ function validatePattern(pattern: Record<string, unknown>, rule: EventRuleDef): 
           const ops = Object.keys(item);
           const unknown = ops.filter((o) => !OPERATORS.has(o));
           if (unknown.length > 0) throw new UnsupportedEventPattern(`rule ${describeOrigin(rule)}: pattern operator ${unknown.join(', ')} on "${key}" is not modelled`);
+          // Operators nested in an operator ({"anything-but": {"prefix": ...}}) take only literals here.
+          const arg = (item as Record<string, unknown>)[ops[0]];
+          const nested = ops[0] === 'numeric' ? [] : Array.isArray(arg) ? arg : [arg];
+          if (nested.some((x) => x !== null && typeof x === 'object')) throw new UnsupportedEventPattern(`rule ${describeOrigin(rule)}: a nested operator in ${ops[0]} on "${key}" is not modelled`);
         }
       }
     } else if (v !== null && typeof v === 'object') {
@@ -175,7 +179,8 @@ function operator(op: Record<string, unknown>, has: boolean, values: unknown[]):
       return has && values.some((x) => typeof x === 'string' && x.toLowerCase() === String(arg).toLowerCase());
     case 'anything-but': {
       const excluded = Array.isArray(arg) ? arg : [arg];
-      return has && values.every((x) => !excluded.includes(x));
+      // As for any list-valued field, one element outside the excluded values is enough.
+      return has && values.some((x) => !excluded.includes(x));
     }
     case 'numeric': {
       const conds = arg as unknown[];

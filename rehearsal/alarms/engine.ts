@@ -99,13 +99,18 @@ export class AlarmEngine {
     return this.reasons.get(name);
   }
 
-  /** An outside actor's SetAlarmState: holds until the alarm is next evaluated, as in CloudWatch. */
-  setState(name: string, to: AlarmState, reason: string, atMs: number): AlarmChange | undefined {
+  /**
+   * An outside actor's SetAlarmState: holds until the alarm is next evaluated,
+   * as in CloudWatch; composites over it follow at once, as they do on any
+   * child's change. Returns every change, the set alarm's first.
+   */
+  setState(name: string, to: AlarmState, reason: string, atMs: number): AlarmChange[] {
     const from = this.state(name);
     this.reasons.set(name, reason);
-    if (from === to) return undefined;
+    if (from === to) return [];
     this.states.set(name, to);
-    return { atMs, alarm: name, kind: this.composites.some((c) => c.def.name === name) ? 'composite' : 'metric', from, to, reason };
+    const own: AlarmChange = { atMs, alarm: name, kind: this.composites.some((c) => c.def.name === name) ? 'composite' : 'metric', from, to, reason };
+    return [own, ...this.settleComposites(atMs)];
   }
 
   /** Evaluates every alarm at `nowMs`; metric alarms first, then composites until none changes. */
@@ -117,7 +122,12 @@ export class AlarmEngine {
       const change = this.apply(a.def.name, 'metric', next.state, next.reason, nowMs, datapoints.slice(-a.def.criteria.evaluationPeriods));
       if (change) changes.push(change);
     }
-    // Composites may name composites: settle in as many rounds as there are of them.
+    return [...changes, ...this.settleComposites(nowMs)];
+  }
+
+  /** Composites over their children's states; composites may name composites, so as many rounds as there are of them. */
+  private settleComposites(nowMs: number): AlarmChange[] {
+    const changes: AlarmChange[] = [];
     for (let round = 0; round <= this.composites.length; round++) {
       let changed = false;
       for (const c of this.composites) {
@@ -134,10 +144,14 @@ export class AlarmEngine {
     return changes;
   }
 
-  /** The alarm's evaluation range at `nowMs`: whole periods ending at the last period boundary, oldest first. */
+  /**
+   * The alarm's evaluation range at `nowMs`, oldest first: whole periods ending
+   * at the last minute boundary (CloudWatch evaluates every minute, and a
+   * longer period slides with it).
+   */
   datapoints(a: PreparedMetric, nowMs: number): Series {
     const periodMs = a.def.periodSeconds * 1000;
-    const end = Math.floor(nowMs / periodMs) * periodMs;
+    const end = Math.floor(nowMs / Math.min(periodMs, 60_000)) * Math.min(periodMs, 60_000);
     const start = end - a.rangePeriods * periodMs;
     const cache = new Map<string, Series>();
     const series = (id: string): Series | undefined => {

@@ -42,7 +42,7 @@ export type Statistic =
 
 export function parseStatistic(stat: string): Statistic {
   if (['Sum', 'Average', 'Minimum', 'Maximum', 'SampleCount'].includes(stat)) return { kind: stat as 'Sum' };
-  const p = /^p(\d{1,2}(?:\.\d+)?)$/.exec(stat);
+  const p = /^p(\d{1,2}(?:\.\d+)?|100)$/.exec(stat);
   if (p) return { kind: 'percentile', q: Number(p[1]) / 100 };
   const pr = /^PR\(([^:()]*):([^:()]*)\)$/.exec(stat);
   if (pr && (pr[1] !== '' || pr[2] !== '')) {
@@ -139,7 +139,7 @@ function aggregate(points: readonly Datapoint[], stat: Statistic): number | unde
       }
       // Plain samples (one value each): the empirical statistic.
       const samples = points.map((p) => p.sum / p.sampleCount).sort((a, b) => a - b);
-      if (stat.kind === 'percentile') return samples[Math.min(samples.length - 1, Math.ceil(stat.q * samples.length) - 1)];
+      if (stat.kind === 'percentile') return samples[Math.min(samples.length - 1, Math.max(0, Math.ceil(stat.q * samples.length) - 1))];
       const inRange = samples.filter((v) => (stat.lower === undefined || v > stat.lower) && (stat.upper === undefined || v <= stat.upper));
       return (100 * inRange.length) / samples.length;
     }

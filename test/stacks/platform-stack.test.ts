@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ColorAlarms } from '../../lib/constructs/color-alarms';
+import { MathExpr, parseMetricMath } from '../../lib/metric-math';
 import { Json, evaluate, ssmParameterId } from '../helpers/cfn-eval';
 import { devWith, snapshotOf, synthConfig, synthEnv } from '../helpers/synth';
 
@@ -221,6 +222,24 @@ describe('alarms', () => {
   /** Logical ids of the alarms an AlarmRule names, in order. */
   const ruleAlarmIds = (rule: unknown) => [...JSON.stringify(rule).matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g)].map((m) => m[1]);
 
+  it('no alarm expression FILLs every metric it reads: a filled newest minute, not yet reported, would read as a real value', () => {
+    /** Ids read somewhere outside a FILL. */
+    const unfilled = (e: MathExpr): string[] => {
+      if (e.kind === 'id') return [e.name];
+      if (e.kind === 'call') return e.name === 'FILL' ? [] : e.args.flatMap(unfilled);
+      if (e.kind === 'binary') return [...unfilled(e.left), ...unfilled(e.right)];
+      if (e.kind === 'unary') return unfilled(e.operand);
+      if (e.kind === 'array') return e.items.flatMap(unfilled);
+      return [];
+    };
+    const withExpressions = Object.values(t.toJSON().Resources as Record<string, any>).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Metrics);
+    expect(withExpressions.length).toBeGreaterThanOrEqual(8);
+    for (const a of withExpressions) {
+      const e = parseMetricMath(expression(a.Properties));
+      expect({ alarm: a.Properties.AlarmName, unfilled: unfilled(e).length > 0 }).toEqual({ alarm: a.Properties.AlarmName, unfilled: true });
+    }
+  });
+
   it.each([
     ['error-rate', 1, 5],
     ['p95-latency', 0.5, 2],
@@ -261,14 +280,14 @@ describe('alarms', () => {
     expect(unhealthy).toMatchObject({ Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
     expect(dimensionNames(unhealthy)).toEqual(['LoadBalancer', 'TargetGroup']);
     const below = alarm(t, 'shop-dev-blue-healthy-below-desired');
-    expect(expression(below)).toBe('FILL(desired_blue, 0) - FILL(healthy_blue, 0)');
+    expect(expression(below)).toBe('desired_blue - healthy_blue');
     expect(stat(below, 'desired_blue')).toEqual({ Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount', Dimensions: [{ Name: 'ClusterName', Value: clusterRef(dev) }, { Name: 'ServiceName', Value: serviceName(dev, 'blue') }] }, Period: 60, Stat: 'Maximum' });
     expect(below).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 3 });
   });
 
   it('health-check failures: unhealthy targets in percent of registered targets', () => {
     const a = alarm(t, 'shop-dev-green-health-check-failures');
-    expect(expression(a)).toBe('IF(FILL(healthy_green, 0) + FILL(unhealthy_green, 0) > 0, 100 * FILL(unhealthy_green, 0) / (FILL(healthy_green, 0) + FILL(unhealthy_green, 0)), 0)');
+    expect(expression(a)).toBe('100 * unhealthy_green / (healthy_green + unhealthy_green)');
     expect(stat(a, 'healthy_green')).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount' }, Period: 60, Stat: 'Minimum' });
     expect(stat(a, 'unhealthy_green')).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount' }, Period: 60, Stat: 'Maximum' });
     expect(dimensionNames(stat(a, 'unhealthy_green').Metric)).toEqual(['LoadBalancer', 'TargetGroup']);

@@ -56,8 +56,14 @@ describe('matches: EventBridge patterns', () => {
     ['a list-valued field: no element', { resources: ['arn:aws:cloudwatch:eu-west-1:123456789012:alarm:nope'] }, false],
     ['a list-valued field: prefix of an element', { resources: [{ prefix: 'arn:aws:cloudwatch:' }] }, true],
     ['one of several list items is an operator', { source: ['aws.ec2', { prefix: 'aws.cloud' }] }, true],
+    ['anything-but on a list-valued field: one element outside is enough', { resources: [{ 'anything-but': 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:other' }] }, true],
   ])('%s', (_title, pattern, want) => {
     expect(matches(pattern as Record<string, unknown>, event)).toBe(want);
+  });
+
+  it('anything-but on a list-valued field fails only when every element is excluded', () => {
+    expect(matches({ tags: [{ 'anything-but': 'a' }] }, { tags: ['a', 'b'] })).toBe(true);
+    expect(matches({ tags: [{ 'anything-but': ['a', 'b'] }] }, { tags: ['a', 'b'] })).toBe(false);
   });
 
   it('the empty pattern matches every event', () => {
@@ -213,6 +219,13 @@ describe('EventDelivery', () => {
     const f = () => new EventDelivery([rule('OddRule', pattern, [target(HANDLER)])], async () => undefined, env);
     expect(f).toThrow(UnsupportedEventPattern);
     expect(f).toThrow(`rule OddRule (Control/OddRule/Resource): pattern operator ${op}`);
+  });
+
+  it.each([
+    ['anything-but', { detail: { alarmName: [{ 'anything-but': { prefix: 'shop-' } }] } }],
+    ['prefix', { detail: { alarmName: [{ prefix: { 'equals-ignore-case': 'shop-' } }] } }],
+  ])('refuses an operator nested in %s when built, naming the rule', (op, pattern) => {
+    expect(() => new EventDelivery([rule('NestedRule', pattern, [target(HANDLER)])], async () => undefined, env)).toThrow(`rule NestedRule (Control/NestedRule/Resource): a nested operator in ${op}`);
   });
 
   it('refuses a scalar where a pattern needs a list, naming the rule', () => {

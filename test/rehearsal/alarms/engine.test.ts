@@ -184,26 +184,28 @@ describe('composite alarms', () => {
 });
 
 describe('setState', () => {
-  it('holds until the alarm is next evaluated', () => {
+  it('holds until the alarm is next evaluated; composites over it follow at once', () => {
     const store = new MetricStore();
     const engine = new AlarmEngine([metricAlarm('cpu', { criteria: { evaluationPeriods: 1, datapointsToAlarm: 1 } }), composite('roll', 'ALARM(cpu)')], store);
     put(store, cpu, 0, 1);
     engine.evaluate(at(1));
     expect(engine.state('cpu')).toBe('OK');
 
-    const change = engine.setState('cpu', 'ALARM', 'testing the pager', at(1) + 5_000);
-    expect(change).toEqual({ atMs: at(1) + 5_000, alarm: 'cpu', kind: 'metric', from: 'OK', to: 'ALARM', reason: 'testing the pager' });
+    const changes = engine.setState('cpu', 'ALARM', 'testing the pager', at(1) + 5_000);
+    expect(changes[0]).toEqual({ atMs: at(1) + 5_000, alarm: 'cpu', kind: 'metric', from: 'OK', to: 'ALARM', reason: 'testing the pager' });
+    // The composite does not wait for the next minute: CloudWatch re-evaluates it on any child's change.
+    expect(changes.slice(1).map((c) => [c.alarm, c.from, c.to])).toEqual([['roll', 'OK', 'ALARM']]);
     expect(engine.state('cpu')).toBe('ALARM');
     expect(engine.reason('cpu')).toBe('testing the pager');
-    expect(engine.setState('cpu', 'ALARM', 'again', at(1) + 6_000)).toBeUndefined();
+    expect(engine.setState('cpu', 'ALARM', 'again', at(1) + 6_000)).toEqual([]);
 
     put(store, cpu, 1, 1);
-    expect(engine.evaluate(at(2)).map((c) => [c.alarm, c.from, c.to])).toEqual([['cpu', 'ALARM', 'OK']]);
+    expect(engine.evaluate(at(2)).map((c) => [c.alarm, c.from, c.to])).toEqual([['cpu', 'ALARM', 'OK'], ['roll', 'ALARM', 'OK']]);
   });
 
   it('sets a composite\'s state too, and refuses an unknown alarm', () => {
     const engine = new AlarmEngine([metricAlarm('cpu'), composite('roll', 'ALARM(cpu)')], new MetricStore());
-    expect(engine.setState('roll', 'ALARM', 'drill', at(0))).toMatchObject({ kind: 'composite', to: 'ALARM' });
+    expect(engine.setState('roll', 'ALARM', 'drill', at(0))[0]).toMatchObject({ kind: 'composite', to: 'ALARM' });
     expect(() => engine.setState('ghost', 'OK', 'x', at(0))).toThrow(/no alarm named ghost/);
     expect(() => engine.state('ghost')).toThrow(UnsupportedAlarm);
   });

@@ -24,6 +24,8 @@ describe('parseStatistic', () => {
     ['p99.9', 0.999],
     ['p50', 0.5],
     ['p0.5', 0.005],
+    ['p100', 1],
+    ['p0', 0],
   ])('reads the percentile %s', (s, q) => {
     const parsed = parseStatistic(s);
     expect(parsed.kind).toBe('percentile');
@@ -43,6 +45,13 @@ describe('parseStatistic', () => {
 });
 
 describe('MetricStore.value and values', () => {
+  it('p0 and p100 of plain samples are their minimum and maximum', () => {
+    const store = new MetricStore();
+    for (const v of [3, 1, 2]) store.put(requests, point(0, [v], at(1)));
+    expect(store.value(requests, stat('p0'), at(0), MIN, at(1))).toBe(1);
+    expect(store.value(requests, stat('p100'), at(0), MIN, at(1))).toBe(3);
+  });
+
   it('counts only datapoints visible at the reading instant', () => {
     const store = new MetricStore();
     store.put(requests, point(0, [100], at(3)));
