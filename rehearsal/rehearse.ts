@@ -20,6 +20,8 @@ export interface Rehearsal {
   readonly after?: (world: World, state: string, ok: boolean) => Promise<void>;
   /** Simulated minutes the users keep coming after the execution ends. */
   readonly tailMinutes?: number;
+  /** Lambda Tasks bound to something else than their handler (see RunOptions). */
+  readonly replaceTasks?: RunOptions['replaceTasks'];
   /** What a correct Switchyard must end with; without it anything matches. */
   readonly expect?: Expectation;
 }
@@ -121,6 +123,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     s.input,
     world.runOptions({
       machine: s.machine,
+      replaceTasks: s.replaceTasks,
       before: async (state, input) => {
         if (state === 'Rollback') rollbackTaskAtMs ??= world.clock.now();
         await s.before?.(world, state, input);
@@ -141,7 +144,8 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   const finalWeights = await world.observeWeights();
   const colors = sim.colors;
 
-  const onsets = (sim.faults ?? []).map((f) => momentAt(f.from, sim.moments)).filter((t): t is number => t !== undefined);
+  // A fault active from "start" was there before the execution began: its onset, for the report, is the start.
+  const onsets = (sim.faults ?? []).map((f) => momentAt(f.from, sim.moments)).filter((t): t is number => t !== undefined).map((t) => Math.max(t, virtualStart));
   const onset = onsets.length > 0 ? Math.min(...onsets) : undefined;
   const deliveries = sim.deliveries.slice(firstDelivery);
   const alarmRollbackAt = deliveries.find((d) => d.ok && (d.result as { action?: string } | undefined)?.action === 'rollback')?.atMs;

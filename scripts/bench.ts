@@ -6,6 +6,12 @@
  * - cost of a 3-step canary with 5-minute bakes and a 24-hour watch window
  * - each Lambda bundle's size and module initialization time
  * - wall time of `cdk synth`
+ * - detection and blast radius of every trigger drill at 50 to 10,000 requests a
+ *   minute and first steps of 1, 5 and 10%, against an alarm-only baseline, and
+ *   false rollbacks over seeded healthy runs
+ *
+ * BENCH_ONLY=detection runs only the last part; BENCH_DETECTION=quick measures
+ * it at 1,000 requests a minute and a 5% first step with 5 healthy runs.
  */
 import '../rehearsal/quiet';
 import { spawnSync } from 'child_process';
@@ -20,6 +26,7 @@ import { Moto } from '../rehearsal/moto';
 import { rehearse, USD_PER_TRANSITION } from '../rehearsal/rehearse';
 import { scenario } from '../rehearsal/scenarios';
 import { World } from '../rehearsal/world';
+import { detectionRuns, falseRollbacks, formatDetection } from '../rehearsal/detection';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
@@ -114,9 +121,33 @@ function synth() {
   return { seconds: Math.round((performance.now() - started) / 100) / 10 };
 }
 
+async function detection(moto: Moto) {
+  const quick = process.env.BENCH_DETECTION === 'quick';
+  const rates = quick ? [1000] : [50, 200, 1000, 10_000];
+  const steps = quick ? [5] : [1, 5, 10];
+  console.log(`detection: every trigger drill at ${rates.join(', ')} requests a minute, first steps ${steps.join(', ')}%, Switchyard and alarm-only...`);
+  const started = performance.now();
+  const runs = await detectionRuns(moto, { rates, steps });
+  console.log(`false rollbacks: seeded healthy runs at ${rates.join(', ')} requests a minute...`);
+  const healthy = await falseRollbacks(moto, { rates, runs: quick ? 5 : 20, firstStepPercent: 5 });
+  return { runs, healthy, seconds: Math.round((performance.now() - started) / 1000) };
+}
+
 async function main(): Promise<number> {
-  const moto = await Moto.start();
+  const moto = await Moto.start(7200);
   let report: any;
+  if (process.env.BENCH_ONLY === 'detection') {
+    try {
+      report = { at: new Date().toISOString(), node: process.version, detection: await detection(moto) };
+    } finally {
+      await moto.stop();
+    }
+    printDetection(report.detection);
+    fs.mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'reports', 'bench-detection.json'), JSON.stringify(report, null, 2));
+    console.log('\nwrote reports/bench-detection.json');
+    return 0;
+  }
   try {
     console.log(`rollback path: ${RUNS} runs against moto...`);
     const rollback = await rollbackPath(moto);
@@ -126,7 +157,8 @@ async function main(): Promise<number> {
     const b = await bundles();
     console.log('synthesis: npx cdk synth...');
     const s = synth();
-    report = { at: new Date().toISOString(), node: process.version, rollback, cost: c, bundles: b, synth: s };
+    const d = await detection(moto);
+    report = { at: new Date().toISOString(), node: process.version, rollback, cost: c, bundles: b, synth: s, detection: d };
   } finally {
     await moto.stop();
   }
@@ -149,10 +181,18 @@ async function main(): Promise<number> {
   console.log('\nbundle                 size KB   init ms (median of 10)');
   for (const [k, v] of Object.entries(report.bundles as Record<string, { bytes: number; initMedianMs: number }>)) console.log(`${k.padEnd(22)} ${(v.bytes / 1024).toFixed(0).padStart(7)}   ${String(v.initMedianMs).padStart(7)}`);
   console.log(`\ncdk synth (dev, three stacks, with bundling): ${report.synth.seconds} s`);
+  printDetection(report.detection);
   console.log('\nbudget                                               value     limit     ');
   for (const b of report.budgets) console.log(`${b.what.padEnd(52)} ${String(b.value).padEnd(9)} ${b.limit.padEnd(9)} ${b.ok ? 'PASS' : 'FAIL'}`);
   console.log('\nwrote reports/bench.json');
   return report.budgets.every((b: { ok: boolean }) => b.ok) ? 0 : 1;
+}
+
+function printDetection(d: { runs: Parameters<typeof formatDetection>[0]; healthy: Awaited<ReturnType<typeof falseRollbacks>>; seconds: number }): void {
+  console.log(`\ndetection and blast radius (simulated seconds from fault onset; requests served/failed by the bad color; ${d.seconds} s to measure)`);
+  console.log(formatDetection(d.runs));
+  console.log('\nfalse rollbacks: healthy runs, both colors alike, 5% first step');
+  for (const h of d.healthy) console.log(`  ${String(h.requestsPerMinute).padStart(6)}/min: ${h.promoted}/${h.runs} promoted${Object.keys(h.reasons).length > 0 ? `; not promoted: ${Object.entries(h.reasons).map(([k, v]) => `${v}x ${k}`).join('; ')}` : ''}`);
 }
 
 main().then(
