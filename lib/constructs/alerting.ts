@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -42,20 +43,38 @@ export class Alerting extends Construct {
       description: `${props.namePrefix} alert topics`,
       enableKeyRotation: true,
     });
-    // Alarms and EventBridge publish to the topics; the AWS-managed SNS key would refuse them.
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          principals: [new iam.ServicePrincipal(service)],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-        }),
-      );
-    }
+    // CloudWatch alarm actions are the only AWS service that publishes to these
+    // topics (functions and state machines publish with their own roles; AWS
+    // Chatbot subscribes). SNS encrypts what CloudWatch publishes with this key,
+    // so CloudWatch must be able to use it: the AWS-managed SNS key would refuse
+    // it. (Amazon SNS guide: "compatibility between event sources from AWS
+    // services and encrypted topics".)
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsEncryptToAlertTopics',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
     this.key = key;
 
     const critical = new sns.Topic(this, 'Critical', { topicName: `${props.namePrefix}-critical`, enforceSSL: true, masterKey: key });
     const warning = new sns.Topic(this, 'Warning', { topicName: `${props.namePrefix}-warning`, enforceSSL: true, masterKey: key });
+    // enforceSSL writes a topic policy, and a topic policy replaces SNS's default
+    // one, which is what let CloudWatch publish. With only the TLS Deny left, every
+    // alarm action would be refused: allow this account's alarms to publish.
+    for (const topic of [critical, warning]) {
+      topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'CloudWatchAlarmsPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+      );
+    }
     for (const email of props.emails ?? []) {
       critical.addSubscription(new subs.EmailSubscription(email));
       warning.addSubscription(new subs.EmailSubscription(email));

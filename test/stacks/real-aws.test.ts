@@ -1,0 +1,55 @@
+import { synthEnv } from '../helpers/synth';
+
+/**
+ * What real AWS requires of the templates beyond what the emulators check
+ * (issue 13, section 2): each test here failed on the code before its fix.
+ */
+
+const dev = synthEnv('dev');
+const prod = synthEnv('production');
+
+type Statement = { Effect: string; Principal?: any; Action: string | string[]; Resource?: any; Condition?: any };
+const actions = (s: Statement) => ([] as string[]).concat(s.Action);
+const refOf = (v: unknown) => (v && typeof v === 'object' && 'Ref' in (v as object) ? (v as { Ref: string }).Ref : undefined);
+
+describe('alarm actions can publish to the alert topics', () => {
+  it.each([['dev', dev], ['production', prod]] as const)('%s: every topic an alarm targets lets this account\'s CloudWatch publish', (_, s) => {
+    const json = s.platformTemplate.toJSON();
+    const targeted = new Set<string>();
+    for (const r of Object.values<any>(json.Resources)) {
+      if (r.Type !== 'AWS::CloudWatch::Alarm' && r.Type !== 'AWS::CloudWatch::CompositeAlarm') continue;
+      for (const a of [...(r.Properties.AlarmActions ?? []), ...(r.Properties.OKActions ?? [])]) {
+        const id = refOf(a);
+        if (id && json.Resources[id].Type === 'AWS::SNS::Topic') targeted.add(id);
+      }
+    }
+    expect(targeted.size).toBe(2);
+    for (const topic of targeted) {
+      const policies = Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::SNS::TopicPolicy' && r.Properties.Topics.some((t: unknown) => refOf(t) === topic));
+      // A topic policy replaces SNS's default policy: without an Allow in it, CloudWatch is refused.
+      expect(policies).toHaveLength(1);
+      const allow = (policies[0].Properties.PolicyDocument.Statement as Statement[]).filter(
+        (st) => st.Effect === 'Allow' && st.Principal?.Service === 'cloudwatch.amazonaws.com' && actions(st).includes('sns:Publish'),
+      );
+      expect(allow).toEqual([
+        expect.objectContaining({
+          Resource: { Ref: topic },
+          Condition: { StringEquals: { 'aws:SourceAccount': s.config.account ?? { Ref: 'AWS::AccountId' } } },
+        }),
+      ]);
+    }
+  });
+
+  it('the topics\' key lets CloudWatch encrypt what it publishes, and names no other service', () => {
+    const json = prod.platformTemplate.toJSON();
+    const topics = Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::SNS::Topic');
+    const keyIds = new Set(topics.map((t) => t.Properties.KmsMasterKeyId['Fn::GetAtt'][0]));
+    expect(keyIds.size).toBe(1);
+    const [keyId] = keyIds;
+    const services = (json.Resources[keyId].Properties.KeyPolicy.Statement as Statement[]).filter((st) => st.Principal?.Service);
+    expect(services).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+    ]);
+  });
+});
+
