@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cutoverDefaultsSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
+import { parseEcrImage } from '../ecr';
 import { MetricMathError, metricMathIds, parseMetricMath } from '../metric-math';
 
 export { rampStepsSchema };
@@ -265,6 +266,20 @@ const cidr = z
   .refine((c) => z.cidrv4().safeParse(c).success || z.cidrv6().safeParse(c).success, 'must be a CIDR block such as 203.0.113.0/24')
   .refine((c) => !/\/0$/.test(c), 'a /0 range opens the route to everyone; list your operators\' ranges instead');
 
+/**
+ * An image reference. One on a private ECR host must parse, since the execution
+ * role is granted pull on the repository it names; anything else would be granted
+ * nothing and fail with CannotPullContainerError at deploy.
+ */
+const image = (what: string, example: string) =>
+  z
+    .string()
+    .min(1, `${what} is required: ${example}`)
+    .refine(
+      (i) => !/\.dkr\.ecr[.-]/.test(i.split('/')[0]) || parseEcrImage(i) !== undefined,
+      `${what} looks like a private ECR image but is not <account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag|@sha256:digest] (12-digit account, lower-case repository); copy the image URI from the ECR console`,
+    );
+
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are upper-case letters, digits and underscores');
 const injectedSecrets = z
   .array(
@@ -279,7 +294,7 @@ const injectedSecrets = z
 /** A one-off container the cutover runs to completion: the final data sync, or its validation. */
 const oneOffTask = (what: string, timeoutDefault: number) =>
   z.strictObject({
-    image: z.string().min(1, `${what}.image is required: the container that runs, such as 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-sync:1.0`),
+    image: image(`${what}.image`, 'the container that runs, such as 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-sync:1.0'),
     /** Command and arguments; the image's own when left out. */
     command: z.array(z.string()).min(1, `${what}.command must name a program; leave it out to run the image's default`).optional(),
     cpu: z.number().int().default(512),
@@ -300,7 +315,7 @@ export const configSchema = z
 
     service: z.strictObject({
       name: z.string().regex(NAME, 'service.name must be 2-30 lower-case letters, digits or dashes, starting with a letter'),
-      image: z.string().min(1, 'service.image is required: the image both colors start from, such as public.ecr.aws/nginx/nginx:1.27'),
+      image: image('service.image', 'the image both colors start from, such as public.ecr.aws/nginx/nginx:1.27'),
       containerPort: z.number().int().min(1).max(65535).default(8080),
       cpu: z.number().int().default(512),
       memoryMiB: z.number().int().default(1024),

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Color } from '../../lambda/shared/colors';
+import { grantEcrPull } from '../ecr';
 
 /** A secret injected into the container as an environment variable by ECS. */
 export interface InjectedSecret {
@@ -74,6 +75,13 @@ export interface ColorServiceProps {
    */
   readonly secrets?: InjectedSecret[];
   /**
+   * Images the execution role may pull. `image` is a deploy-time token whose
+   * registry is unknown at synth, so the images it may hold are named here; those
+   * in private ECR get pull permission on exactly their repositories.
+   * @default - none: only public images can be pulled
+   */
+  readonly pullableImages?: string[];
+  /**
    * Log retention of the color's log group.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -125,6 +133,7 @@ export class ColorService extends Construct {
       secrets,
       readonlyRootFilesystem: false,
     });
+    grantEcrPull(this.taskDefinition.obtainExecutionRole(), props.pullableImages ?? []);
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret settings (the color and configured plain values) are environment values; every secret is injected as an ECS secret from Secrets Manager.',

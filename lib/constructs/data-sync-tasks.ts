@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { grantEcrPull } from '../ecr';
 import { InjectedSecret } from './color-service';
 
 /** A container the cutover runs to completion. */
@@ -109,6 +110,8 @@ export class DataSyncTasks extends Construct {
       environment: { ...(spec.environment ?? {}), SWITCHYARD_STAGE: name },
       secrets,
     });
+    // fromRegistry grants nothing: a private ECR image needs pull permission on its repository.
+    grantEcrPull(taskDefinition.obtainExecutionRole(), [spec.image]);
     Validations.of(taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret settings (the stage name and configured plain values) are environment values; every secret is injected as an ECS secret from Secrets Manager.',

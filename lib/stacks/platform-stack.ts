@@ -90,6 +90,7 @@ export class PlatformStack extends Stack {
         cluster: this.cluster,
         namePrefix: this.namePrefix,
         image: recorded(props.stateParameters.image[color]),
+        pullableImages: [c.service.image],
         desiredCount: Token.asNumber(recorded(props.stateParameters.desiredCount[color])),
         containerPort: c.service.containerPort,
         cpu: c.service.cpu,

@@ -1,3 +1,4 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import { synthEnv } from '../helpers/synth';
 
 /**
@@ -53,3 +54,43 @@ describe('alarm actions can publish to the alert topics', () => {
   });
 });
 
+
+describe('private images can be pulled', () => {
+  // Sorted, as the repository's feature flags write actions.
+  const pull = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+  /** Statements of the policies attached to the role `roleId`. */
+  const statementsOf = (template: Template, roleId: string): Statement[] =>
+    Object.values<any>(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles ?? []).some((r: unknown) => refOf(r) === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  const arn = (s: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:${s}`]] });
+  const executionRoleOf = (template: Template, family: string) => {
+    const [td] = Object.values<any>(template.findResources('AWS::ECS::TaskDefinition', { Properties: { Family: family } }));
+    return td.Properties.ExecutionRoleArn['Fn::GetAtt'][0] as string;
+  };
+
+  it.each(['blue', 'green'])('production: the %s execution role may pull from the shop repository, and only there', (color) => {
+    const statements = statementsOf(prod.platformTemplate, executionRoleOf(prod.platformTemplate, `shop-production-${color}`));
+    const ecr = statements.filter((s) => actions(s).some((a) => a.startsWith('ecr:')));
+    expect(ecr).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: pull, Resource: arn('eu-west-1:111111111111:repository/shop') }),
+      expect.objectContaining({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
+    ]);
+  });
+
+  it('staging: the data sync and validation execution roles may pull from shop-sync', () => {
+    const staging = synthEnv('staging');
+    const control = Template.fromStack(staging.control);
+    for (const family of ['shop-staging-sync', 'shop-staging-validation']) {
+      const statements = statementsOf(control, executionRoleOf(control, family));
+      expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({ Action: pull, Resource: arn('eu-west-1:111111111111:repository/shop-sync') })]));
+    }
+  });
+
+  it('dev (a public image) grants no ECR access', () => {
+    for (const color of ['blue', 'green']) {
+      const statements = statementsOf(dev.platformTemplate, executionRoleOf(dev.platformTemplate, `shop-dev-${color}`));
+      expect(statements.flatMap(actions).filter((a) => a.startsWith('ecr:'))).toEqual([]);
+    }
+  });
+});
