@@ -14,7 +14,8 @@ import { syncStageSeconds } from '../shared/decisions/sync';
 
 /** Longest a cutover can hold the lock: every stage's own deadline plus an hour. */
 export function lockLifetimeMs(plan: Plan, idleDeadlineSeconds: number, backupDeadlineSeconds = 0, syncStageSeconds = 0): number {
-  const perStep = plan.bakeSeconds + 15 * 60;
+  // An inconclusive step bakes again, up to the judge's longest bake.
+  const perStep = Math.max(plan.bakeSeconds, plan.judge.maxBakeSeconds) + 15 * 60;
   return (backupDeadlineSeconds + idleDeadlineSeconds + (plan.dataSync ? syncStageSeconds : 0) + plan.steps.length * perStep + plan.watchWindowSeconds + 3600) * 1000;
 }
 

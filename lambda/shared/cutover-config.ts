@@ -56,9 +56,35 @@ export const loadBurstSchema = z.strictObject({
 });
 export type LoadBurst = z.output<typeof loadBurstSchema>;
 
-/** Cutover defaults from the environment file, handed to the Lambda functions as JSON. */
-export const cutoverDefaultsSchema = z
+/**
+ * How each ramp step is judged: the new color against the old one on the same
+ * complete minutes (lambda/shared/decisions/judge.ts). Set in the environment
+ * file as `judge`; a cutover's input may tighten it, never loosen it.
+ */
+export const judgeSchema = z
   .strictObject({
+    /** A worse new color fails only by at least this much (percentage points of requests). */
+    errorMarginPercentPoints: z.number({ error: 'judge.errorMarginPercentPoints must be a number of percentage points' }).min(0.1, 'judge.errorMarginPercentPoints must be at least 0.1').max(50, 'judge.errorMarginPercentPoints must be at most 50').default(1),
+    /** One-sided confidence of each step's verdict. */
+    confidence: z.number({ error: 'judge.confidence must be a number such as 0.99' }).min(0.8, 'judge.confidence must be at least 0.8 (0.99 is the default); lower values roll back healthy releases').max(0.9999, 'judge.confidence must be at most 0.9999').default(0.99),
+    /** Requests each color must serve in the window before a step can pass. */
+    minRequestsPerColor: z.number().int('judge.minRequestsPerColor must be a whole number').min(1, 'judge.minRequestsPerColor must be at least 1').max(1_000_000).default(100),
+    /** An inconclusive step's bake extends, one bake at a time, up to this; then the cutover fails with InsufficientTraffic. */
+    maxBakeSeconds: z.number().int('judge.maxBakeSeconds must be whole seconds').min(60, 'judge.maxBakeSeconds must be at least 60').max(14_400, 'judge.maxBakeSeconds must be at most 14400 (4 hours)').default(1800),
+    /** Requests slower than this count as slow. Default: the p95 warning level (alarms.p95Latency.warning). */
+    latencyThresholdSeconds: z.number().positive('judge.latencyThresholdSeconds must be above 0').max(60).optional(),
+    /** Both colors failing above the ceiling (a shared dependency): roll back, or hold at the current weights and page. */
+    onBothBad: z.enum(['rollback', 'hold'], { error: 'judge.onBothBad must be "rollback" or "hold"' }).default('rollback'),
+    /** Minutes are judged only once they are this old: ALB datapoints arrive one to three minutes late. */
+    metricDelaySeconds: z.number().int().min(0).max(900, 'judge.metricDelaySeconds must be at most 900').default(180),
+    /** The failure rate (percent) above which the new color fails whatever the old does. Default: the critical error-rate level. */
+    ceilingPercent: z.number().gt(0).max(100).optional(),
+  })
+  .prefault({});
+export type JudgeConfig = z.output<typeof judgeSchema>;
+
+/** Cutover defaults from the environment file (`cutover`). */
+const cutoverFields = {
     steps: rampStepsSchema.default([10, 50, 100]),
     bakeSeconds: z.number().int().min(0).max(3600).default(300),
     watchWindowHours: z.number().min(0).max(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`).default(24),
@@ -66,7 +92,7 @@ export const cutoverDefaultsSchema = z
     // Traffic moves within seconds of an alarm via EventBridge; the tick is how soon the
     // execution itself notices, and each tick costs three state transitions.
     watchTickSeconds: z.number().int().min(60).max(21600).default(7200),
-    minRequestsPerStep: z.number().int().min(0).default(50),
+    minRequestsPerStep: z.never({ error: 'cutover.minRequestsPerStep is now judge.minRequestsPerColor (requests each color must serve before a step can pass); move the value there' }).optional(),
     idleDeadlineSeconds: z.number().int().min(1).max(3600).default(900),
     scaleDownOldColor: z.boolean().default(true),
     smoke: z
@@ -76,9 +102,29 @@ export const cutoverDefaultsSchema = z
         credentialsSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, 'smoke.credentialsSecretArn must be a Secrets Manager ARN').optional(),
       })
       .prefault({}),
-  })
-  .refine((d) => d.checkpointHours.every((h) => h <= d.watchWindowHours) || d.watchWindowHours === 0, {
-    message: 'every checkpoint must fall inside the watch window; drop later checkpoints or lengthen watchWindowHours',
-    path: ['checkpointHours'],
-  });
-export type CutoverDefaults = z.output<typeof cutoverDefaultsSchema>;
+};
+const checkpointsInWindow = (d: { checkpointHours: number[]; watchWindowHours: number }) => d.checkpointHours.every((h) => h <= d.watchWindowHours) || d.watchWindowHours === 0;
+const checkpointMessage = { message: 'every checkpoint must fall inside the watch window; drop later checkpoints or lengthen watchWindowHours', path: ['checkpointHours'] };
+
+export const cutoverDefaultsSchema = z.strictObject(cutoverFields).refine(checkpointsInWindow, checkpointMessage);
+
+/** What the Lambda functions get as CUTOVER_DEFAULTS: the cutover defaults and the environment's judge. */
+export const handlerDefaultsSchema = z.strictObject({ ...cutoverFields, judge: judgeSchema }).refine(checkpointsInWindow, checkpointMessage);
+export type CutoverDefaults = z.output<typeof handlerDefaultsSchema>;
+
+/** The judge a cutover runs with: every setting resolved. */
+export interface ResolvedJudge {
+  readonly errorMarginPercentPoints: number;
+  readonly confidence: number;
+  readonly minRequestsPerColor: number;
+  readonly maxBakeSeconds: number;
+  readonly latencyThresholdSeconds: number;
+  readonly onBothBad: 'rollback' | 'hold';
+  readonly metricDelaySeconds: number;
+  readonly ceilingPercent: number;
+}
+
+/** Fills what the environment left to the alarm levels. */
+export function resolveJudge(j: JudgeConfig, levels: { readonly errorRateCriticalPercent: number; readonly p95WarningSeconds: number } = { errorRateCriticalPercent: 5, p95WarningSeconds: 0.5 }): ResolvedJudge {
+  return { ...j, latencyThresholdSeconds: j.latencyThresholdSeconds ?? levels.p95WarningSeconds, ceilingPercent: j.ceilingPercent ?? levels.errorRateCriticalPercent };
+}

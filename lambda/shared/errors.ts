@@ -32,6 +32,14 @@ export const WeightsNotApplied = named('WeightsNotApplied');
 export const AlarmBreached = named('AlarmBreached');
 /** The new color served too few requests during a bake to judge it. */
 export const InsufficientTraffic = named('InsufficientTraffic');
+/** The judge found the new color worse than the old one by at least the margin. */
+export const JudgedWorse = named('JudgedWorse');
+/** The new color fails more requests than the absolute ceiling allows. */
+export const AboveCeiling = named('AboveCeiling');
+/** Both colors fail above the ceiling (a shared dependency), and the judge rolls back or the hold ran out. */
+export const BothColorsBad = named('BothColorsBad');
+/** Pre-flight: at the recent request rate even the longest bake cannot give the first step enough evidence. */
+export const CanaryTooThin = named('CanaryTooThin');
 /** An alarm already rolled traffic back while this execution was running. */
 export const RolledBackByAlarm = named('RolledBackByAlarm');
 /** The previous color could not be given healthy capacity, or weights could not be restored. */

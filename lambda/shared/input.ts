@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
 
+/** A cutover's own judge settings: each may only be stricter than the environment's (checked when the plan is made). */
+const judgeInputSchema = z.strictObject({
+  errorMarginPercentPoints: z.number().min(0.1).max(50).optional(),
+  confidence: z.number().min(0.8).max(0.9999).optional(),
+  minRequestsPerColor: z.number().int().min(1).optional(),
+  maxBakeSeconds: z.number().int().min(60).optional(),
+  latencyThresholdSeconds: z.number().positive().optional(),
+  onBothBad: z.enum(['rollback', 'hold']).optional(),
+});
+
 /** What an operator passes to start a cutover. Unknown fields are errors. */
 export const cutoverInputSchema = z
   .strictObject({
@@ -22,6 +32,10 @@ export const cutoverInputSchema = z
     dataSync: z.boolean({ error: 'dataSync must be true or false' }).optional(),
     /** Freeze writes with maintenance mode until traffic first moves (default: on when the data sync runs). */
     maintenance: z.boolean({ error: 'maintenance must be true or false' }).optional(),
+    /** Tighten the judge for this cutover (a smaller margin, more evidence...); never looser than the environment's. */
+    judge: judgeInputSchema.optional(),
+    /** Start even though pre-flight finds too little traffic to judge the first step (CanaryTooThin). */
+    acceptThinCanary: z.boolean({ error: 'acceptThinCanary must be true or false' }).optional(),
   })
   .refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] });
 export type CutoverInput = z.output<typeof cutoverInputSchema>;
@@ -40,5 +54,17 @@ export const planSchema = z.object({
   maintenance: z.boolean().default(false),
   /** The final data sync (and its validation) runs inside maintenance mode. */
   dataSync: z.boolean().default(false),
+  /** How each step is judged, every setting resolved. */
+  judge: z.object({
+    errorMarginPercentPoints: z.number(),
+    confidence: z.number(),
+    minRequestsPerColor: z.number().int(),
+    maxBakeSeconds: z.number().int(),
+    latencyThresholdSeconds: z.number(),
+    onBothBad: z.enum(['rollback', 'hold']),
+    metricDelaySeconds: z.number().int(),
+    ceilingPercent: z.number(),
+  }),
+  acceptThinCanary: z.boolean().default(false),
 });
 export type Plan = z.output<typeof planSchema>;

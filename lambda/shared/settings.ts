@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Color, StateParameterNames, stateParameterNames } from './colors';
-import { CutoverDefaults, cutoverDefaultsSchema } from './cutover-config';
+import { CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
 import { MisconfiguredFunction } from './errors';
 
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -69,7 +69,7 @@ export const environmentSchema = z.object({
   SNAPSHOT_DEADLINE_MINUTES: z.coerce.number().int().min(1).default(60),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
   POLL_MS: z.coerce.number().int().min(1).default(2000),
-  CUTOVER_DEFAULTS: json(cutoverDefaultsSchema),
+  CUTOVER_DEFAULTS: json(handlerDefaultsSchema),
   /** The final data sync and validation tasks: where they log, how long they may run; unset: no sync configured. */
   DATA_SYNC: json(dataSyncSchema).optional(),
   /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */

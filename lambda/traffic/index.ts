@@ -1,20 +1,26 @@
 import { z } from 'zod';
-import { AlarmBreached, IdleNeverHealthy, InsufficientTraffic, RolledBackByAlarm, WeightsNotApplied } from '../shared/errors';
+import { AboveCeiling, AlarmBreached, BothColorsBad, IdleNeverHealthy, InsufficientTraffic, JudgedWorse, RolledBackByAlarm, WeightsNotApplied } from '../shared/errors';
 import { lockSliceSchema, preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
-import { bakeVerdict } from '../shared/decisions/bake';
+import { bakeOutcome } from '../shared/decisions/bake';
+import { judgeStep } from '../shared/decisions/judge';
+import { judgeWindow, looksFor } from '../shared/decisions/window';
+import { notify } from '../shared/adapters/notify';
 import { sameWeights, Weights, weightsAt } from '../shared/decisions/weights';
 import { dnsWeightsAt } from '../shared/decisions/dns';
 import { setDnsWeights } from '../shared/adapters/route53';
-import { alarmStates, targetGroupSignals } from '../shared/adapters/cloudwatch';
+import { alarmStates, colorWindowCounts } from '../shared/adapters/cloudwatch';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { getLock, lockKey, setPhase } from '../shared/adapters/lock';
 import { sleep } from '../shared/retry';
 import { settings, Settings } from '../shared/settings';
 
-const ERRORS = { AlarmBreached, InsufficientTraffic, IdleNeverHealthy } as const;
+const ERRORS = { AlarmBreached, InsufficientTraffic, IdleNeverHealthy, JudgedWorse, AboveCeiling, BothColorsBad } as const;
+
+/** The previous check, if it was of this step: its look number. */
+const checkSliceSchema = z.object({ step: z.number().int(), look: z.number().int() }).partial().passthrough();
 
 /** Throws when an alarm already rolled this cutover back: a ramp must never undo a rollback. */
 async function assertNotRolledBack(s: Settings, executionId: string): Promise<void> {
@@ -26,7 +32,7 @@ async function assertNotRolledBack(s: Settings, executionId: string): Promise<vo
 
 const eventSchema = z.discriminatedUnion('action', [
   z.object({ executionId: z.string(), action: z.literal('shift'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema.optional(), preflight: preflightSliceSchema.optional() }) }),
-  z.object({ executionId: z.string(), action: z.literal('check'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema }) }),
+  z.object({ executionId: z.string(), action: z.literal('check'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema, check: checkSliceSchema.optional() }) }),
 ]);
 
 export const handler = wrap('traffic', eventSchema, async (event) => {
@@ -83,22 +89,43 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
   }
 
   const ramp = event.state.ramp;
+  const judge = plan.judge;
   await assertNotRolledBack(s, event.executionId);
+  const step = ramp.index + 1;
+  const previous = event.state.check;
+  const look = previous?.step === step && typeof previous.look === 'number' ? previous.look + 1 : 1;
+  const maxLooks = looksFor(plan.bakeSeconds, judge.maxBakeSeconds);
+  const now = Date.now();
+  const window = judgeWindow(ramp.shiftedAtMs, now, judge.metricDelaySeconds);
   const color = s.colors[lock.newColor];
-  const [alarms, health, signals] = await Promise.all([
+  const [alarms, health, counts] = await Promise.all([
     alarmStates([color.rollbackAlarm]),
     elb.targetHealth(color.targetGroupArn),
-    targetGroupSignals(s.listenerArn, color.targetGroupArn, ramp.shiftedAtMs, Date.now()),
+    colorWindowCounts(s.listenerArn, tgs, window.startMs, window.endMs, judge.latencyThresholdSeconds),
   ]);
-  const verdict = bakeVerdict({
-    alarmState: alarms[color.rollbackAlarm],
-    requests: signals.requests,
-    minRequests: s.defaults.minRequestsPerStep,
-    percent: ramp.percent,
-    healthyTargets: health.healthy,
-    desired: lock.liveDesired,
+  const verdict = judgeStep({
+    newColor: counts[lock.newColor],
+    oldColor: counts[lock.previousColor],
+    // At a step that gives the old color nothing (the last), there is nothing to compare with.
+    comparable: ramp.weights[lock.previousColor] > 0,
+    look,
+    maxLooks,
+    settings: judge,
   });
-  await ledger.record(s.ledgerTable, pk, 'bake', event.executionId, { step: ramp.index + 1, percent: ramp.percent, alarm: alarms[color.rollbackAlarm], requests: signals.requests ?? null, healthy: health.healthy, verdict });
-  if (!verdict.ok) throw new ERRORS[verdict.error](`step ${ramp.index + 1} (${ramp.percent}%): ${verdict.reason}`);
-  return { ok: true, requests: signals.requests };
+  const outcome = bakeOutcome({ alarmState: alarms[color.rollbackAlarm], healthyTargets: health.healthy, desired: lock.liveDesired, verdict, look, maxLooks });
+  const judged = { startMs: window.startMs, endMs: window.endMs, minutes: window.minutes };
+  await ledger.record(s.ledgerTable, pk, 'bake', event.executionId, { step, percent: ramp.percent, look, maxLooks, window: judged, alarm: alarms[color.rollbackAlarm], healthy: health.healthy, verdict, outcome });
+  if (outcome.action === 'fail') throw new ERRORS[outcome.error](`step ${step} (${ramp.percent}%): ${outcome.reason}`);
+  if (outcome.action === 'extend' && outcome.hold && (previous?.step !== step || !(previous as { hold?: boolean }).hold)) {
+    await notify(s.topics.critical, `Switchyard ${pk}: holding at step ${step} (${ramp.percent}%): both colors failing`, { executionId: event.executionId, weights: ramp.weights, verdict: verdict.reason, looksLeft: maxLooks - look });
+  }
+  return {
+    step,
+    look,
+    extend: outcome.action === 'extend',
+    hold: outcome.action === 'extend' && outcome.hold,
+    decision: verdict.decision,
+    reason: outcome.action === 'extend' ? outcome.reason : verdict.reason,
+    requests: { new: counts[lock.newColor].requests, old: counts[lock.previousColor].requests },
+  };
 });

@@ -4,7 +4,21 @@ import { handler as wrap } from '../shared/handler';
 import { CutoverInput, cutoverInputSchema, Plan } from '../shared/input';
 import { settings } from '../shared/settings';
 import { stepsFor } from '../shared/decisions/weights';
-import { CutoverDefaults } from '../shared/cutover-config';
+import { CutoverDefaults, resolveJudge, ResolvedJudge } from '../shared/cutover-config';
+
+/** The environment's judge, tightened by the input; loosening any setting is refused, naming it. */
+export function tightenJudge(env: ResolvedJudge, input: CutoverInput['judge']): ResolvedJudge {
+  const j = input ?? {};
+  const looser: string[] = [];
+  if (j.errorMarginPercentPoints !== undefined && j.errorMarginPercentPoints > env.errorMarginPercentPoints) looser.push(`errorMarginPercentPoints ${j.errorMarginPercentPoints} is above the environment's ${env.errorMarginPercentPoints}`);
+  if (j.confidence !== undefined && j.confidence < env.confidence) looser.push(`confidence ${j.confidence} is below the environment's ${env.confidence}`);
+  if (j.minRequestsPerColor !== undefined && j.minRequestsPerColor < env.minRequestsPerColor) looser.push(`minRequestsPerColor ${j.minRequestsPerColor} is below the environment's ${env.minRequestsPerColor}`);
+  if (j.maxBakeSeconds !== undefined && j.maxBakeSeconds > env.maxBakeSeconds) looser.push(`maxBakeSeconds ${j.maxBakeSeconds} is above the environment's ${env.maxBakeSeconds}`);
+  if (j.latencyThresholdSeconds !== undefined && j.latencyThresholdSeconds > env.latencyThresholdSeconds) looser.push(`latencyThresholdSeconds ${j.latencyThresholdSeconds} is above the environment's ${env.latencyThresholdSeconds}`);
+  if (j.onBothBad === 'hold' && env.onBothBad === 'rollback') looser.push('onBothBad "hold" is looser than the environment\'s "rollback"');
+  if (looser.length > 0) throw new InvalidInput(`judge: a cutover may tighten the judge, never loosen it: ${looser.join('; ')}; change the environment's judge settings instead`);
+  return { ...env, ...Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined)) };
+}
 
 /** Turns a valid input into the plan every later state follows. Pure. */
 export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfigured = false): Plan {
@@ -16,12 +30,15 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
     throw new InvalidInput('maintenance: the final data sync runs with writes frozen, so maintenance cannot be false; send "dataSync": false to skip the sync instead');
   }
   const steps = input.steps ?? stepsFor(input.strategy ?? 'canary', d.steps);
+  const judge = tightenJudge(resolveJudge(d.judge), input.judge);
+  const bakeSeconds = input.bakeSeconds ?? d.bakeSeconds;
+  if (judge.maxBakeSeconds < bakeSeconds) throw new InvalidInput(`judge.maxBakeSeconds (${judge.maxBakeSeconds}) is below bakeSeconds (${bakeSeconds}); a step could never be judged; lower bakeSeconds`);
   const watchHours = input.watchWindowHours ?? d.watchWindowHours;
   const windowSeconds = Math.round(watchHours * 3600);
   return {
     image: input.image,
     steps,
-    bakeSeconds: input.bakeSeconds ?? d.bakeSeconds,
+    bakeSeconds,
     watchWindowSeconds: windowSeconds,
     checkpointSeconds: d.checkpointHours.map((h) => Math.round(h * 3600)).filter((s) => s <= windowSeconds),
     watchTickSeconds: d.watchTickSeconds,
@@ -29,6 +46,8 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
     dryRun: input.dryRun,
     maintenance: input.maintenance ?? dataSync,
     dataSync,
+    judge,
+    acceptThinCanary: input.acceptThinCanary ?? false,
   };
 }
 
@@ -36,7 +55,7 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
 export function explain(issues: readonly z.core.$ZodIssue[]): string {
   const lines = issues.map((i) => {
     const where = i.path.length > 0 ? i.path.join('.') : 'input';
-    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun, dataSync, maintenance)` : i.message;
+    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun, dataSync, maintenance, judge, acceptThinCanary)` : i.message;
     return `${where}: ${msg}`;
   });
   return `The cutover input is invalid, nothing was changed. ${lines.join('; ')}. Example: {"image": "repo/app:1.2.3", "strategy": "canary", "reason": "release 1.2.3"}`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cutoverDefaultsSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
+import { cutoverDefaultsSchema, judgeSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
 import { parseEcrImage } from '../ecr';
 import { MetricMathError, metricMathIds, parseMetricMath } from '../metric-math';
 
@@ -501,12 +501,21 @@ export const configSchema = z
     /** Cutover defaults: ramp, bake, watch window, smoke checks. */
     cutover: cutoverDefaultsSchema.prefault({}),
 
+    /**
+     * How each ramp step judges the new color against the old one (see the
+     * README's "Judging a step"). A cutover's input may tighten it.
+     */
+    judge: judgeSchema,
+
     logRetentionDays: z
       .number()
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
       .default(30),
   })
   .superRefine((c, ctx) => {
+    if (c.judge.maxBakeSeconds < c.cutover.bakeSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['judge', 'maxBakeSeconds'], message: `judge.maxBakeSeconds (${c.judge.maxBakeSeconds}) is below cutover.bakeSeconds (${c.cutover.bakeSeconds}); raise it to at least one bake` });
+    }
     const allowed = FARGATE_MEMORY_BY_CPU[c.service.cpu];
     if (!allowed) {
       ctx.addIssue({ code: 'custom', path: ['service', 'cpu'], message: `service.cpu must be one of ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')}` });

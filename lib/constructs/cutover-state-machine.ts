@@ -9,6 +9,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeStateMachineRole } from './cutover-functions';
 import { DataSyncTasks, OneOffTask } from './data-sync-tasks';
+import { ResourceNames } from '../naming';
 import { MAX_WATCH_WINDOW_HOURS } from '../../lambda/shared/cutover-config';
 
 /** The handlers the cutover runs, by task folder. */
@@ -233,18 +234,20 @@ export class CutoverStateMachine extends Construct {
       afterShift = new sfn.Choice(this, 'MaintenanceStillOn?').when(sfn.Condition.isPresent('$.maintenance.onAtMs'), off).otherwise(bake);
     }
     shift.next(afterShift);
-    bake.next(checkStep).next(new sfn.Choice(this, 'MoreSteps?').when(sfn.Condition.booleanEquals('$.ramp.done', true), promote).otherwise(shift));
+    // An inconclusive verdict (too little evidence yet, or a hold) bakes again; the check counts its looks.
+    const moreSteps = new sfn.Choice(this, 'MoreSteps?').when(sfn.Condition.booleanEquals('$.ramp.done', true), promote).otherwise(shift);
+    bake.next(checkStep).next(new sfn.Choice(this, 'BakeAgain?').when(sfn.Condition.booleanEquals('$.check.extend', true), bake).otherwise(moreSteps));
     promote.next(tick).next(new sfn.Choice(this, 'WatchDone?').when(sfn.Condition.booleanEquals('$.watch.done', true), drain).otherwise(watchWait.next(tick)));
     smoke.next(new sfn.Choice(this, 'DryRun?').when(sfn.Condition.booleanEquals('$.plan.dryRun', true), restoreAfterDryRun).otherwise(firstShift));
     drain.next(scaleDown).next(release('ReleaseAfterSuccess', 'Succeeded', succeeded));
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${props.namePrefix}-cutover`,
+      logGroupName: new ResourceNames(props.namePrefix).stateMachineLogGroup('cutover'),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      stateMachineName: `${props.namePrefix}-cutover`,
+      stateMachineName: new ResourceNames(props.namePrefix).stateMachine('cutover'),
       comment: CUTOVER_INPUT_DOC,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       tracingEnabled: true,

@@ -1,3 +1,4 @@
+import { resolveJudge } from '../../lambda/shared/cutover-config';
 import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -93,7 +94,8 @@ export class ControlStack extends Stack {
       DEREGISTRATION_DELAY_SECONDS: String(c.service.deregistrationDelaySeconds),
       TARGET_ERROR_RATE_PERCENT: String(c.alarms.errorRate.warning),
       TARGET_P95_SECONDS: String(c.alarms.p95Latency.warning),
-      CUTOVER_DEFAULTS: JSON.stringify(c.cutover),
+      // The judge's ceiling and latency threshold default to the alarm levels.
+      CUTOVER_DEFAULTS: JSON.stringify({ ...c.cutover, judge: resolveJudge(c.judge, { errorRateCriticalPercent: c.alarms.errorRate.critical, p95WarningSeconds: c.alarms.p95Latency.warning }) }),
       MAINTENANCE_TARGET_GROUP_ARN: p.maintenancePage.targetGroup.targetGroupArn,
       MAINTENANCE_MAX_SECONDS: String(c.maintenance.maxSeconds),
       MAINTENANCE_TAG: prefix,

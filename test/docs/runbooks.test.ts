@@ -66,7 +66,9 @@ describe('runbooks', () => {
     expect(text).toContain(`requests above ${a.requestsPerMinute.warning} a minute (${a.requestsPerMinute.critical} pages)`);
     expect(text).toContain(`database connections above ${a.databaseConnectionsPercent.warning}%\n(${a.databaseConnectionsPercent.critical}% pages)`);
     expect(text).toContain(`cache memory above ${a.cacheMemoryPercent.warning}% (${a.cacheMemoryPercent.critical}% pages)`);
-    expect(text).toContain(`fewer than ${defaults.cutover.minRequestsPerStep}\nrequests during its bake`);
+    const j = defaults.judge;
+    expect(text).toContain(`by at least ${j.errorMarginPercentPoints} percentage point with ${100 * j.confidence}% confidence`);
+    expect(text).toContain(`Until each color has served ${j.minRequestsPerColor}\nrequests the step is inconclusive and bakes again, up to ${j.maxBakeSeconds} seconds`);
   });
 
   it('state the watch window, its checkpoints and tick at the defaults', () => {

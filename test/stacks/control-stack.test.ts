@@ -41,6 +41,13 @@ describe('cutover state machine', () => {
     expect(d.States.Rollback.Catch[0].Next).toBe('PageRollbackFailed');
   });
 
+  it('bakes a step again while the step check says extend, then goes on to the next step', () => {
+    const d = cutover().definition;
+    expect(d.States.Bake).toMatchObject({ Type: 'Wait', SecondsPath: '$.plan.bakeSeconds', Next: 'CheckStep' });
+    expect(d.States.CheckStep.Next).toBe('BakeAgain?');
+    expect(d.States['BakeAgain?']).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.check.extend', BooleanEquals: true, Next: 'Bake' }], Default: 'MoreSteps?' });
+  });
+
   it('releases the lock on every exit after it was taken', () => {
     const d = cutover().definition;
     const releases = allStates(d).filter(([, s]) => s.Type === 'Task' && s.Parameters?.action === 'release');

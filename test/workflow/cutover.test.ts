@@ -1,6 +1,7 @@
 import { RunResult } from '../../rehearsal/run';
 import { World } from '../../rehearsal/world';
 import { formatLedger } from '../../scripts/switchyard';
+import { trafficSchema } from '../../rehearsal/traffic/schema';
 import { alarmEvent, fault, runIn, useMotoWorld } from './moto-world';
 
 const env = useMotoWorld();
@@ -80,16 +81,18 @@ describe('taking the lock', () => {
 
 describe('pre-flight', () => {
   it('a gating alarm already in ALARM is a no-go: nothing changes, the report is in the ledger, the lock is released', async () => {
-    // Already firing when the operator starts (hazard 9): no state change will come to tell anyone.
-    await world.setAlarm('blue', 'ALARM', world.gatingAlarms('blue')[1]);
+    // Already firing when the operator starts (hazard 9): its event was delivered long before (the idle
+    // color takes no traffic, so the handler only notified), and no state change will come to tell the cutover.
+    await world.setAlarm('green', 'ALARM', world.gatingAlarms('green')[1]);
     const r = await runIn(world, input);
     expect(r).toMatchObject({ status: 'FAILED', error: 'PreflightNoGo' });
-    expect(r.cause).toMatch(/alarm shop-dev-blue-error-rate-critical OK: ALARM/);
+    expect(r.cause).toMatch(/alarm shop-dev-green-error-rate-critical OK: ALARM/);
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
     expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
     const ledger = await world.ledger();
-    expect(ledger.map((e) => e.type)).toEqual(['started', 'preflight', 'finished']);
-    expect(ledger[1].detail.go).toBe(false);
+    expect(ledger.map((e) => e.type)).toEqual(['alarm', 'started', 'preflight', 'finished']);
+    expect(ledger[0].detail).toMatchObject({ alarm: 'shop-dev-green-rollback', decision: { action: 'notify' } });
+    expect(ledger[2].detail.go).toBe(false);
     expect(await world.lock()).toBeUndefined();
     expect(world.calls('elb:ModifyListener')).toBe(0);
   });
@@ -104,7 +107,10 @@ describe('before traffic moves', () => {
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
     expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
     expect(await world.parameter(world.names.image.green)).toBe('public.ecr.aws/nginx/nginx:1.27');
-    expect(await types()).toEqual(['started', 'preflight', 'deployed', 'aborted', 'finished']);
+    // While green waits, its healthy-below-desired alarm fires; green takes no traffic, so the rule's handler only notifies.
+    expect(await types()).toEqual(['started', 'preflight', 'deployed', 'alarm', 'aborted', 'finished']);
+    expect((await world.ledger()).find((e) => e.type === 'alarm')!.detail).toMatchObject({ alarm: 'shop-dev-green-rollback', decision: { action: 'notify' } });
+    expect(world.simulation.alarmChanges.some((c) => c.alarm === 'shop-dev-green-healthy-below-desired' && c.to === 'ALARM')).toBe(true);
     expect(world.calls('elb:ModifyListener')).toBe(0);
     expect(await world.lock()).toBeUndefined();
   });
@@ -153,11 +159,24 @@ describe('rollback during the ramp', () => {
     expect(await world.lock()).toBeUndefined();
   });
 
-  it('too little traffic to judge a step is not a pass: it rolls back', async () => {
-    // A 1% step of 1,000 requests a minute over a 1-minute bake, its minute not yet reported: far below the 50 requests needed.
+  it('a thin step bakes again, one bake at a time, until each color has served the minimum; then it passes', async () => {
+    // A 1% step of 1,000 requests a minute: 10 a minute for the new color, judged only on complete minutes.
     const r = await runIn(world, { ...input, bakeSeconds: 60, steps: [1, 100] });
+    expect(r.status).toBe('SUCCEEDED');
+    const bakes = (await world.ledger()).filter((e) => e.type === 'bake' && e.detail.step === 1).map((e) => e.detail as any);
+    expect(bakes.length).toBeGreaterThan(5);
+    expect(bakes.slice(0, -1).every((b) => b.verdict.decision === 'INCONCLUSIVE' && b.outcome.action === 'extend')).toBe(true);
+    expect(bakes.at(-1)).toMatchObject({ verdict: { decision: 'PASS' }, outcome: { action: 'pass' } });
+    expect(bakes.at(-1).verdict.counts.new.requests).toBeGreaterThanOrEqual(100);
+    expect(bakes.map((b) => b.look)).toEqual(bakes.map((_, i) => i + 1));
+    expect(r.states.filter((x) => x === 'BakeAgain?').length).toBeGreaterThanOrEqual(bakes.length);
+  });
+
+  it('too little traffic even at the longest bake is not a pass: InsufficientTraffic, all traffic back on the old color', async () => {
+    world.simulation = world.newSimulation(trafficSchema.parse({ requestsPerMinute: 50 }), []);
+    const r = await runIn(world, { ...input, bakeSeconds: 60, steps: [1, 100], judge: { maxBakeSeconds: 300 } });
     expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
-    expect(r.cause).toMatch(/InsufficientTraffic/);
+    expect(r.cause).toMatch(/^InsufficientTraffic: step 1 \(1%\): still inconclusive after 5 looks/);
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
   });
 

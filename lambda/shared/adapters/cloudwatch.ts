@@ -93,3 +93,64 @@ export async function wafCountedRequests(webAcl: string, region: string, startMs
   const v = r.MetricDataResults?.[0]?.Values ?? [];
   return v.length === 0 ? undefined : v.reduce((a, b) => a + b, 0);
 }
+
+/** What one color did over the judged minutes. */
+export interface WindowCounts {
+  readonly requests: number;
+  /** Target 5xx plus the load balancer's failed connections to the color's targets. */
+  readonly failed: number;
+  /** Requests slower than the latency threshold. */
+  readonly slow: number;
+  /** p95 over the window; undefined without requests. */
+  readonly p95Seconds?: number;
+  /** Minutes that reported requests. */
+  readonly minutes: number;
+}
+
+/**
+ * Both colors' per-minute sums over [startMs, endMs) in one GetMetricData call:
+ * requests, target 5xx, failed connections, and the percentile rank
+ * PR(:threshold) of the response time (the share of requests at most that
+ * slow), turned into a count of slow requests minute by minute; plus p95 over
+ * the window for the report. Whole minutes only: callers pass complete ones.
+ */
+export async function colorWindowCounts(listenerArn: string, tgArns: Readonly<Record<'blue' | 'green', string>>, startMs: number, endMs: number, latencyThresholdSeconds: number): Promise<Record<'blue' | 'green', WindowCounts>> {
+  const colors = ['blue', 'green'] as const;
+  const empty = { requests: 0, failed: 0, slow: 0, minutes: 0 };
+  if (endMs <= startMs) return { blue: empty, green: empty };
+  const q = (id: string, tg: string, metric: string, stat: string, period: number): MetricDataQuery => ({
+    Id: id,
+    MetricStat: {
+      Metric: { Namespace: 'AWS/ApplicationELB', MetricName: metric, Dimensions: [{ Name: 'TargetGroup', Value: targetGroupDimension(tg) }, { Name: 'LoadBalancer', Value: loadBalancerDimension(listenerArn) }] },
+      Period: period,
+      Stat: stat,
+    },
+  });
+  const windowSeconds = Math.round((endMs - startMs) / 1000);
+  const queries = colors.flatMap((c) => [
+    q(`${c}_requests`, tgArns[c], 'RequestCount', 'Sum', 60),
+    q(`${c}_target5xx`, tgArns[c], 'HTTPCode_Target_5XX_Count', 'Sum', 60),
+    q(`${c}_connections`, tgArns[c], 'TargetConnectionErrorCount', 'Sum', 60),
+    q(`${c}_fast`, tgArns[c], 'TargetResponseTime', `PR(:${latencyThresholdSeconds})`, 60),
+    q(`${c}_p95`, tgArns[c], 'TargetResponseTime', 'p95', windowSeconds),
+  ]);
+  const r = await call('GetMetricData', () => clients.cloudwatch().send(new GetMetricDataCommand({ StartTime: new Date(startMs), EndTime: new Date(endMs), MetricDataQueries: queries })));
+  const series = (id: string) => {
+    const m = r.MetricDataResults?.find((x) => x.Id === id);
+    const out = new Map<number, number>();
+    (m?.Timestamps ?? []).forEach((t, i) => out.set(new Date(t).getTime(), m!.Values![i]));
+    return out;
+  };
+  const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const result = {} as Record<'blue' | 'green', WindowCounts>;
+  for (const c of colors) {
+    const requests = series(`${c}_requests`);
+    const fast = series(`${c}_fast`);
+    let slow = 0;
+    // A minute with requests but no response-time rank (every request failed to connect) has no slow ones to count.
+    for (const [t, n] of requests) if (fast.has(t)) slow += Math.round((n * (100 - fast.get(t)!)) / 100);
+    const p95 = series(`${c}_p95`);
+    result[c] = { requests: sum(requests), failed: sum(series(`${c}_target5xx`)) + sum(series(`${c}_connections`)), slow, p95Seconds: p95.size > 0 ? Math.max(...p95.values()) : undefined, minutes: requests.size };
+  }
+  return result;
+}

@@ -1,25 +1,40 @@
-/** What a bake check observed about the new color. */
+import { Verdict } from './judge';
+
+/** What a bake check observed about the new color, besides the judge's verdict. */
 export interface BakeFacts {
   readonly alarmState: string;
-  /** Requests the new color served during the bake; undefined when the metric could not be read. */
-  readonly requests: number | undefined;
-  readonly minRequests: number;
-  /** The new color's share, in percent; a 0% step has nothing to judge. */
-  readonly percent: number;
   readonly healthyTargets: number;
   readonly desired: number;
+  /** The judge's verdict on the step's complete minutes. */
+  readonly verdict: Verdict;
+  /** This look and the most the step may take (its longest bake over one bake). */
+  readonly look: number;
+  readonly maxLooks: number;
 }
 
-export type BakeVerdict = { readonly ok: true } | { readonly ok: false; readonly error: 'AlarmBreached' | 'InsufficientTraffic' | 'IdleNeverHealthy'; readonly reason: string };
+export type StepFailure = 'AlarmBreached' | 'IdleNeverHealthy' | 'InsufficientTraffic' | 'JudgedWorse' | 'AboveCeiling' | 'BothColorsBad';
 
-/** A step passes only with the rollback alarm OK, full healthy capacity and enough requests served. */
-export function bakeVerdict(f: BakeFacts): BakeVerdict {
-  if (f.alarmState === 'ALARM') return { ok: false, error: 'AlarmBreached', reason: 'the new color\'s rollback alarm is in ALARM' };
-  if (f.healthyTargets < f.desired) return { ok: false, error: 'IdleNeverHealthy', reason: `only ${f.healthyTargets} of ${f.desired} targets of the new color are healthy` };
-  if (f.percent > 0 && f.minRequests > 0) {
-    // No data is not a pass: a broken metric or no traffic blocks promotion.
-    if (f.requests === undefined) return { ok: false, error: 'InsufficientTraffic', reason: 'the request count of the new color could not be read' };
-    if (f.requests < f.minRequests) return { ok: false, error: 'InsufficientTraffic', reason: `the new color served ${f.requests} requests, fewer than the ${f.minRequests} needed to judge it` };
+export type BakeOutcome =
+  | { readonly action: 'pass' }
+  /** Not yet known: bake again and look once more. */
+  | { readonly action: 'extend'; readonly reason: string; readonly hold: boolean }
+  | { readonly action: 'fail'; readonly error: StepFailure; readonly reason: string };
+
+/**
+ * A step passes only with the rollback alarm OK, full healthy capacity and a
+ * PASS from the judge. An inconclusive (or held) verdict bakes again until the
+ * step's looks run out; then the cutover fails: too little traffic to judge is
+ * never a pass, and a hold has a deadline.
+ */
+export function bakeOutcome(f: BakeFacts): BakeOutcome {
+  if (f.alarmState === 'ALARM') return { action: 'fail', error: 'AlarmBreached', reason: "the new color's rollback alarm is in ALARM" };
+  if (f.healthyTargets < f.desired) return { action: 'fail', error: 'IdleNeverHealthy', reason: `only ${f.healthyTargets} of ${f.desired} targets of the new color are healthy` };
+  const v = f.verdict;
+  if (v.decision === 'PASS') return { action: 'pass' };
+  if (v.decision === 'FAIL') return { action: 'fail', error: v.error ?? 'JudgedWorse', reason: v.reason };
+  const last = f.look >= f.maxLooks;
+  if (v.decision === 'HOLD') {
+    return last ? { action: 'fail', error: 'BothColorsBad', reason: `the hold ran out after ${f.look} looks: ${v.reason}` } : { action: 'extend', reason: v.reason, hold: true };
   }
-  return { ok: true };
+  return last ? { action: 'fail', error: 'InsufficientTraffic', reason: `still inconclusive after ${f.look} looks (the longest bake): ${v.reason}` } : { action: 'extend', reason: v.reason, hold: false };
 }

@@ -41,5 +41,14 @@ export function forward(blue: number, green: number) {
   return [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: TG.blue, Weight: blue }, { TargetGroupArn: TG.green, Weight: green }] } }];
 }
 
-export const plan = { steps: [10, 50, 100], bakeSeconds: 0, watchWindowSeconds: 0, checkpointSeconds: [], watchTickSeconds: 3600, reason: 'release', dryRun: false };
+export const plan = {
+  steps: [10, 50, 100],
+  bakeSeconds: 0,
+  watchWindowSeconds: 0,
+  checkpointSeconds: [],
+  watchTickSeconds: 3600,
+  reason: 'release',
+  dryRun: false,
+  judge: { errorMarginPercentPoints: 1, confidence: 0.99, minRequestsPerColor: 100, maxBakeSeconds: 1800, latencyThresholdSeconds: 0.5, onBothBad: 'rollback', metricDelaySeconds: 180, ceilingPercent: 5 },
+};
 export const lockSlice = { previousColor: 'blue', newColor: 'green', liveDesired: 2, startedAtMs: 1, expiresAtMs: Date.now() + 3600_000 };

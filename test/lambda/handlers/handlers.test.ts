@@ -229,7 +229,7 @@ describe('validate-input', () => {
   const { handler, planFrom } = require('../../../lambda/validate-input');
   it('turns a strategy into steps and applies defaults', async () => {
     await expect(handler({ executionId: 'e', input: { reason: 'release 2', strategy: 'linear' } })).resolves.toMatchObject({ steps: [20, 40, 60, 80, 100], bakeSeconds: 300, watchWindowSeconds: 86400, dryRun: false });
-    expect(planFrom({ reason: 'r r', steps: [5, 100], dryRun: true }, require('../../../lambda/shared/cutover-config').cutoverDefaultsSchema.parse({})).checkpointSeconds).toEqual([3600, 14400, 86400]);
+    expect(planFrom({ reason: 'r r', steps: [5, 100], dryRun: true }, require('../../../lambda/shared/cutover-config').handlerDefaultsSchema.parse({})).checkpointSeconds).toEqual([3600, 14400, 86400]);
   });
   it.each([
     [{ reason: 'release', strategy: 'canary', steps: [10, 100] }, /give either strategy or steps, not both/],

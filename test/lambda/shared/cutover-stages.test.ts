@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { dnsReadiness, dnsWeightsAt, RecordFacts } from '../../../lambda/shared/decisions/dns';
 import { syncStageSeconds, syncVerdict, taskFacts } from '../../../lambda/shared/decisions/sync';
 import { planFrom } from '../../../lambda/validate-input';
-import { cutoverDefaultsSchema } from '../../../lambda/shared/cutover-config';
+import { handlerDefaultsSchema } from '../../../lambda/shared/cutover-config';
 import { cutoverInputSchema } from '../../../lambda/shared/input';
 
 const logs = { logGroup: '/switchyard/shop-staging/sync', streamPrefix: 'sync', container: 'sync' };
@@ -67,7 +67,7 @@ describe('data sync outcome', () => {
 });
 
 describe('the plan with a data sync', () => {
-  const d = cutoverDefaultsSchema.parse({});
+  const d = handlerDefaultsSchema.parse({});
   const plan = (input: object, configured: boolean) => planFrom(cutoverInputSchema.parse({ reason: 'release', ...input }), d, configured);
 
   it('runs the sync, inside maintenance, when one is configured', () => {

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { COLORS, Color, otherColor } from '../../../lambda/shared/colors';
 import { rampStepsSchema } from '../../../lambda/shared/cutover-config';
 import { alarmDecision, AlarmFacts } from '../../../lambda/shared/decisions/alarm';
-import { bakeVerdict } from '../../../lambda/shared/decisions/bake';
+import { bakeOutcome } from '../../../lambda/shared/decisions/bake';
+import { judgeStep } from '../../../lambda/shared/decisions/judge';
+import { judgeWindow, looksFor } from '../../../lambda/shared/decisions/window';
 import { dnsReadiness } from '../../../lambda/shared/decisions/dns';
 import { idleReadiness } from '../../../lambda/shared/decisions/idle';
 import { goNoGo, PreflightFacts } from '../../../lambda/shared/decisions/preflight';
@@ -118,20 +120,58 @@ describe('go/no-go', () => {
   });
 });
 
-describe('bake verdict', () => {
-  const base = { alarmState: 'OK', requests: 500, minRequests: 50, percent: 10, healthyTargets: 2, desired: 2 };
-  it('passes with the alarm OK, full health and enough requests', () => expect(bakeVerdict(base)).toEqual({ ok: true }));
-  it('fails on ALARM', () => expect(bakeVerdict({ ...base, alarmState: 'ALARM' })).toMatchObject({ ok: false, error: 'AlarmBreached' }));
-  it('treats no data as a failure, not a pass', () => expect(bakeVerdict({ ...base, requests: undefined })).toMatchObject({ ok: false, error: 'InsufficientTraffic' }));
-  it('fails below the minimum request count', () => expect(bakeVerdict({ ...base, requests: 49 })).toMatchObject({ ok: false, error: 'InsufficientTraffic', reason: expect.stringMatching(/49 requests, fewer than the 50/) }));
-  it('fails when the new color is short of healthy targets (ALB fail-open)', () => expect(bakeVerdict({ ...base, healthyTargets: 1 })).toMatchObject({ ok: false, error: 'IdleNeverHealthy' }));
-  it('never passes with fewer requests than the minimum', () => {
+describe('bake outcome', () => {
+  const settings = { errorMarginPercentPoints: 1, confidence: 0.99, minRequestsPerColor: 100, ceilingPercent: 5, onBothBad: 'rollback' as const };
+  const judged = (newFailed: number, newRequests = 500, oldRequests = 4500, oldFailed = 13) =>
+    judgeStep({ newColor: { requests: newRequests, failed: newFailed, slow: 0 }, oldColor: { requests: oldRequests, failed: oldFailed, slow: 0 }, comparable: true, look: 1, maxLooks: 6, settings });
+  const base = { alarmState: 'OK', healthyTargets: 2, desired: 2, verdict: judged(2), look: 1, maxLooks: 6 };
+  it('passes with the alarm OK, full health and a PASS from the judge', () => expect(bakeOutcome(base)).toEqual({ action: 'pass' }));
+  it('fails on ALARM whatever the judge says', () => expect(bakeOutcome({ ...base, alarmState: 'ALARM' })).toMatchObject({ action: 'fail', error: 'AlarmBreached' }));
+  it('fails when the new color is short of healthy targets (ALB fail-open)', () => expect(bakeOutcome({ ...base, healthyTargets: 1 })).toMatchObject({ action: 'fail', error: 'IdleNeverHealthy' }));
+  it('fails with the judge\'s error when the new color is worse', () => expect(bakeOutcome({ ...base, verdict: judged(60) })).toMatchObject({ action: 'fail', error: 'JudgedWorse', reason: expect.stringMatching(/^failed: new 12.00% vs old 0.29%/) }));
+  it('bakes again while inconclusive, and fails InsufficientTraffic at the last look: no data is not a pass', () => {
+    const thin = judged(0, 20);
+    expect(thin.decision).toBe('INCONCLUSIVE');
+    expect(bakeOutcome({ ...base, verdict: thin })).toMatchObject({ action: 'extend', hold: false });
+    expect(bakeOutcome({ ...base, verdict: thin, look: 6 })).toMatchObject({ action: 'fail', error: 'InsufficientTraffic', reason: expect.stringMatching(/after 6 looks/) });
+  });
+  it('holds while both colors fail (onBothBad: hold), and fails BothColorsBad when the hold runs out', () => {
+    const both = judgeStep({ newColor: { requests: 500, failed: 100, slow: 0 }, oldColor: { requests: 4500, failed: 900, slow: 0 }, comparable: true, look: 1, maxLooks: 6, settings: { ...settings, onBothBad: 'hold' } });
+    expect(bakeOutcome({ ...base, verdict: both })).toMatchObject({ action: 'extend', hold: true });
+    expect(bakeOutcome({ ...base, verdict: both, look: 6 })).toMatchObject({ action: 'fail', error: 'BothColorsBad' });
+  });
+  it('never passes unless the judge passed (property)', () => {
     fc.assert(
-      fc.property(fc.option(fc.nat(1000), { nil: undefined }), fc.integer({ min: 1, max: 1000 }), (requests, min) => {
-        const v = bakeVerdict({ ...base, requests, minRequests: min });
-        if (requests === undefined || requests < min) expect(v.ok).toBe(false);
+      fc.property(fc.nat(500), fc.nat(600), fc.integer({ min: 1, max: 6 }), fc.constantFrom('OK', 'ALARM', 'INSUFFICIENT_DATA'), fc.nat(3), (failed, requests, look, alarmState, healthyTargets) => {
+        const verdict = judged(Math.min(failed, requests), requests);
+        const o = bakeOutcome({ alarmState, healthyTargets, desired: 2, verdict, look, maxLooks: 6 });
+        if (o.action === 'pass') expect({ decision: verdict.decision, alarmState, healthy: healthyTargets >= 2 }).toEqual({ decision: 'PASS', alarmState: alarmState === 'ALARM' ? 'never' : alarmState, healthy: true });
+        if (look === 6) expect(o.action).not.toBe('extend');
       }),
     );
+  });
+});
+
+describe('judge window', () => {
+  it('judges whole minutes after the shift that are old enough to be complete', () => {
+    const shift = Date.UTC(2026, 0, 1, 12, 0, 31);
+    expect(judgeWindow(shift, shift + 300_000, 180)).toEqual({ startMs: Date.UTC(2026, 0, 1, 12, 1), endMs: Date.UTC(2026, 0, 1, 12, 2), minutes: 1 });
+    expect(judgeWindow(shift, shift + 60_000, 180).minutes).toBe(0);
+  });
+  it('never ends before it starts, and never includes a minute younger than the delay (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e12 }), fc.nat(7200_000), fc.nat(900), (shift, elapsed, delay) => {
+        const w = judgeWindow(shift, shift + elapsed, delay);
+        expect(w.endMs).toBeGreaterThanOrEqual(w.startMs);
+        expect(w.startMs).toBeGreaterThanOrEqual(shift);
+        if (w.minutes > 0) expect(w.endMs).toBeLessThanOrEqual(shift + elapsed - delay * 1000);
+      }),
+    );
+  });
+  it('looks at a step its longest bake over one bake, at least once', () => {
+    expect(looksFor(300, 1800)).toBe(6);
+    expect(looksFor(0, 1800)).toBe(1);
+    expect(looksFor(600, 300)).toBe(1);
   });
 });
 
