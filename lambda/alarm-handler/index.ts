@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { handler as wrap } from '../shared/handler';
 import { alarmDecision, MAX_EVENT_AGE_SECONDS } from '../shared/decisions/alarm';
 import { readWeights } from '../shared/adapters/elb';
+import { alarmStates } from '../shared/adapters/cloudwatch';
+import { comparisonAlarmName } from '../shared/alarm-names';
 import * as ledger from '../shared/adapters/ledger';
 import { getLock, lockKey, markRolledBack } from '../shared/adapters/lock';
 import { notify } from '../shared/adapters/notify';
@@ -28,6 +30,11 @@ async function act(s: Settings, event: AlarmEvent, now: number) {
   const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
   const [lock, weights] = await Promise.all([getLock(s.lockTable, pk), readWeights(s.listenerArn, tgs)]);
   const running = lock && lock.expiresAtMs > now ? lock : undefined;
+  // In hold mode, a new color's alarm during a cutover needs the other color's state and the comparison.
+  const hold = s.defaults.judge.onBothBad === 'hold' && running !== undefined && event.detail.alarmName === s.colors[running.newColor].rollbackAlarm;
+  const other = running && s.colors[running.previousColor].rollbackAlarm;
+  const comparison = running && comparisonAlarmName(s.colors[running.newColor].rollbackAlarm, running.previousColor);
+  const states = hold ? await alarmStates([other!, comparison!]) : {};
   const decision = alarmDecision({
     alarmName: event.detail.alarmName,
     state: event.detail.state.value,
@@ -37,6 +44,9 @@ async function act(s: Settings, event: AlarmEvent, now: number) {
     rollbackAlarms: { blue: s.colors.blue.rollbackAlarm, green: s.colors.green.rollbackAlarm },
     weights,
     cutover: running && { executionId: running.executionId, previousColor: running.previousColor, newColor: running.newColor, startedAtMs: running.startedAtMs, rolledBackAtMs: running.rolledBackAtMs },
+    holdWhenBothBad: hold,
+    otherAlarmState: other && states[other],
+    comparisonAlarmState: comparison && states[comparison],
   });
   const executionId = running?.executionId ?? `alarm:${event.id}`;
   await ledger.record(s.ledgerTable, pk, 'alarm', executionId, { alarm: event.detail.alarmName, state: event.detail.state.value, reason: event.detail.state.reason, decision });

@@ -98,8 +98,10 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
   const now = Date.now();
   const window = judgeWindow(ramp.shiftedAtMs, now, judge.metricDelaySeconds);
   const color = s.colors[lock.newColor];
+  const hold = judge.onBothBad === 'hold';
+  const otherAlarm = s.colors[lock.previousColor].rollbackAlarm;
   const [alarms, health, counts] = await Promise.all([
-    alarmStates([color.rollbackAlarm]),
+    alarmStates(hold ? [color.rollbackAlarm, otherAlarm] : [color.rollbackAlarm]),
     elb.targetHealth(color.targetGroupArn),
     colorWindowCounts(s.listenerArn, tgs, window.startMs, window.endMs, judge.latencyThresholdSeconds),
   ]);
@@ -112,7 +114,7 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
     maxLooks,
     settings: judge,
   });
-  const outcome = bakeOutcome({ alarmState: alarms[color.rollbackAlarm], healthyTargets: health.healthy, desired: lock.liveDesired, verdict, look, maxLooks });
+  const outcome = bakeOutcome({ alarmState: alarms[color.rollbackAlarm], healthyTargets: health.healthy, desired: lock.liveDesired, verdict, look, maxLooks, holdWhenBothBad: hold, otherAlarmState: hold ? alarms[otherAlarm] : undefined });
   const judged = { startMs: window.startMs, endMs: window.endMs, minutes: window.minutes };
   await ledger.record(s.ledgerTable, pk, 'bake', event.executionId, { step, percent: ramp.percent, look, maxLooks, window: judged, alarm: alarms[color.rollbackAlarm], healthy: health.healthy, verdict, outcome });
   if (outcome.action === 'fail') throw new ERRORS[outcome.error](`step ${step} (${ramp.percent}%): ${outcome.reason}`);

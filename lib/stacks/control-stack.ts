@@ -1,3 +1,4 @@
+import { comparisonAlarmName } from '../../lambda/shared/alarm-names';
 import { resolveJudge } from '../../lambda/shared/cutover-config';
 import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -206,6 +207,8 @@ export class ControlStack extends Stack {
     traffic.allowUnscoped([...elbRead, 'cloudwatch:GetMetricData']);
     traffic.allow(['elasticloadbalancing:ModifyListener'], [listener]);
     traffic.allow(['cloudwatch:DescribeAlarms'], rollbackAlarmArns);
+    // A step held because both colors fail (judge.onBothBad: hold) pages the critical topic.
+    publish(traffic);
     traffic.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [state.lockTable.tableArn]);
     ledgerWrite(traffic);
     dnsGrants(traffic, true);
@@ -284,6 +287,12 @@ export class ControlStack extends Stack {
     rollbackGrants(rollback);
     const alarmHandler = fn('alarm-handler', Duration.minutes(13));
     rollbackGrants(alarmHandler);
+    // In hold mode the handler reads the other color's rollback alarm and the comparison alarm beside each
+    // (`<prefix>-<color>-worse-than-<other>`, named by convention; the ARN names the alarm, whether or not it exists).
+    alarmHandler.allow(['cloudwatch:DescribeAlarms'], [
+      ...rollbackAlarmArns,
+      ...COLORS.map((x) => this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: comparisonAlarmName(alarms(x).rollbackAlarm.alarmName, x === 'blue' ? 'green' : 'blue'), arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+    ]);
     // It gives an event claim back when handling fails, so EventBridge's retry acts.
     alarmHandler.allow(['dynamodb:DeleteItem'], [state.ledgerTable.tableArn]);
 

@@ -24,6 +24,16 @@ export interface AlarmFacts {
   readonly rollbackAlarms: Readonly<Record<Color, string>>;
   readonly weights: Weights;
   readonly cutover?: RunningCutover;
+  /**
+   * judge.onBothBad is "hold": while both colors' rollback alarms are in ALARM
+   * (a shared dependency), the new color is not rolled back unless it is also
+   * worse than the old; the step check rolls back when the hold runs out.
+   */
+  readonly holdWhenBothBad?: boolean;
+  /** State of the other color's rollback alarm (read only in hold mode). */
+  readonly otherAlarmState?: string;
+  /** State of the alarming color's comparison alarm (worse than the other color). */
+  readonly comparisonAlarmState?: string;
 }
 
 export type AlarmDecision =
@@ -45,6 +55,9 @@ export function alarmDecision(f: AlarmFacts): AlarmDecision {
   if (f.cutover) {
     if (alarmColor !== f.cutover.newColor) {
       return { action: 'notify', alarmColor, reason: `${alarmColor} is the color the running cutover would fall back to; rolling back cannot help` };
+    }
+    if (f.holdWhenBothBad && f.otherAlarmState === 'ALARM' && f.comparisonAlarmState !== 'ALARM') {
+      return { action: 'notify', alarmColor, reason: `both colors' rollback alarms are in ALARM and ${alarmColor} is not worse than ${f.cutover.previousColor}: holding (judge.onBothBad is hold); the step check rolls back when the hold runs out` };
     }
     return { action: 'rollback', alarmColor, target: f.cutover.previousColor, reason: `${f.alarmName} in ALARM during cutover ${f.cutover.executionId}` };
   }

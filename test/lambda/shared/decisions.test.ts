@@ -140,6 +140,14 @@ describe('bake outcome', () => {
     expect(bakeOutcome({ ...base, verdict: both })).toMatchObject({ action: 'extend', hold: true });
     expect(bakeOutcome({ ...base, verdict: both, look: 6 })).toMatchObject({ action: 'fail', error: 'BothColorsBad' });
   });
+  it('in hold mode, both rollback alarms in ALARM hold the step instead of failing it, until the looks run out', () => {
+    expect(bakeOutcome({ ...base, alarmState: 'ALARM', holdWhenBothBad: true, otherAlarmState: 'ALARM' })).toMatchObject({ action: 'extend', hold: true });
+    expect(bakeOutcome({ ...base, alarmState: 'ALARM', holdWhenBothBad: true, otherAlarmState: 'ALARM', look: 6 })).toMatchObject({ action: 'fail', error: 'BothColorsBad' });
+    expect(bakeOutcome({ ...base, alarmState: 'ALARM', holdWhenBothBad: true, otherAlarmState: 'OK' })).toMatchObject({ action: 'fail', error: 'AlarmBreached' });
+    expect(bakeOutcome({ ...base, alarmState: 'ALARM', holdWhenBothBad: false, otherAlarmState: 'ALARM' })).toMatchObject({ action: 'fail', error: 'AlarmBreached' });
+    // Worse than the old as well: no hold.
+    expect(bakeOutcome({ ...base, alarmState: 'ALARM', holdWhenBothBad: true, otherAlarmState: 'ALARM', verdict: judged(60) })).toMatchObject({ action: 'fail', error: 'AlarmBreached' });
+  });
   it('never passes unless the judge passed (property)', () => {
     fc.assert(
       fc.property(fc.nat(500), fc.nat(600), fc.integer({ min: 1, max: 6 }), fc.constantFrom('OK', 'ALARM', 'INSUFFICIENT_DATA'), fc.nat(3), (failed, requests, look, alarmState, healthyTargets) => {
@@ -205,6 +213,14 @@ describe('alarm decision', () => {
   });
   it('only notifies for a color that takes no traffic', () => {
     expect(alarmDecision({ ...base, weights: { blue: 100, green: 0 } })).toMatchObject({ action: 'notify', alarmColor: 'green' });
+  });
+  it('holds (notifies) while both colors alarm in hold mode, unless the new color is also worse', () => {
+    const both = { ...base, holdWhenBothBad: true, otherAlarmState: 'ALARM' };
+    expect(alarmDecision(both)).toMatchObject({ action: 'notify', alarmColor: 'green', reason: expect.stringMatching(/holding/) });
+    expect(alarmDecision({ ...both, comparisonAlarmState: 'ALARM' })).toMatchObject({ action: 'rollback', target: 'blue' });
+    // Not in hold mode, or the old color fine: the default, conservative rollback.
+    expect(alarmDecision({ ...both, holdWhenBothBad: false })).toMatchObject({ action: 'rollback', target: 'blue' });
+    expect(alarmDecision({ ...both, otherAlarmState: 'OK' })).toMatchObject({ action: 'rollback', target: 'blue' });
   });
   it('ignores stale events and events from before the cutover', () => {
     expect(alarmDecision({ ...base, nowMs: base.changedAtMs + 301_000 })).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/old/) });
