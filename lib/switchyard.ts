@@ -1,6 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SwitchyardConfig } from './config/schema';
+import { ResourceNames } from './naming';
 import { ControlStack } from './stacks/control-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import { StateStack } from './stacks/state-stack';
@@ -35,13 +36,14 @@ export interface BuildOptions {
 /** Adds every stack of one environment to `app`. Shared by bin/ and the tests. */
 export function buildSwitchyard(app: App, config: SwitchyardConfig, options: BuildOptions = {}): SwitchyardStacks {
   const env = { account: config.account, region: config.region };
-  const prefix = `${config.service.name}-${config.environment}`;
-  const state = new StateStack(app, `${prefix}-state`, {
+  const names = ResourceNames.of(config.service.name, config.environment);
+  const prefix = names.prefix;
+  const state = new StateStack(app, names.stack('state'), {
     env,
     config,
     description: `Switchyard ${prefix}: recorded cutover state (live color, images, task counts)`,
   });
-  const platform = new PlatformStack(app, `${prefix}-platform`, {
+  const platform = new PlatformStack(app, names.stack('platform'), {
     env,
     config,
     stateParameters: state.state.parameterNames,
@@ -50,7 +52,7 @@ export function buildSwitchyard(app: App, config: SwitchyardConfig, options: Bui
     description: `Switchyard ${prefix}: blue/green Fargate services behind a weighted ALB, WAF, alarms and dashboard`,
   });
   platform.addStackDependency(state, 'the platform resolves the recorded state parameters at deploy time');
-  const control = new ControlStack(app, `${prefix}-control`, {
+  const control = new ControlStack(app, names.stack('control'), {
     env,
     config,
     state: state.state,

@@ -33,7 +33,7 @@ export interface DetectionRun {
 }
 
 /** Every step check passes: the alarm-only baseline. */
-const ALARM_ONLY = { replaceTasks: { CheckStep: async () => ({ ok: true, note: 'alarm-only baseline: no step gating' }) } };
+const ALARM_ONLY = { replaceTasks: { CheckStep: async () => ({ ok: true, extend: false, note: 'alarm-only baseline: no step gating' }) } };
 
 const TRIGGERS_DIR = path.join(__dirname, '..', 'drills', 'triggers');
 
@@ -59,7 +59,8 @@ function summarize(trigger: string, rate: number, step: number, mode: Mode, r: R
     firstStepPercent: step,
     mode,
     status: r.status,
-    error: r.error,
+    // What caused a rollback (AlarmBreached, RolledBackByAlarm, JudgedWorse, InsufficientTraffic...), not just that it happened.
+    error: r.error === 'RolledBack' && r.cause ? r.cause.split(':')[0] : r.error,
     detectionSeconds: r.detectionSeconds,
     restoredSeconds: r.restoredSeconds,
     badColorRequests: r.requests[r.colors.new],
@@ -136,6 +137,120 @@ export function formatDetection(runs: readonly DetectionRun[]): string {
     lines.push(
       `${trigger.padEnd(36)} ${rate.padStart(5)} ${`${step}%`.padStart(5)} | ${outcome(s).padEnd(27)} ${secs(s.detectionSeconds).padStart(6)} ${secs(s.restoredSeconds).padStart(8)} ${`${s.badColorRequests}/${s.badColorFailed}`.padStart(18)} | ${outcome(b).padEnd(25)} ${secs(b.detectionSeconds).padStart(6)} ${`${b.badColorRequests}/${b.badColorFailed}`.padStart(18)} | ${ratio.padStart(6)}`,
     );
+  }
+  return lines.join('\n');
+}
+
+/** A new-color degradation of the judging table. */
+export interface Degradation {
+  readonly name: string;
+  /** What the new color does, on top of the healthy traffic. */
+  readonly fault: { errorRatePercent?: number; p95Seconds?: number };
+}
+
+const HEALTHY_ERROR = 0.3;
+const HEALTHY_P95 = 0.25;
+export const DEGRADATIONS: readonly Degradation[] = [
+  { name: '+1 pp errors', fault: { errorRatePercent: HEALTHY_ERROR + 1 } },
+  { name: '+5 pp errors', fault: { errorRatePercent: HEALTHY_ERROR + 5 } },
+  { name: '100% errors', fault: { errorRatePercent: 100 } },
+  { name: 'p95 x2', fault: { p95Seconds: HEALTHY_P95 * 2 } },
+];
+
+export interface JudgingCell {
+  readonly requestsPerMinute: number;
+  readonly firstStepPercent: number;
+  readonly degradation: string;
+  readonly mode: Mode;
+  readonly runs: number;
+  /** Runs where the bad color never got past its first step (rolled back, or the cutover failed, at it). */
+  readonly stoppedAtFirstStep: number;
+  /** Runs that ended promoted with the bad color. */
+  readonly promoted: number;
+  /** Median requests the bad color served before traffic was back on the old one. */
+  readonly medianBadRequests: number;
+}
+
+/** The judging drill: production, healthy traffic, the new color degraded from its first step. */
+function judgingDrill(rate: number, step: number, seed: number, fault: Degradation['fault'] | undefined): Drill {
+  return {
+    name: 'judging',
+    environment: 'production',
+    input: { steps: [step, 50, 100].filter((s, i, a) => i === 0 || s > a[i - 1]), bakeSeconds: 300, watchWindowHours: 0, reason: 'bench: judging' },
+    machine: 'cutover',
+    traffic: { requestsPerMinute: rate, errorRatePercent: HEALTHY_ERROR, p95Seconds: HEALTHY_P95, stickyClientsPercent: 0, ingestDelaySeconds: 60, seed },
+    faults: fault ? [{ color: 'new', from: 'step:1', ...fault }] : [],
+    tailMinutes: 0,
+    warmUpMinutes: 10,
+  } as Drill;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
+};
+
+/** Seeded drills over traffic × first step × degradation, as Switchyard runs them and with threshold alarms only. */
+export async function judgingTable(moto: Moto, o: { readonly rates: readonly number[]; readonly steps: readonly number[]; readonly seeds: number; readonly degradations?: readonly Degradation[]; readonly progress?: (line: string) => void }): Promise<JudgingCell[]> {
+  const out: JudgingCell[] = [];
+  for (const rate of o.rates) {
+    for (const step of o.steps) {
+      for (const d of o.degradations ?? DEGRADATIONS) {
+        for (const mode of ['switchyard', 'alarm-only'] as const) {
+          let stopped = 0;
+          let promoted = 0;
+          const served: number[] = [];
+          for (let seed = 1; seed <= o.seeds; seed++) {
+            const r = await runDrill(moto, judgingDrill(rate, step, seed, d.fault), undefined, mode === 'alarm-only' ? ALARM_ONLY : {});
+            if (r.status === 'SUCCEEDED') promoted++;
+            if (r.maxNewWeight <= step) stopped++;
+            served.push(r.requests[r.colors.new]);
+          }
+          const cell = { requestsPerMinute: rate, firstStepPercent: step, degradation: d.name, mode, runs: o.seeds, stoppedAtFirstStep: stopped, promoted, medianBadRequests: median(served) };
+          o.progress?.(`${rate}/min ${step}% ${d.name} ${mode}: stopped at step 1 ${stopped}/${o.seeds}, promoted ${promoted}`);
+          out.push(cell);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A/A: both colors alike; the share of runs that do not end promoted, per mode. */
+export async function aaRuns(moto: Moto, o: { readonly rates: readonly number[]; readonly firstStepPercent: number; readonly runs: number; readonly progress?: (line: string) => void }): Promise<Array<{ requestsPerMinute: number; mode: Mode; runs: number; promoted: number; reasons: Record<string, number> }>> {
+  const out: Array<{ requestsPerMinute: number; mode: Mode; runs: number; promoted: number; reasons: Record<string, number> }> = [];
+  for (const rate of o.rates) {
+    for (const mode of ['switchyard', 'alarm-only'] as const) {
+      const reasons: Record<string, number> = {};
+      let promoted = 0;
+      for (let seed = 1; seed <= o.runs; seed++) {
+        const r = await runDrill(moto, judgingDrill(rate, o.firstStepPercent, 1000 + seed, undefined), undefined, mode === 'alarm-only' ? ALARM_ONLY : {});
+        if (r.status === 'SUCCEEDED') promoted++;
+        else {
+          const why = (r.cause ?? r.error ?? r.status).split(':')[0];
+          reasons[why] = (reasons[why] ?? 0) + 1;
+        }
+      }
+      o.progress?.(`A/A ${rate}/min ${mode}: ${promoted}/${o.runs} promoted`);
+      out.push({ requestsPerMinute: rate, mode, runs: o.runs, promoted, reasons });
+    }
+  }
+  return out;
+}
+
+/** The judging table: per traffic, first step and degradation, both modes side by side. */
+export function formatJudging(cells: readonly JudgingCell[]): string {
+  const lines = ['rpm    step  degradation     | switchyard: stopped at step 1  promoted  median bad requests | threshold alarms only: stopped at step 1  promoted  median bad requests'];
+  const by = new Map<string, Partial<Record<Mode, JudgingCell>>>();
+  for (const c of cells) {
+    const k = `${c.requestsPerMinute}|${c.firstStepPercent}|${c.degradation}`;
+    by.set(k, { ...by.get(k), [c.mode]: c });
+  }
+  for (const [k, m] of by) {
+    const [rate, step, d] = k.split('|');
+    const s = m.switchyard!;
+    const b = m['alarm-only']!;
+    lines.push(`${rate.padStart(5)}  ${`${step}%`.padStart(4)}  ${d.padEnd(15)} | ${`${s.stoppedAtFirstStep}/${s.runs}`.padStart(27)}  ${`${s.promoted}/${s.runs}`.padStart(8)}  ${String(s.medianBadRequests).padStart(19)} | ${`${b.stoppedAtFirstStep}/${b.runs}`.padStart(38)}  ${`${b.promoted}/${b.runs}`.padStart(8)}  ${String(b.medianBadRequests).padStart(19)}`);
   }
   return lines.join('\n');
 }

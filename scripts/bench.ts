@@ -10,8 +10,14 @@
  *   minute and first steps of 1, 5 and 10%, against an alarm-only baseline, and
  *   false rollbacks over seeded healthy runs
  *
- * BENCH_ONLY=detection runs only the last part; BENCH_DETECTION=quick measures
- * it at 1,000 requests a minute and a 5% first step with 5 healthy runs.
+ * - the judge: seeded drills over traffic × first step × new-color degradation
+ *   (+1 pp, +5 pp, 100% errors, p95 x2), how often the bad color is stopped at
+ *   its first step, how many requests it served, and A/A false rollbacks;
+ *   beside each, the same with threshold alarms only
+ *
+ * BENCH_ONLY=detection or BENCH_ONLY=judging runs only that part;
+ * BENCH_DETECTION=quick measures at 1,000 requests a minute and a 5% first
+ * step; BENCH_SEEDS (5) and BENCH_AA_RUNS (50) set the judging runs.
  */
 import '../rehearsal/quiet';
 import { spawnSync } from 'child_process';
@@ -26,7 +32,7 @@ import { Moto } from '../rehearsal/moto';
 import { rehearse, USD_PER_TRANSITION } from '../rehearsal/rehearse';
 import { scenario } from '../rehearsal/scenarios';
 import { World } from '../rehearsal/world';
-import { detectionRuns, falseRollbacks, formatDetection } from '../rehearsal/detection';
+import { aaRuns, detectionRuns, falseRollbacks, formatDetection, formatJudging, judgingTable } from '../rehearsal/detection';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
@@ -133,9 +139,41 @@ async function detection(moto: Moto) {
   return { runs, healthy, seconds: Math.round((performance.now() - started) / 1000) };
 }
 
+async function judging(moto: Moto) {
+  const quick = process.env.BENCH_DETECTION === 'quick';
+  const rates = quick ? [1000] : [50, 200, 1000, 10_000];
+  const steps = quick ? [5] : [1, 5, 10];
+  const seeds = Number(process.env.BENCH_SEEDS ?? (quick ? 2 : 5));
+  const aa = Number(process.env.BENCH_AA_RUNS ?? (quick ? 5 : 50));
+  console.log(`judging: ${rates.length * steps.length * 4 * 2 * seeds} seeded drills, then ${rates.length * 2 * aa} A/A runs...`);
+  const started = performance.now();
+  const cells = await judgingTable(moto, { rates, steps, seeds });
+  const falseRollbacksAA = await aaRuns(moto, { rates, firstStepPercent: 5, runs: aa });
+  return { cells, aa: falseRollbacksAA, seeds, seconds: Math.round((performance.now() - started) / 1000) };
+}
+
+function printJudging(j: Awaited<ReturnType<typeof judging>>): void {
+  console.log(`\njudging the new color (${j.seeds} seeds a cell; production config, 0.3% errors and p95 0.25 s healthy; ${j.seconds} s to measure)`);
+  console.log(formatJudging(j.cells));
+  console.log('\nA/A false rollbacks (both colors alike, 5% first step): runs not promoted');
+  for (const a of j.aa) console.log(`  ${String(a.requestsPerMinute).padStart(6)}/min ${a.mode.padEnd(11)} ${a.runs - a.promoted}/${a.runs}${Object.keys(a.reasons).length > 0 ? ` (${Object.entries(a.reasons).map(([k, v]) => `${v}x ${k}`).join(', ')})` : ''}`);
+}
+
 async function main(): Promise<number> {
   const moto = await Moto.start(7200);
   let report: any;
+  if (process.env.BENCH_ONLY === 'judging') {
+    try {
+      report = { at: new Date().toISOString(), node: process.version, judging: await judging(moto) };
+    } finally {
+      await moto.stop();
+    }
+    printJudging(report.judging);
+    fs.mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'reports', 'bench-judging.json'), JSON.stringify(report, null, 2));
+    console.log('\nwrote reports/bench-judging.json');
+    return 0;
+  }
   if (process.env.BENCH_ONLY === 'detection') {
     try {
       report = { at: new Date().toISOString(), node: process.version, detection: await detection(moto) };
@@ -158,7 +196,8 @@ async function main(): Promise<number> {
     console.log('synthesis: npx cdk synth...');
     const s = synth();
     const d = await detection(moto);
-    report = { at: new Date().toISOString(), node: process.version, rollback, cost: c, bundles: b, synth: s, detection: d };
+    const j = await judging(moto);
+    report = { at: new Date().toISOString(), node: process.version, rollback, cost: c, bundles: b, synth: s, detection: d, judging: j };
   } finally {
     await moto.stop();
   }
@@ -182,6 +221,7 @@ async function main(): Promise<number> {
   for (const [k, v] of Object.entries(report.bundles as Record<string, { bytes: number; initMedianMs: number }>)) console.log(`${k.padEnd(22)} ${(v.bytes / 1024).toFixed(0).padStart(7)}   ${String(v.initMedianMs).padStart(7)}`);
   console.log(`\ncdk synth (dev, three stacks, with bundling): ${report.synth.seconds} s`);
   printDetection(report.detection);
+  printJudging(report.judging);
   console.log('\nbudget                                               value     limit     ');
   for (const b of report.budgets) console.log(`${b.what.padEnd(52)} ${String(b.value).padEnd(9)} ${b.limit.padEnd(9)} ${b.ok ? 'PASS' : 'FAIL'}`);
   console.log('\nwrote reports/bench.json');

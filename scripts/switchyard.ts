@@ -26,6 +26,7 @@ import { explain } from '../lambda/validate-input';
 import { cutoverInputSchema } from '../lambda/shared/input';
 import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
 import { loadConfig } from '../lib/config/load';
+import { ResourceNames } from '../lib/naming';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -103,9 +104,9 @@ export async function main(argv: string[], print: (s: string) => void = console.
   const [command, arg] = positionals;
   if (values.local) return local(command, values, print);
   const config = loadConfig(values.env!);
-  const prefix = `${config.service.name}-${config.environment}`;
+  const names = ResourceNames.of(config.service.name, config.environment);
   const sfn = new SFNClient({});
-  const control = async (key: string, flag: string | undefined) => flag ?? (await outputs(`${prefix}-control`))[key];
+  const control = async (key: string, flag: string | undefined) => flag ?? (await outputs(names.stack('control')))[key];
 
   switch (command) {
     case 'start': {
@@ -143,7 +144,7 @@ export async function main(argv: string[], print: (s: string) => void = console.
       return 0;
     }
     case 'ledger': {
-      const table = values['ledger-table'] ?? (await outputs(`${prefix}-state`)).LedgerTableName;
+      const table = values['ledger-table'] ?? (await outputs(names.stack('state'))).LedgerTableName;
       print(formatLedger(await history(table, `${config.service.name}#${config.environment}`, Number(values.limit))));
       return 0;
     }
@@ -151,7 +152,7 @@ export async function main(argv: string[], print: (s: string) => void = console.
       if (arg !== 'on' && arg !== 'off') throw new UsageError('usage: npm run maintenance:on -- --reason "why", or npm run maintenance:off');
       if (arg === 'on' && !values.reason) throw new UsageError('maintenance on needs --reason "why"');
       const payload = arg === 'on' ? { action: 'on', reason: values.reason, by: userInfo().username } : { action: 'off', by: userInfo().username };
-      const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: `${prefix}-maintenance`, Payload: Buffer.from(JSON.stringify(payload)) }));
+      const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: names.lambdaFunction('maintenance'), Payload: Buffer.from(JSON.stringify(payload)) }));
       const body = r.Payload ? Buffer.from(r.Payload).toString('utf8') : '';
       if (r.FunctionError) throw new Error(`maintenance ${arg} failed: ${body}`);
       print(`maintenance ${arg}: ${body}`);

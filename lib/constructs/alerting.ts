@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { ResourceNames } from '../naming';
 
 /** Properties of {@link Alerting}. */
 export interface AlertingProps {
@@ -59,8 +60,9 @@ export class Alerting extends Construct {
     );
     this.key = key;
 
-    const critical = new sns.Topic(this, 'Critical', { topicName: `${props.namePrefix}-critical`, enforceSSL: true, masterKey: key });
-    const warning = new sns.Topic(this, 'Warning', { topicName: `${props.namePrefix}-warning`, enforceSSL: true, masterKey: key });
+    const names = new ResourceNames(props.namePrefix);
+    const critical = new sns.Topic(this, 'Critical', { topicName: names.topic('critical'), enforceSSL: true, masterKey: key });
+    const warning = new sns.Topic(this, 'Warning', { topicName: names.topic('warning'), enforceSSL: true, masterKey: key });
     // enforceSSL writes a topic policy, and a topic policy replaces SNS's default
     // one, which is what let CloudWatch publish. With only the TLS Deny left, every
     // alarm action would be refused: allow this account's alarms to publish.
@@ -84,7 +86,7 @@ export class Alerting extends Construct {
     }
     if (props.slack) {
       new chatbot.SlackChannelConfiguration(this, 'Slack', {
-        slackChannelConfigurationName: `${props.namePrefix}-alerts`,
+        slackChannelConfigurationName: names.chatbotConfiguration(),
         slackWorkspaceId: props.slack.workspaceId,
         slackChannelId: props.slack.channelId,
         notificationTopics: [critical, warning],

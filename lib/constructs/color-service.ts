@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Color } from '../../lambda/shared/colors';
 import { grantEcrPull } from '../ecr';
+import { ResourceNames } from '../naming';
 
 /** A secret injected into the container as an environment variable by ECS. */
 export interface InjectedSecret {
@@ -106,16 +107,16 @@ export class ColorService extends Construct {
   constructor(scope: Construct, id: string, props: ColorServiceProps) {
     super(scope, id);
     this.color = props.color;
-    const name = `${props.namePrefix}-${props.color}`;
+    const names = new ResourceNames(props.namePrefix);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/switchyard/${props.namePrefix}/${props.color}`,
+      logGroupName: names.colorLogGroup(props.color),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      family: name,
+      family: names.taskFamily(props.color),
       cpu: props.cpu,
       memoryLimitMiB: props.memoryMiB,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
@@ -140,7 +141,7 @@ export class ColorService extends Construct {
     });
 
     this.service = new ecs.FargateService(this, 'Service', {
-      serviceName: name,
+      serviceName: names.colorService(props.color),
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
       desiredCount: props.desiredCount,
@@ -157,7 +158,7 @@ export class ColorService extends Construct {
       throw new Error(`ColorService ${props.color}: healthCheck.timeoutSeconds (${props.healthCheck.timeoutSeconds}) must be below intervalSeconds (${props.healthCheck.intervalSeconds})`);
     }
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
-      targetGroupName: name.slice(0, 32),
+      targetGroupName: names.targetGroup(props.color),
       vpc: props.cluster.vpc,
       port: props.containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,

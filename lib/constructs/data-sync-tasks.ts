@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantEcrPull } from '../ecr';
+import { ResourceNames } from '../naming';
 import { InjectedSecret } from './color-service';
 
 /** A container the cutover runs to completion. */
@@ -87,14 +88,15 @@ export class DataSyncTasks extends Construct {
   }
 
   private oneOff(id: string, name: string, spec: OneOffTaskSpec, props: DataSyncTasksProps): OneOffTask {
-    const logGroupName = `/switchyard/${props.namePrefix}/${name}`;
+    const names = new ResourceNames(props.namePrefix);
+    const logGroupName = names.oneOffLogGroup(name);
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const taskDefinition = new ecs.FargateTaskDefinition(this, id, {
-      family: `${props.namePrefix}-${name}`,
+      family: names.oneOffFamily(name),
       cpu: spec.cpu,
       memoryLimitMiB: spec.memoryMiB,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },

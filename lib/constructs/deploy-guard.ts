@@ -2,6 +2,7 @@ import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { ResourceNames } from '../naming';
 import { TaskFunction } from './cutover-functions';
 
 /** Properties of {@link DeployGuard}. */
@@ -33,7 +34,7 @@ export class DeployGuard extends Construct {
     super(scope, id);
     const fn = new TaskFunction(this, 'Check', {
       task: 'deploy-guard',
-      functionName: `${props.namePrefix}-deploy-guard`,
+      functionName: new ResourceNames(props.namePrefix).lambdaFunction('deploy-guard'),
       environment: {},
       timeout: Duration.seconds(30),
     });

@@ -3,6 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ResourceNames } from '../naming';
 import { TaskFunction } from './cutover-functions';
 
 /** Properties of {@link MaintenancePage}. */
@@ -35,7 +36,7 @@ export class MaintenancePage extends Construct {
     super(scope, id);
     const fn = new TaskFunction(this, 'Page', {
       task: 'maintenance-page',
-      functionName: `${props.namePrefix}-maintenance-page`,
+      functionName: new ResourceNames(props.namePrefix).lambdaFunction('maintenance-page'),
       environment: { RETRY_AFTER_SECONDS: String(props.retryAfterSeconds), CONTENT_TYPE: props.contentType, BODY: props.body },
       timeout: Duration.seconds(5),
       memorySize: 128,

@@ -3,6 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ResourceNames } from '../naming';
 import { Color, COLORS } from '../../lambda/shared/colors';
 import { SwitchyardConfig } from '../config/schema';
 import { ColorAlarms, extraAlarm, isPerColor } from './color-alarms';
@@ -108,7 +109,7 @@ export class Monitoring extends Construct {
     });
 
     this.dashboard = new CutoverDashboard(this, 'Dashboard', {
-      dashboardName: `${props.namePrefix}-cutover`,
+      dashboardName: new ResourceNames(props.namePrefix).dashboard(),
       colors,
       service: this.service,
       waf: props.waf,

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { ResourceNames } from '../naming';
 import { acknowledgeStateMachineRole } from './cutover-functions';
 
 /** Properties of {@link RollbackStateMachine}. */
@@ -56,13 +57,13 @@ export class RollbackStateMachine extends Construct {
     rollback.next(new sfn.Succeed(this, 'RolledBack'));
 
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      stateMachineName: `${props.namePrefix}-rollback`,
+      stateMachineName: new ResourceNames(props.namePrefix).stateMachine('rollback'),
       comment: ROLLBACK_INPUT_DOC,
       definitionBody: sfn.DefinitionBody.fromChainable(rollback),
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'Logs', {
-          logGroupName: `/aws/vendedlogs/states/${props.namePrefix}-rollback`,
+          logGroupName: new ResourceNames(props.namePrefix).stateMachineLogGroup('rollback'),
           retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.DESTROY,
         }),

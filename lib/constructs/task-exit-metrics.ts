@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ResourceNames } from '../naming';
 import { Color, COLORS } from '../../lambda/shared/colors';
 
 /** Namespace of the task-exit metrics. */
@@ -59,9 +60,10 @@ export class TaskExitMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: TaskExitMetricsProps) {
     super(scope, id);
+    const names = new ResourceNames(props.namePrefix);
     // EventBridge's console lists only /aws/events/ groups as targets; keep to that convention.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/events/switchyard/${props.namePrefix}/task-exits`,
+      logGroupName: names.taskExitLogGroup(),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -99,7 +101,7 @@ export class TaskExitMetrics extends Construct {
     for (const color of COLORS) {
       filters[color] = new logs.MetricFilter(this, color === 'blue' ? 'BlueFilter' : 'GreenFilter', {
         logGroup: this.logGroup,
-        filterName: `${props.namePrefix}-${color}-task-exits`,
+        filterName: names.taskExitFilter(color),
         filterPattern: logs.FilterPattern.all(logs.FilterPattern.stringValue('$.detail.group', '=', group(color)), crashed),
         metricNamespace: TASK_EXIT_NAMESPACE,
         metricName: TASK_EXIT_METRIC,

@@ -2,6 +2,7 @@ import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ResourceNames } from '../naming';
 
 /** How the rules act on matching requests. */
 export type WafMode = 'COUNT' | 'BLOCK';
@@ -52,7 +53,8 @@ export class WebFirewall extends Construct {
     this.mode = props.mode ?? 'COUNT';
     const rate = props.rateLimitPer5Minutes ?? 2000;
     if (rate < 10) throw new Error(`WebFirewall: rateLimitPer5Minutes must be at least 10 (got ${rate})`);
-    const metric = (name: string) => `${props.namePrefix}-${name}`.replace(/[^A-Za-z0-9-]/g, '');
+    const names = new ResourceNames(props.namePrefix);
+    const metric = (name: string) => names.wafMetric(name);
     this.metricName = metric('acl');
     const visibility = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
@@ -77,7 +79,7 @@ export class WebFirewall extends Construct {
     };
 
     this.webAcl = new wafv2.CfnWebACL(this, 'Acl', {
-      name: `${props.namePrefix}-acl`,
+      name: names.webAcl(),
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       rules: [...managed, rateRule],
@@ -89,7 +91,7 @@ export class WebFirewall extends Construct {
     });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `aws-waf-logs-${props.namePrefix}`,
+      logGroupName: names.wafLogGroup(),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });

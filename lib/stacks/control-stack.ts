@@ -7,6 +7,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ResourceNames } from '../naming';
 import { COLORS } from '../../lambda/shared/colors';
 import { SwitchyardConfig } from '../config/schema';
 import { AlarmRollback } from '../constructs/alarm-rollback';
@@ -91,7 +92,7 @@ export class ControlStack extends Stack {
       TEST_TOKEN_SECRET_ARN: p.router.testTokenSecret.secretArn,
       BASE_URL: c.domain ? `https://${c.domain.domainName}` : p.router.url,
       WAF_MODE: c.waf.mode,
-      WAF_ACL_NAME: `${prefix}-acl`,
+      WAF_ACL_NAME: new ResourceNames(prefix).webAcl(),
       DEREGISTRATION_DELAY_SECONDS: String(c.service.deregistrationDelaySeconds),
       TARGET_ERROR_RATE_PERCENT: String(c.alarms.errorRate.warning),
       TARGET_P95_SECONDS: String(c.alarms.p95Latency.warning),
@@ -117,7 +118,7 @@ export class ControlStack extends Stack {
         : {}),
     };
     const fn = (task: string, timeout = Duration.seconds(60)) => {
-      const t = new TaskFunction(this, task, { task, functionName: `${prefix}-${task}`, environment, timeout, logRetention: retention });
+      const t = new TaskFunction(this, task, { task, functionName: new ResourceNames(prefix).lambdaFunction(task), environment, timeout, logRetention: retention });
       this.functions[task] = t;
       return t;
     };

@@ -17,6 +17,7 @@ import { Monitoring } from '../constructs/monitoring';
 import { Network } from '../constructs/network';
 import { TrafficRouter } from '../constructs/traffic-router';
 import { WebFirewall } from '../constructs/web-firewall';
+import { ResourceNames } from '../naming';
 
 /** Properties of {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
@@ -62,6 +63,7 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const c = props.config;
     this.namePrefix = `${c.service.name}-${c.environment}`;
+    const names = new ResourceNames(this.namePrefix);
     this.stateParameters = props.stateParameters;
     const retention = c.logRetentionDays as logs.RetentionDays;
     // Resolved by CloudFormation at deploy time: a deploy follows the last cutover.
@@ -74,7 +76,7 @@ export class PlatformStack extends Stack {
     });
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: network.vpc,
-      clusterName: this.namePrefix,
+      clusterName: names.cluster(),
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
@@ -141,7 +143,7 @@ export class PlatformStack extends Stack {
       logRetention: retention,
       criticalTopic: this.alerting.critical,
       warningTopic: this.alerting.warning,
-      waf: { webAclName: `${this.namePrefix}-acl`, region: this.region },
+      waf: { webAclName: names.webAcl(), region: this.region },
     });
 
     this.maintenancePage = new MaintenancePage(this, 'Maintenance', {

@@ -1,11 +1,17 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { synthEnv } from '../helpers/synth';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseConfig } from '../../lib/config/load';
+import { synthConfig, synthEnv } from '../helpers/synth';
 
 /**
  * What real AWS requires of the templates beyond what the emulators check
  * (issue 13, section 2): each test here failed on the code before its fix.
  */
 
+const raw = (env: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'config', `${env}.json`), 'utf8'));
+const PRODUCTION = raw('production');
+const STAGING = raw('staging');
 const dev = synthEnv('dev');
 const prod = synthEnv('production');
 
@@ -92,5 +98,74 @@ describe('private images can be pulled', () => {
       const statements = statementsOf(dev.platformTemplate, executionRoleOf(dev.platformTemplate, `shop-dev-${color}`));
       expect(statements.flatMap(actions).filter((a) => a.startsWith('ecr:'))).toEqual([]);
     }
+  });
+});
+
+describe('long names fit their limits and never collide', () => {
+  /** Physical-name properties and the limits AWS sets on them. */
+  const LIMITS: Record<string, Record<string, number>> = {
+    'AWS::ElasticLoadBalancingV2::TargetGroup': { Name: 32 },
+    'AWS::ElasticLoadBalancingV2::LoadBalancer': { Name: 32 },
+    'AWS::Lambda::Function': { FunctionName: 64 },
+    'AWS::StepFunctions::StateMachine': { StateMachineName: 80 },
+    'AWS::CloudWatch::Alarm': { AlarmName: 255 },
+    'AWS::CloudWatch::CompositeAlarm': { AlarmName: 255 },
+    'AWS::CloudWatch::Dashboard': { DashboardName: 255 },
+    'AWS::Logs::LogGroup': { LogGroupName: 512 },
+    'AWS::Logs::MetricFilter': { FilterName: 512 },
+    'AWS::Events::Rule': { Name: 64 },
+    'AWS::SQS::Queue': { QueueName: 80 },
+    'AWS::SNS::Topic': { TopicName: 256 },
+    'AWS::IAM::Role': { RoleName: 64 },
+    'AWS::ECS::Cluster': { ClusterName: 255 },
+    'AWS::ECS::Service': { ServiceName: 255 },
+    'AWS::ECS::TaskDefinition': { Family: 255 },
+    'AWS::WAFv2::WebACL': { Name: 128 },
+    'AWS::Chatbot::SlackChannelConfiguration': { ConfigurationName: 128 },
+    'AWS::DynamoDB::Table': { TableName: 255 },
+  };
+  /** Names CDK generates within their limits, and names that are not physical names. */
+  const NOT_OURS = new Set(['AWS::IAM::Policy PolicyName', 'AWS::Logs::ResourcePolicy PolicyName', 'AWS::CloudWatch::Alarm MetricName', 'AWS::Logs::MetricFilter MetricName', 'AWS::Route53::RecordSet Name']);
+
+  const synthNamed = (service: string, environment: string) =>
+    synthConfig(
+      parseConfig(
+        {
+          ...structuredClone(PRODUCTION),
+          environment,
+          service: { ...structuredClone(PRODUCTION.service), name: service },
+          dataSync: structuredClone(STAGING.dataSync),
+        },
+        'test',
+      ),
+    );
+
+  it.each([
+    ['inventory-mgmt-service', 'production'],
+    ['a-thirty-character-service-nam', 'a-thirty-character-environment'],
+    ['inventory-mgmt-ser-vice', 'production'],
+  ])('%s in %s', (service, environment) => {
+    const s = synthNamed(service, environment);
+    const seen: string[] = [];
+    const names = new Map<string, string[]>();
+    for (const stack of [s.state, s.platform, s.control]) {
+      expect(stack.stackName.length).toBeLessThanOrEqual(128);
+      for (const r of Object.values<any>(Template.fromStack(stack).toJSON().Resources)) {
+        for (const [key, value] of Object.entries<any>(r.Properties ?? {})) {
+          if (typeof value !== 'string' || !/(^Name|Name|^Family)$/.test(key) || NOT_OURS.has(`${r.Type} ${key}`)) continue;
+          const limit = LIMITS[r.Type]?.[key];
+          seen.push(`${r.Type} ${key}`);
+          expect({ type: r.Type, key, known: limit !== undefined }).toEqual({ type: r.Type, key, known: true });
+          expect({ name: value, fits: value.length <= limit!, endsWell: !/-$/.test(value) }).toEqual({ name: value, fits: true, endsWell: true });
+          names.set(`${r.Type} ${key}`, [...(names.get(`${r.Type} ${key}`) ?? []), value]);
+        }
+        if (r.Type === 'AWS::WAFv2::WebACL') {
+          for (const v of [r.Properties.VisibilityConfig, ...r.Properties.Rules.map((x: any) => x.VisibilityConfig)]) expect(v.MetricName.length).toBeLessThanOrEqual(128);
+        }
+      }
+    }
+    for (const [kind, list] of names) expect({ kind, duplicates: list.filter((n, i) => list.indexOf(n) !== i) }).toEqual({ kind, duplicates: [] });
+    expect(names.get('AWS::ElasticLoadBalancingV2::TargetGroup Name')).toHaveLength(2);
+    expect(seen).toEqual(expect.arrayContaining(['AWS::Lambda::Function FunctionName', 'AWS::StepFunctions::StateMachine StateMachineName', 'AWS::Chatbot::SlackChannelConfiguration ConfigurationName']));
   });
 });
