@@ -1,6 +1,6 @@
 import { callCounter } from '../lambda/shared/adapters/clients';
 import { Color, COLORS } from '../lambda/shared/colors';
-import { Weights } from '../lambda/shared/decisions/weights';
+import { percentOf, Weights } from '../lambda/shared/decisions/weights';
 import { DnsWeights } from '../lambda/shared/decisions/dns';
 import { runStateMachine, RunOptions } from './run';
 import { momentAt } from './traffic/faults';
@@ -87,7 +87,7 @@ export interface RehearsalReport {
   readonly detectionSeconds?: number;
   /** Seconds from fault onset to all traffic verified on the old color. */
   readonly restoredSeconds?: number;
-  /** The highest weight the new color reached, read back. */
+  /** The highest share of traffic (percent) the new color reached, read back. */
   readonly maxNewWeight: number;
   readonly requests: Record<Color, number>;
   readonly failedRequests: Record<Color, number>;
@@ -162,7 +162,8 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     faults: m.faults,
   }));
   const alarmChanges = sim.alarmChanges.slice(firstChange).map((c) => ({ atSeconds: seconds(c.atMs), alarm: c.alarm, from: c.from, to: c.to, reason: c.reason }));
-  const maxNewWeight = Math.max(0, ...after.map((o) => o.weights[colors.new]));
+  // In percent of traffic: a step with a decimal sets weights out of 1000.
+  const maxNewWeight = Math.max(0, ...after.map((o) => percentOf(o.weights, colors.new)));
   const detectionSeconds = onset === undefined || detectedAt === undefined ? undefined : Math.round((detectedAt - onset) / 1000);
   const mismatches = compare(s.expect, { status: r.status, error: r.error, finalWeights, alarmChanges, detectionSeconds, maxNewWeight, colors, alarmNames: sim.engine.names });
   const awsCalls = Object.fromEntries([...callCounter.entries()].sort(([a], [b]) => a.localeCompare(b)));

@@ -5,9 +5,15 @@ import { z } from 'zod';
  * Shared by the environment file and the cutover input.
  */
 export const rampStepsSchema = z
-  .array(z.number().int('each step must be a whole percent (1 to 100)').min(1, 'each step must be at least 1 percent').max(100, 'each step must be at most 100 percent'), {
-    error: 'steps must be a list of whole percents such as [10, 50, 100]',
-  })
+  .array(
+    z
+      .number()
+      .min(0.1, 'each step must be at least 0.1 percent')
+      .max(100, 'each step must be at most 100 percent')
+      // ALB weights are whole numbers up to 999: 0.1% is 1 against 999, so one decimal is the finest step.
+      .refine((p) => Math.abs(p * 10 - Math.round(p * 10)) < 1e-9, 'each step is a percent with at most one decimal, such as 0.5 or 10 (ALB weights allow 0.1% as 1 against 999)'),
+    { error: 'steps must be a list of percents such as [0.5, 10, 50, 100]' },
+  )
   .min(1, 'give at least one step, the last being 100')
   .max(20, 'at most 20 steps; merge some steps')
   .superRefine((steps, ctx) => {
@@ -56,6 +62,28 @@ export const loadBurstSchema = z.strictObject({
 });
 export type LoadBurst = z.output<typeof loadBurstSchema>;
 
+/** `judge.comparisonAlarm`: the judge's comparison as an alarm between step checks. */
+export const comparisonAlarmSchema = z
+  .strictObject({
+    /** Off: no comparison alarm; only the step checks compare the colors. */
+    enabled: z.boolean({ error: 'judge.comparisonAlarm.enabled must be true or false' }).default(true),
+    /** The rolling window (one period, re-evaluated every minute) both colors' counts are summed over. */
+    windowMinutes: z
+      .number({ error: 'judge.comparisonAlarm.windowMinutes must be a whole number of minutes such as 5' })
+      .int('judge.comparisonAlarm.windowMinutes must be whole minutes (CloudWatch periods are multiples of 60 seconds)')
+      .min(1, 'judge.comparisonAlarm.windowMinutes must be at least 1; 5 is the default')
+      .max(60, 'judge.comparisonAlarm.windowMinutes must be at most 60: a longer window reacts later than the step checks; 5 is the default')
+      .default(5),
+    /** The alarm fires above this z (standard errors beyond the margin). */
+    zScore: z
+      .number({ error: 'judge.comparisonAlarm.zScore must be a number such as 4' })
+      .min(3, 'judge.comparisonAlarm.zScore must be at least 3: it is checked every minute, so lower values roll back healthy releases; 4 is the default')
+      .max(20, 'judge.comparisonAlarm.zScore must be at most 20; to turn the alarm off set judge.comparisonAlarm.enabled to false')
+      .default(4),
+  })
+  .prefault({});
+export type ComparisonAlarmConfig = z.output<typeof comparisonAlarmSchema>;
+
 /**
  * How each ramp step is judged: the new color against the old one on the same
  * complete minutes (lambda/shared/decisions/judge.ts). Set in the environment
@@ -79,6 +107,13 @@ export const judgeSchema = z
     metricDelaySeconds: z.number().int().min(0).max(900, 'judge.metricDelaySeconds must be at most 900').default(180),
     /** The failure rate (percent) above which the new color fails whatever the old does. Default: the critical error-rate level. */
     ceilingPercent: z.number().gt(0).max(100).optional(),
+    /**
+     * Between step checks, the same comparison as a CloudWatch alarm per color
+     * (`<prefix>-<color>-worse-than-<other>`), in that color's rollback alarm:
+     * a one-sided z statistic of the failed-request proportions over a rolling
+     * window, 0 until both colors served `minRequestsPerColor` in it.
+     */
+    comparisonAlarm: comparisonAlarmSchema,
   })
   .prefault({});
 export type JudgeConfig = z.output<typeof judgeSchema>;
@@ -126,5 +161,7 @@ export interface ResolvedJudge {
 
 /** Fills what the environment left to the alarm levels. */
 export function resolveJudge(j: JudgeConfig, levels: { readonly errorRateCriticalPercent: number; readonly p95WarningSeconds: number } = { errorRateCriticalPercent: 5, p95WarningSeconds: 0.5 }): ResolvedJudge {
-  return { ...j, latencyThresholdSeconds: j.latencyThresholdSeconds ?? levels.p95WarningSeconds, ceilingPercent: j.ceilingPercent ?? levels.errorRateCriticalPercent };
+  // The comparison alarm is deployed with the stack; the step checks do not read it.
+  const { comparisonAlarm: _alarm, ...rest } = j;
+  return { ...rest, latencyThresholdSeconds: j.latencyThresholdSeconds ?? levels.p95WarningSeconds, ceilingPercent: j.ceilingPercent ?? levels.errorRateCriticalPercent };
 }

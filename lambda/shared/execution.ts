@@ -28,7 +28,7 @@ export type DeploySlice = z.output<typeof deploySliceSchema>;
 
 export const rampSliceSchema = z.object({
   index: z.number().int().min(0),
-  percent: z.number().int().min(0).max(100),
+  percent: z.number().min(0).max(100),
   weights: z.object({ blue: z.number(), green: z.number() }),
   shiftedAtMs: z.number(),
   done: z.boolean(),

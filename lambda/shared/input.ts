@@ -43,7 +43,7 @@ export type CutoverInput = z.output<typeof cutoverInputSchema>;
 /** The normalized plan every later state reads. */
 export const planSchema = z.object({
   image: z.string().optional(),
-  steps: z.array(z.number().int().min(1).max(100)),
+  steps: z.array(z.number().min(0.1).max(100)),
   bakeSeconds: z.number().int().min(0),
   watchWindowSeconds: z.number().int().min(0),
   checkpointSeconds: z.array(z.number().int().positive()),

@@ -21,7 +21,7 @@ export function tightenJudge(env: ResolvedJudge, input: CutoverInput['judge']): 
 }
 
 /** Turns a valid input into the plan every later state follows. Pure. */
-export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfigured = false): Plan {
+export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfigured = false, dnsConfigured = false): Plan {
   if (input.dataSync && !dataSyncConfigured) {
     throw new InvalidInput('dataSync: this environment has no final data sync configured (dataSync in its config file); leave dataSync out');
   }
@@ -31,6 +31,9 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
   }
   const steps = input.steps ?? stepsFor(input.strategy ?? 'canary', d.steps);
   const judge = tightenJudge(resolveJudge(d.judge), input.judge);
+  if (dnsConfigured && steps.some((p) => !Number.isInteger(p))) {
+    throw new InvalidInput(`steps: this environment ramps a legacy endpoint in DNS, whose weights cannot hold a tenth of a percent; use whole percents (${steps.join(', ')})`);
+  }
   const bakeSeconds = input.bakeSeconds ?? d.bakeSeconds;
   if (judge.maxBakeSeconds < bakeSeconds) throw new InvalidInput(`judge.maxBakeSeconds (${judge.maxBakeSeconds}) is below bakeSeconds (${bakeSeconds}); a step could never be judged; lower bakeSeconds`);
   const watchHours = input.watchWindowHours ?? d.watchWindowHours;
@@ -67,5 +70,5 @@ export const handler = wrap('validate-input', eventSchema, async (event) => {
   const parsed = cutoverInputSchema.safeParse(event.input);
   if (!parsed.success) throw new InvalidInput(explain(parsed.error.issues));
   const s = settings();
-  return planFrom(parsed.data, s.defaults, s.dataSync !== undefined);
+  return planFrom(parsed.data, s.defaults, s.dataSync !== undefined, s.dns !== undefined);
 });

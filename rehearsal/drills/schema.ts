@@ -26,7 +26,7 @@ export const drillExpectSchema = z.strictObject({
   /** The first rollback action must come at most this many seconds after the fault's onset. */
   detectedWithinSeconds: z.number().int().min(0).optional(),
   /** The new color must never carry more than this share of traffic (percent). */
-  maxNewWeight: z.number().int().min(0).max(100).optional(),
+  maxNewWeight: z.number().min(0).max(100).optional(),
 });
 export type DrillExpect = z.output<typeof drillExpectSchema>;
 

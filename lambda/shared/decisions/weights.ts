@@ -5,13 +5,25 @@ export type Weights = Readonly<Record<Color, number>>;
 
 export const MAX_WEIGHT = 999;
 
-/** Weights that put `percent` of traffic on `newColor` and the rest on the other color. */
+/**
+ * Weights that put `percent` of traffic on `newColor` and the rest on the other
+ * color: out of 100 for whole percents, out of 1000 for a step with a decimal
+ * (0.5% is 5 against 995), which ALB's 0-999 weights hold exactly.
+ */
 export function weightsAt(percent: number, newColor: Color): Weights {
-  if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
-    throw new RangeError(`a step is a whole percent from 0 to 100, got ${percent}`);
+  const tenths = Math.round(percent * 10);
+  if (!(percent >= 0 && percent <= 100) || Math.abs(percent * 10 - tenths) > 1e-9) {
+    throw new RangeError(`a step is a percent from 0 to 100 with at most one decimal, got ${percent}`);
   }
   const old = otherColor(newColor);
-  return { [newColor]: percent, [old]: 100 - percent } as Weights;
+  if (tenths % 10 === 0) return { [newColor]: tenths / 10, [old]: 100 - tenths / 10 } as Weights;
+  return { [newColor]: tenths, [old]: 1000 - tenths } as Weights;
+}
+
+/** The new color's share of traffic in percent, from weights (one decimal). */
+export function percentOf(w: Weights, newColor: Color): number {
+  const total = w.blue + w.green;
+  return total === 0 ? 0 : Math.round((1000 * w[newColor]) / total) / 10;
 }
 
 /** Every bit of traffic back on `previous`. */

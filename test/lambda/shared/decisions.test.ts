@@ -9,30 +9,40 @@ import { dnsReadiness } from '../../../lambda/shared/decisions/dns';
 import { idleReadiness } from '../../../lambda/shared/decisions/idle';
 import { goNoGo, PreflightFacts } from '../../../lambda/shared/decisions/preflight';
 import { checkpointReport, watchPlan } from '../../../lambda/shared/decisions/watch';
-import { MAX_WEIGHT, rollbackWeights, soleColor, stepsFor, validateWeights, weightsAt } from '../../../lambda/shared/decisions/weights';
+import { MAX_WEIGHT, percentOf, rollbackWeights, soleColor, stepsFor, validateWeights, weightsAt } from '../../../lambda/shared/decisions/weights';
 
 const color = fc.constantFrom<Color>(...COLORS);
-/** Valid ramps: rising whole percents ending at 100. */
-const ramp = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 10 }).map((xs) => [...xs.sort((a, b) => a - b), 100]);
+/** Valid ramps: rising percents with at most one decimal, ending at 100. */
+const ramp = fc.uniqueArray(fc.integer({ min: 1, max: 999 }), { maxLength: 10 }).map((xs) => [...xs.sort((a, b) => a - b).map((t) => t / 10), 100]);
 
 describe('weights', () => {
-  it('every step gives whole weights within 0-999 that sum above 0', () => {
+  it('every step, to a tenth of a percent, gives whole weights within 0-999 that sum above 0 and hold the step exactly', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100 }), color, (p, c) => {
+      fc.property(fc.integer({ min: 0, max: 1000 }), color, (tenths, c) => {
+        const p = tenths / 10;
         const w = weightsAt(p, c);
         expect(() => validateWeights(w)).not.toThrow();
         for (const v of Object.values(w)) expect(Number.isInteger(v) && v >= 0 && v <= MAX_WEIGHT).toBe(true);
         expect(w.blue + w.green).toBeGreaterThan(0);
-        expect(w[c]).toBe(p);
+        expect(percentOf(w, c)).toBe(p);
+        // Whole percents keep weights out of 100, as the listener has always shown them.
+        if (tenths % 10 === 0) expect(w[c]).toBe(p);
       }),
     );
+  });
+
+  it('a tenth of a percent is 1 against 999', () => {
+    expect(weightsAt(0.1, 'green')).toEqual({ green: 1, blue: 999 });
+    expect(weightsAt(0.5, 'blue')).toEqual({ blue: 5, green: 995 });
+    expect(weightsAt(99.9, 'green')).toEqual({ green: 999, blue: 1 });
+    expect(() => weightsAt(0.25, 'green')).toThrow(/one decimal/);
   });
 
   it('a ramp moves traffic onto the new color monotonically and ends with all of it there', () => {
     fc.assert(
       fc.property(ramp, color, (steps, c) => {
         expect(rampStepsSchema.safeParse(steps).success).toBe(true);
-        const shares = steps.map((p) => weightsAt(p, c)[c]);
+        const shares = steps.map((p) => percentOf(weightsAt(p, c), c));
         for (let i = 1; i < shares.length; i++) expect(shares[i]).toBeGreaterThan(shares[i - 1]);
         expect(weightsAt(steps[steps.length - 1], c)).toEqual({ [c]: 100, [otherColor(c)]: 0 });
       }),
