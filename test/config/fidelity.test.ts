@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, parseConfig } from '../../lib/config/load';
+import { ConfigError, listEnvironments, loadConfig, parseConfig } from '../../lib/config/load';
+import { parseEcrImage } from '../../lib/ecr';
 
 /** Configuration rules that keep a valid file deployable on real AWS (issue 13, section 2). */
 
@@ -35,5 +36,33 @@ describe('images', () => {
     for (const good of ['111111111111.dkr.ecr.eu-west-1.amazonaws.com/team/shop:1.2', 'public.ecr.aws/nginx/nginx:1.27', 'nginx']) {
       expect(() => accepts((r) => set(r, good))).not.toThrow();
     }
+  });
+});
+
+describe('example environments deploy as written', () => {
+  /**
+   * Public images the examples use, with the port they listen on and paths that
+   * answer 200. A private ECR image is the team's own application: its port and
+   * health path are whatever it serves, so only known public images are checked,
+   * and an example may use no other public image without adding it here.
+   */
+  const KNOWN_PUBLIC_IMAGES = [
+    {
+      image: /^(public\.ecr\.aws\/nginx\/nginx|(docker\.io\/)?(library\/)?nginx)(:[A-Za-z0-9_.-]+)?$/,
+      port: 80,
+      // The official image listens on 80 and serves its welcome page at /; it has no /health.
+      healthyPaths: ['/', '/index.html'],
+    },
+  ];
+
+  it.each(listEnvironments())('%s: the container port and health path match what its image serves', (env) => {
+    const c = loadConfig(env);
+    if (parseEcrImage(c.service.image)) return;
+    const known = KNOWN_PUBLIC_IMAGES.find((k) => k.image.test(c.service.image));
+    expect({ image: c.service.image, known: known !== undefined }).toEqual({ image: c.service.image, known: true });
+    expect(c.service.containerPort).toBe(known!.port);
+    expect(known!.healthyPaths).toContain(c.service.healthCheck.path);
+    expect(c.service.healthCheck.healthyHttpCodes.split(',').some((r) => { const [lo, hi = lo] = r.split('-').map(Number); return lo <= 200 && 200 <= hi; })).toBe(true);
+    for (const check of c.cutover.smoke.checks) expect(known!.healthyPaths).toContain(check.path);
   });
 });
