@@ -97,6 +97,8 @@ export const judgeSchema = z
     confidence: z.number({ error: 'judge.confidence must be a number such as 0.99' }).min(0.8, 'judge.confidence must be at least 0.8 (0.99 is the default); lower values roll back healthy releases').max(0.9999, 'judge.confidence must be at most 0.9999').default(0.99),
     /** Requests each color must serve in the window before a step can pass. */
     minRequestsPerColor: z.number().int('judge.minRequestsPerColor must be a whole number').min(1, 'judge.minRequestsPerColor must be at least 1').max(1_000_000).default(100),
+    /** A step passes only once the evidence rules out a regression this large (percentage points of failed or slow requests). */
+    ruleOutPercentPoints: z.number({ error: 'judge.ruleOutPercentPoints must be a number of percentage points' }).min(0.5, 'judge.ruleOutPercentPoints must be at least 0.5').max(100).default(5),
     /** An inconclusive step's bake extends, one bake at a time, up to this; then the cutover fails with InsufficientTraffic. */
     maxBakeSeconds: z.number().int('judge.maxBakeSeconds must be whole seconds').min(60, 'judge.maxBakeSeconds must be at least 60').max(14_400, 'judge.maxBakeSeconds must be at most 14400 (4 hours)').default(1800),
     /** Requests slower than this count as slow. Default: the p95 warning level (alarms.p95Latency.warning). */
@@ -115,7 +117,8 @@ export const judgeSchema = z
      */
     comparisonAlarm: comparisonAlarmSchema,
   })
-  .prefault({});
+  .prefault({})
+  .refine((j) => j.ruleOutPercentPoints >= j.errorMarginPercentPoints, { message: 'judge.ruleOutPercentPoints must be at least judge.errorMarginPercentPoints; a pass cannot rule out less than the margin fails on', path: ['ruleOutPercentPoints'] });
 export type JudgeConfig = z.output<typeof judgeSchema>;
 
 /** Cutover defaults from the environment file (`cutover`). */
@@ -152,6 +155,7 @@ export interface ResolvedJudge {
   readonly errorMarginPercentPoints: number;
   readonly confidence: number;
   readonly minRequestsPerColor: number;
+  readonly ruleOutPercentPoints: number;
   readonly maxBakeSeconds: number;
   readonly latencyThresholdSeconds: number;
   readonly onBothBad: 'rollback' | 'hold';

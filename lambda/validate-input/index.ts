@@ -13,6 +13,7 @@ export function tightenJudge(env: ResolvedJudge, input: CutoverInput['judge']): 
   if (j.errorMarginPercentPoints !== undefined && j.errorMarginPercentPoints > env.errorMarginPercentPoints) looser.push(`errorMarginPercentPoints ${j.errorMarginPercentPoints} is above the environment's ${env.errorMarginPercentPoints}`);
   if (j.confidence !== undefined && j.confidence < env.confidence) looser.push(`confidence ${j.confidence} is below the environment's ${env.confidence}`);
   if (j.minRequestsPerColor !== undefined && j.minRequestsPerColor < env.minRequestsPerColor) looser.push(`minRequestsPerColor ${j.minRequestsPerColor} is below the environment's ${env.minRequestsPerColor}`);
+  if (j.ruleOutPercentPoints !== undefined && j.ruleOutPercentPoints > env.ruleOutPercentPoints) looser.push(`ruleOutPercentPoints ${j.ruleOutPercentPoints} is above the environment's ${env.ruleOutPercentPoints}`);
   if (j.maxBakeSeconds !== undefined && j.maxBakeSeconds > env.maxBakeSeconds) looser.push(`maxBakeSeconds ${j.maxBakeSeconds} is above the environment's ${env.maxBakeSeconds}`);
   if (j.latencyThresholdSeconds !== undefined && j.latencyThresholdSeconds > env.latencyThresholdSeconds) looser.push(`latencyThresholdSeconds ${j.latencyThresholdSeconds} is above the environment's ${env.latencyThresholdSeconds}`);
   if (j.onBothBad === 'hold' && env.onBothBad === 'rollback') looser.push('onBothBad "hold" is looser than the environment\'s "rollback"');

@@ -21,7 +21,8 @@ import normalQuantile = require('@stdlib/stats-base-dists-normal-quantile');
  * is above it when the lower bound of its own (Wilson) interval is, which needs
  * few requests when every request fails. Worse and above the ceiling fail at
  * any count; otherwise a step is INCONCLUSIVE (the bake extends) until each
- * color served the minimum, and then passes. INCONCLUSIVE never passes.
+ * color served the minimum and the evidence rules out a regression of
+ * `ruleOutPercentPoints`, and then passes. INCONCLUSIVE never passes.
  */
 
 export interface ColorCounts {
@@ -46,6 +47,12 @@ export interface JudgeSettings {
   readonly ceilingPercent: number;
   /** Both colors above the ceiling: roll back (conservative) or hold and page. */
   readonly onBothBad: 'rollback' | 'hold';
+  /**
+   * A step passes only once the evidence rules out a regression this large
+   * (percentage points; the upper bound of the difference is below it).
+   * @default no such requirement
+   */
+  readonly ruleOutPercentPoints?: number;
 }
 
 export interface JudgeInput {
@@ -170,6 +177,12 @@ export function judgeStep(i: JudgeInput): Verdict {
   const thin = [n.requests < s.minRequestsPerColor ? `new ${n.requests}` : '', i.comparable && o.requests < s.minRequestsPerColor ? `old ${o.requests}` : ''].filter(Boolean);
   if (thin.length > 0) {
     return { ...base, decision: 'INCONCLUSIVE', reason: `too few requests to judge (${thin.join(', ')}; at least ${s.minRequestsPerColor} per color)` };
+  }
+  // A pass must rule out a large regression: until the evidence excludes one of ruleOut's size, bake on.
+  const ruleOut = (s.ruleOutPercentPoints ?? Infinity) / 100;
+  const open = proportions.filter((p) => p.upper >= ruleOut);
+  if (open.length > 0) {
+    return { ...base, decision: 'INCONCLUSIVE', reason: `${open.map((p) => `${p.metric}: a regression up to ${pct(p.upper)} is not yet ruled out`).join('; ')}; a pass needs it below ${s.ruleOutPercentPoints} percentage points` };
   }
   return {
     ...base,

@@ -49,6 +49,6 @@ export const plan = {
   watchTickSeconds: 3600,
   reason: 'release',
   dryRun: false,
-  judge: { errorMarginPercentPoints: 1, confidence: 0.99, minRequestsPerColor: 100, maxBakeSeconds: 1800, latencyThresholdSeconds: 0.5, onBothBad: 'rollback', metricDelaySeconds: 180, ceilingPercent: 5 },
+  judge: { errorMarginPercentPoints: 1, confidence: 0.99, minRequestsPerColor: 100, ruleOutPercentPoints: 5, maxBakeSeconds: 1800, latencyThresholdSeconds: 0.5, onBothBad: 'rollback', metricDelaySeconds: 180, ceilingPercent: 5 },
 };
 export const lockSlice = { previousColor: 'blue', newColor: 'green', liveDesired: 2, startedAtMs: 1, expiresAtMs: Date.now() + 3600_000 };

@@ -243,7 +243,7 @@ describe('validate-input', () => {
   const defaults = () => require('../../../lambda/shared/cutover-config').handlerDefaultsSchema.parse({});
   it('resolves the judge from the environment and lets the input tighten it, never loosen it', () => {
     const plan = planFrom({ reason: 'r r', steps: [0.5, 100], dryRun: false, judge: { errorMarginPercentPoints: 0.5, minRequestsPerColor: 300 } }, defaults());
-    expect(plan.judge).toEqual({ errorMarginPercentPoints: 0.5, confidence: 0.99, minRequestsPerColor: 300, maxBakeSeconds: 1800, latencyThresholdSeconds: 0.5, onBothBad: 'rollback', metricDelaySeconds: 180, ceilingPercent: 5 });
+    expect(plan.judge).toEqual({ errorMarginPercentPoints: 0.5, confidence: 0.99, minRequestsPerColor: 300, ruleOutPercentPoints: 5, maxBakeSeconds: 1800, latencyThresholdSeconds: 0.5, onBothBad: 'rollback', metricDelaySeconds: 180, ceilingPercent: 5 });
     expect(() => planFrom({ reason: 'r r', dryRun: false, judge: { errorMarginPercentPoints: 2, confidence: 0.9 } }, defaults())).toThrow(/never loosen it: errorMarginPercentPoints 2 is above the environment's 1; confidence 0.9 is below the environment's 0.99/);
     expect(() => planFrom({ reason: 'r r', dryRun: false, judge: { onBothBad: 'hold' } }, defaults())).toThrow(/onBothBad "hold" is looser/);
     expect(() => planFrom({ reason: 'r r', dryRun: false, bakeSeconds: 3600 }, defaults())).toThrow(/maxBakeSeconds \(1800\) is below bakeSeconds \(3600\)/);

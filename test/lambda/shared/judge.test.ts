@@ -21,6 +21,7 @@ const settingsArb: fc.Arbitrary<JudgeSettings> = fc.record({
   minRequestsPerColor: fc.integer({ min: 0, max: 300 }),
   ceilingPercent: fc.constantFrom(1, 2, 5, 10, 20, 50),
   onBothBad: fc.constantFrom<'rollback' | 'hold'>('rollback', 'hold'),
+  ruleOutPercentPoints: fc.constantFrom(undefined, 2, 5, 100),
 });
 const partOf = (requests: number) =>
   fc.oneof(fc.integer({ min: 0, max: requests }), fc.integer({ min: 0, max: Math.min(requests, 10) }), fc.constant(requests), fc.constant(0));
@@ -290,6 +291,27 @@ describe('decisions', () => {
   });
 });
 
+describe('ruling out a large regression before a pass (ruleOutPercentPoints)', () => {
+  const RULE_OUT: JudgeSettings = { ...SETTINGS, ceilingPercent: 5, ruleOutPercentPoints: 5 };
+  const j = (n: ColorCounts, o: ColorCounts) => judgeStep({ newColor: n, oldColor: o, comparable: true, look: 1, maxLooks: 6, settings: RULE_OUT });
+  it('+5 pp on 100 requests per color is not significant, so it may not pass either: the bake extends', () => {
+    expect(judge(counts(100, 5), counts(100, 0)).decision).toBe('PASS');
+    expect(j(counts(100, 5), counts(100, 0))).toMatchObject({ decision: 'INCONCLUSIVE', reason: expect.stringMatching(/failed: a regression up to .* is not yet ruled out; a pass needs it below 5 percentage points/) });
+  });
+  it('A/A passes once the evidence excludes a 5 pp regression, and not before', () => {
+    expect(j(counts(100, 0), counts(900, 3)).decision).toBe('INCONCLUSIVE');
+    expect(j(counts(400, 1), counts(3600, 11)).decision).toBe('PASS');
+  });
+  it('a pass always has every upper bound below the rule-out size (property)', () => {
+    fc.assert(
+      fc.property(inputArb, (i) => {
+        const v = judgeStep(i);
+        if (v.decision === 'PASS' && i.settings.ruleOutPercentPoints !== undefined) for (const p of v.proportions) expect(p.upper).toBeLessThan(i.settings.ruleOutPercentPoints / 100);
+      }),
+    );
+  });
+});
+
 describe('properties', () => {
   it.each(['failed', 'slow'] as const)('monotone: more %s requests on the new color (same requests) never turn FAIL into PASS/INCONCLUSIVE, nor INCONCLUSIVE into PASS', (metric) => {
     fc.assert(
@@ -370,7 +392,8 @@ describe('properties', () => {
         const more = judgeStep({ ...i, maxLooks: Math.max(1, Math.floor(i.maxLooks)) + extra });
         expect(more.perLookConfidence).toBeGreaterThan(v.perLookConfidence);
         expect(more.decision).not.toBe('FAIL');
-        expect(more.decision).toBe('PASS'); // stronger: bounds widen, so nothing new is worse or above the ceiling
+        // Stronger: bounds widen, so nothing new is worse or above the ceiling; only the rule-out bound can now be missed.
+        expect(more.decision).toBe(i.settings.ruleOutPercentPoints === undefined ? 'PASS' : more.decision === 'INCONCLUSIVE' ? 'INCONCLUSIVE' : 'PASS');
       }),
       { numRuns: 500 },
     );
