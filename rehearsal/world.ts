@@ -6,7 +6,9 @@
  * - ECS deployments never finish in moto. The ECS simulator watches
  *   UpdateService calls, registers (or removes) one healthy target per task in
  *   the color's target group, and reports the PRIMARY deployment COMPLETED,
- *   unless a scenario keeps a color from ever becoming healthy.
+ *   unless a scenario keeps a color from ever becoming healthy, or has the
+ *   deployment circuit breaker fail a new task definition and roll it back
+ *   (`faults.circuitBreakerRollback`).
  * - No traffic flows and moto never evaluates alarms: a simulation
  *   (simulation.ts) sends each simulated minute's requests by the weights read
  *   back from the listener, publishes the metrics AWS would, evaluates the
@@ -34,7 +36,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Color, COLORS, stateParameterNames } from '../lambda/shared/colors';
-import { CutoverDefaults, cutoverDefaultsSchema } from '../lambda/shared/cutover-config';
+import { CutoverDefaults, handlerDefaultsSchema } from '../lambda/shared/cutover-config';
 import { clients, callCounter } from '../lambda/shared/adapters/clients';
 import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
 import { getLock } from '../lambda/shared/adapters/lock';
@@ -79,7 +81,21 @@ export interface Faults {
   throttleModifyListener: number;
   /** SNS Publish calls to fail with an internal error. */
   failPublish: number;
+  /**
+   * Colors whose next deployment of a new task definition the ECS circuit
+   * breaker fails (its tasks never start) and rolls back: after
+   * {@link CIRCUIT_BREAKER_TRIPS_MS} the previous task definition is PRIMARY
+   * again and its tasks healthy targets, the failed deployment listed FAILED
+   * until the rollback completes {@link ROLLBACK_COMPLETES_MS} later. Used once.
+   */
+  circuitBreakerRollback: Set<Color>;
 }
+
+/** How long the circuit breaker takes to fail a deployment whose tasks never start (a few failed launches). */
+export const CIRCUIT_BREAKER_TRIPS_MS = 3 * 60_000;
+/** How long the breaker's rollback deployment runs before it is COMPLETED and the failed one no longer listed. */
+export const ROLLBACK_COMPLETES_MS = 60_000;
+const BREAKER_REASON = 'ECS deployment circuit breaker: tasks failed to start.';
 
 /** How one ECS task of the data sync stage ends, by state name (SyncData, ValidateSync). */
 export interface TaskRun {
@@ -120,7 +136,7 @@ export interface WorldOptions {
 }
 
 export class World implements SimulatedWorld {
-  readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0, failPublish: 0 };
+  readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0, failPublish: 0, circuitBreakerRollback: new Set() };
   readonly app: AppBehaviour = { health: 200, business: 200 };
   /** Notifications the world saw published, newest last. */
   readonly published: Array<{ topic: string; subject: string }> = [];
@@ -157,6 +173,8 @@ export class World implements SimulatedWorld {
   private topics = { critical: '', warning: '' };
   private loadBalancerArn = '';
   private serviceTaskDefinition = new Map<string, string>();
+  /** A deployment the circuit breaker fails, by color: the failed and previous task definitions, when it trips and when it rolled back. */
+  private readonly breaker: Partial<Record<Color, { failed: string; previous: string; tripsAtMs: number; rolledBackAtMs?: number }>> = {};
   private subnets: string[] = [];
   private ipCounter = 10;
 
@@ -291,8 +309,8 @@ export class World implements SimulatedWorld {
     const baseUrl = await this.startApp();
     // The environment's own cutover defaults; with no smoke checks configured the
     // stand-in application is checked on its health path and a business endpoint.
-    const configured = cutoverDefaultsSchema.parse(JSON.parse(this.synthesized.handlerEnv.CUTOVER_DEFAULTS));
-    const defaults = cutoverDefaultsSchema.parse({
+    const configured = handlerDefaultsSchema.parse(JSON.parse(this.synthesized.handlerEnv.CUTOVER_DEFAULTS));
+    const defaults = handlerDefaultsSchema.parse({
       ...configured,
       smoke: configured.smoke.checks.length > 0 ? configured.smoke : {
         checks: [
@@ -444,8 +462,20 @@ export class World implements SimulatedWorld {
   }
 
   /** Lets simulated time pass: users keep coming, alarms are evaluated, events delivered. */
-  passTime(ms: number): Promise<void> {
-    return this.simulation.passTime(ms);
+  async passTime(ms: number): Promise<void> {
+    await this.simulation.passTime(ms);
+    await this.tripCircuitBreakers();
+  }
+
+  /** A deployment whose tasks never started is failed by the circuit breaker, and the previous task definition comes back. */
+  private async tripCircuitBreakers(): Promise<void> {
+    for (const c of COLORS) {
+      const b = this.breaker[c];
+      if (!b || b.rolledBackAtMs !== undefined || this.clock.now() < b.tripsAtMs) continue;
+      b.rolledBackAtMs = this.clock.now();
+      this.serviceTaskDefinition.set(`${this.prefix}-${c}`, b.previous);
+      await this.setTargets(c, this.desiredTasks[c]);
+    }
   }
 
   async readListener(): Promise<{ weights: Weights; stickiness: { enabled: boolean; durationSeconds: number }; albShare: number }> {
@@ -552,7 +582,8 @@ export class World implements SimulatedWorld {
     const tg = this.targetGroups[c];
     const current = (await elb.send(new elbv2.DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions ?? [];
     if (current.length > 0) await elb.send(new elbv2.DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: current.map((d) => ({ Id: d.Target!.Id!, Port: d.Target!.Port })) }));
-    const wanted = this.faults.neverHealthy.has(c) ? 0 : count;
+    const b = this.breaker[c];
+    const wanted = this.faults.neverHealthy.has(c) || (b !== undefined && b.rolledBackAtMs === undefined) ? 0 : count;
     this.registered[c] = wanted;
     if (wanted > 0) {
       const targets = Array.from({ length: wanted }, () => ({ Id: `10.40.${c === 'blue' ? 0 : 1}.${this.ipCounter++ % 250}`, Port: 80 }));
@@ -610,8 +641,14 @@ export class World implements SimulatedWorld {
 
   /** Simulated ECS: what UpdateService asked for becomes targets, and the rollout completes. */
   async onUpdateService(service: string, desired: number | undefined, taskDefinition: string | undefined): Promise<void> {
-    if (taskDefinition) this.serviceTaskDefinition.set(service, taskDefinition);
     const c: Color = service.endsWith('-blue') ? 'blue' : 'green';
+    const previous = this.serviceTaskDefinition.get(service);
+    if (taskDefinition && taskDefinition !== previous) {
+      // A new deployment replaces whatever the circuit breaker did before.
+      delete this.breaker[c];
+      if (previous && this.faults.circuitBreakerRollback.delete(c)) this.breaker[c] = { failed: taskDefinition, previous, tripsAtMs: this.clock.now() + CIRCUIT_BREAKER_TRIPS_MS };
+    }
+    if (taskDefinition) this.serviceTaskDefinition.set(service, taskDefinition);
     if (desired !== undefined) {
       this.desiredTasks[c] = desired;
       await this.setTargets(c, desired);
@@ -625,10 +662,18 @@ export class World implements SimulatedWorld {
     for (const d of descriptions.slice(0, n)) d.TargetHealth = { State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed (rehearsal fault)' };
   }
 
-  rolloutCompleted(service: string, desired: number): { taskDefinition: string | undefined; completed: boolean } {
+  rolloutCompleted(service: string, desired: number): { taskDefinition: string | undefined; completed: boolean; failed?: { taskDefinition: string; reason: string } } {
     const c: Color = service.endsWith('-blue') ? 'blue' : 'green';
+    const taskDefinition = this.serviceTaskDefinition.get(service);
+    const b = this.breaker[c];
+    if (b && desired > 0) {
+      // Tasks of the new task definition never start; then the rollback deployment runs, with the failed one listed until it completes.
+      if (b.rolledBackAtMs === undefined) return { taskDefinition, completed: false };
+      const rolledBack = this.clock.now() >= b.rolledBackAtMs + ROLLBACK_COMPLETES_MS;
+      return { taskDefinition, completed: rolledBack, ...(rolledBack ? {} : { failed: { taskDefinition: b.failed, reason: BREAKER_REASON } }) };
+    }
     // A service at zero tasks has nothing to roll out.
-    return { taskDefinition: this.serviceTaskDefinition.get(service), completed: desired === 0 || !this.faults.neverHealthy.has(c) };
+    return { taskDefinition, completed: desired === 0 || !this.faults.neverHealthy.has(c) };
   }
 
   private async startApp(): Promise<string> {
@@ -689,6 +734,7 @@ function installShims(world: World): void {
             if (sim.taskDefinition) d.taskDefinition = sim.taskDefinition;
             d.rolloutState = sim.completed ? 'COMPLETED' : 'IN_PROGRESS';
           }
+          if (sim.failed) s.deployments = [...(s.deployments ?? []), { id: 'ecs-svc/failed', status: 'ACTIVE', taskDefinition: sim.failed.taskDefinition, rolloutState: 'FAILED', rolloutStateReason: sim.failed.reason }];
           if (sim.taskDefinition) s.taskDefinition = sim.taskDefinition;
           s.runningCount = sim.completed ? s.desiredCount : 0;
         }
