@@ -1,24 +1,33 @@
 import { z } from 'zod';
 import { handler as wrap } from '../shared/handler';
+import { logger } from '../shared/logger';
 import { getLock } from '../shared/adapters/lock';
+import { stackStatus } from '../shared/adapters/cloudformation';
+import { deployGuardVerdict, lockHeld } from '../shared/decisions/deploy-guard';
 
-/** Names the running cutover, or undefined when a deploy may go ahead. Pure. */
-export function guardMessage(lock: { executionId: string; startedAtMs: number; expiresAtMs: number; reason: string } | undefined, nowMs: number): string | undefined {
-  if (!lock || lock.expiresAtMs <= nowMs) return undefined;
-  return `A cutover is running: execution ${lock.executionId}, started ${new Date(lock.startedAtMs).toISOString()} (${lock.reason}). Deploying the platform now could reset traffic weights mid-ramp; wait for the cutover to end (its lock expires ${new Date(lock.expiresAtMs).toISOString()}) and deploy again.`;
-}
+export { guardMessage } from '../shared/decisions/deploy-guard';
 
 const eventSchema = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
   PhysicalResourceId: z.string().optional(),
+  /** The stack the guard belongs to; CloudFormation always sends it. */
+  StackId: z.string().optional(),
   ResourceProperties: z.object({ LockTable: z.string(), LockKey: z.string() }),
 });
 
-/** Custom-resource handler: fails the deploy while a cutover holds the lock. */
+/**
+ * Custom-resource handler: fails the deploy while a cutover holds the lock,
+ * but lets CloudFormation roll a failed update back (see deployGuardVerdict).
+ */
 export const handler = wrap('deploy-guard', eventSchema, async (event) => {
   const physical = event.PhysicalResourceId ?? `deploy-guard-${event.ResourceProperties.LockKey}`;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: physical };
-  const message = guardMessage(await getLock(event.ResourceProperties.LockTable, event.ResourceProperties.LockKey), Date.now());
-  if (message) throw new Error(message);
+  const lock = await getLock(event.ResourceProperties.LockTable, event.ResourceProperties.LockKey);
+  const nowMs = Date.now();
+  // Only a held lock makes the stack's status matter; read it then, and only then.
+  const status = lockHeld(lock, nowMs) && event.RequestType === 'Update' && event.StackId ? await stackStatus(event.StackId) : undefined;
+  const verdict = deployGuardVerdict({ requestType: event.RequestType, lock, nowMs, stackStatus: status });
+  if (!verdict.allow) throw new Error(verdict.message);
+  if (verdict.why === 'rollback') logger.warn('letting CloudFormation roll back while a cutover holds the lock', { executionId: lock?.executionId, stackStatus: status });
   return { PhysicalResourceId: physical };
 });

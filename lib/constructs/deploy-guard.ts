@@ -39,6 +39,9 @@ export class DeployGuard extends Construct {
       timeout: Duration.seconds(30),
     });
     fn.allow(['dynamodb:GetItem'], [props.lockTable.tableArn]);
+    // While the lock is held, the guard reads its own stack's status to tell
+    // CloudFormation's rollback of a failed update (which it lets through) from a deploy.
+    fn.allow(['cloudformation:DescribeStacks'], [Stack.of(this).stackId]);
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: fn.function });
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -169,3 +169,17 @@ describe('long names fit their limits and never collide', () => {
     expect(seen).toEqual(expect.arrayContaining(['AWS::Lambda::Function FunctionName', 'AWS::StepFunctions::StateMachine StateMachineName', 'AWS::Chatbot::SlackChannelConfiguration ConfigurationName']));
   });
 });
+
+describe('deploy guard', () => {
+  it('may read the status of its own stack, and only that, to let an update rollback through', () => {
+    const json = dev.platformTemplate.toJSON();
+    const [fnId] = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'shop-dev-deploy-guard')!;
+    const roleId = json.Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values<any>(json.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: unknown) => refOf(x) === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements.filter((s) => actions(s).some((a) => a.startsWith('cloudformation:')))).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }),
+    ]);
+  });
+});

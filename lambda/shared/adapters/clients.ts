@@ -1,3 +1,4 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -23,6 +24,7 @@ let sns: SNSClient | undefined;
 let sm: SecretsManagerClient | undefined;
 let rds: RDSClient | undefined;
 let r53: Route53Client | undefined;
+let cfn: CloudFormationClient | undefined;
 
 // Each SDK package is loaded where a client is first made, so a handler loads
 // only the packages of the services it calls (each costs 45-85 ms to load).
@@ -40,6 +42,7 @@ export const clients = {
   secrets: () => (sm ??= new (require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config)),
   rds: () => (rds ??= new (require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds')).RDSClient(config)),
   route53: () => (r53 ??= new (require('@aws-sdk/client-route-53') as typeof import('@aws-sdk/client-route-53')).Route53Client(config)),
+  cloudformation: () => (cfn ??= new (require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')).CloudFormationClient(config)),
 };
 
 /** Counts AWS calls per operation, for the benchmark and the rehearsal summary. */
