@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { IdleNeverHealthy } from '../shared/errors';
+import { IdleDeploymentFailed, IdleNeverHealthy } from '../shared/errors';
 import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
-import { idleReadiness } from '../shared/decisions/idle';
+import { idleReadiness, rolloutOf } from '../shared/decisions/idle';
 import * as ecs from '../shared/adapters/ecs';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
@@ -67,12 +67,11 @@ export const handler = wrap('deploy-idle', eventSchema, async (event) => {
       running: svcState.running,
       healthyTargets: health.healthy,
       unhealthyTargets: health.unhealthy,
-      rolloutCompleted: svcState.primaryTaskDefinition === d.taskDefinition && svcState.primaryRollout === 'COMPLETED',
-      rolloutFailed: svcState.primaryTaskDefinition === d.taskDefinition && svcState.primaryRollout === 'FAILED',
+      rollout: rolloutOf(d.taskDefinition, svcState.deployments),
       nowMs: Date.now(),
       deadlineMs: d.deadlineMs,
     });
-    if (verdict.state === 'failed') throw new IdleNeverHealthy(`${idle}: ${verdict.detail}`);
+    if (verdict.state === 'failed') throw new (verdict.error === 'IdleDeploymentFailed' ? IdleDeploymentFailed : IdleNeverHealthy)(`${idle}: ${verdict.detail}`);
     if (verdict.state === 'ready') await ledger.record(s.ledgerTable, pk, 'idle-ready', event.executionId, { color: idle, healthy: health.healthy });
     return { ready: verdict.state === 'ready', detail: verdict.state === 'waiting' ? verdict.detail : 'ready' };
   }

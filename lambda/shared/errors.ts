@@ -24,6 +24,8 @@ export const LockHeld = named('LockHeld');
 export const PreflightNoGo = named('PreflightNoGo');
 /** The idle color did not become stable and healthy before its deadline. */
 export const IdleNeverHealthy = named('IdleNeverHealthy');
+/** The idle color's deployment failed (the ECS deployment circuit breaker failed it or rolled it back): no use waiting for the deadline. */
+export const IdleDeploymentFailed = named('IdleDeploymentFailed');
 /** A smoke check or the load burst failed. */
 export const SmokeTestFailed = named('SmokeTestFailed');
 /** The load balancer did not report the weights that were set. */

@@ -1,5 +1,5 @@
 import { RunResult } from '../../rehearsal/run';
-import { World } from '../../rehearsal/world';
+import { CIRCUIT_BREAKER_TRIPS_MS, World } from '../../rehearsal/world';
 import { formatLedger } from '../../scripts/switchyard';
 import { trafficSchema } from '../../rehearsal/traffic/schema';
 import { alarmEvent, fault, runIn, useMotoWorld } from './moto-world';
@@ -112,6 +112,28 @@ describe('before traffic moves', () => {
     expect((await world.ledger()).find((e) => e.type === 'alarm')!.detail).toMatchObject({ alarm: 'shop-dev-green-rollback', decision: { action: 'notify' } });
     expect(world.simulation.alarmChanges.some((c) => c.alarm === 'shop-dev-green-healthy-below-desired' && c.to === 'ALARM')).toBe(true);
     expect(world.calls('elb:ModifyListener')).toBe(0);
+    expect(await world.lock()).toBeUndefined();
+  });
+
+  it('an ECS circuit-breaker rollback of the idle color fails at once with IdleDeploymentFailed, not at the idle deadline, and restores it', async () => {
+    world.faults.circuitBreakerRollback.add('green');
+    const startedMs = Date.now();
+    const r = await runIn(world, input);
+    const elapsedMs = Date.now() - startedMs;
+    expect(r).toMatchObject({ status: 'FAILED', error: 'IdleDeploymentFailed' });
+    expect(r.cause).toMatch(/^green: the deployment of .*-green:\d+ failed: ECS deployment circuit breaker: tasks failed to start\.; the service went back to/);
+    // Seen at the first check after the breaker tripped (3 minutes), far before the 900 s idle deadline.
+    expect(elapsedMs).toBeLessThan(CIRCUIT_BREAKER_TRIPS_MS + 2 * 60_000);
+    expect(r.states.filter((x) => x === 'CheckIdle').length).toBeLessThanOrEqual(CIRCUIT_BREAKER_TRIPS_MS / 30_000 + 1);
+    expect(r.states).toContain('AbortBeforeTraffic');
+    // The idle color is back as it was: no tasks, its old image recorded, no traffic ever moved.
+    expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
+    expect(await world.parameter(world.names.image.green)).toBe('public.ecr.aws/nginx/nginx:1.27');
+    expect(world.capacity().desired.green).toBe(0);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(world.calls('elb:ModifyListener')).toBe(0);
+    const aborted = (await world.ledger()).find((e) => e.type === 'aborted')!;
+    expect(aborted.detail).toMatchObject({ error: { Error: 'IdleDeploymentFailed' }, restored: { count: 0, image: 'public.ecr.aws/nginx/nginx:1.27' } });
     expect(await world.lock()).toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 import { awsCall, clients } from './clients';
+import { DeploymentFact } from '../decisions/idle';
 
 const call = <T>(name: string, fn: () => Promise<T>) => awsCall(`ecs:${name}`, fn);
 
@@ -12,6 +13,8 @@ export interface ServiceState {
   /** The PRIMARY deployment's rollout state. */
   readonly primaryRollout: string | undefined;
   readonly primaryTaskDefinition: string | undefined;
+  /** Every deployment listed (PRIMARY, ACTIVE), with its rollout state and reason. */
+  readonly deployments: readonly DeploymentFact[];
 }
 
 export async function describeService(cluster: string, service: string): Promise<ServiceState> {
@@ -27,36 +30,64 @@ export async function describeService(cluster: string, service: string): Promise
     deploymentsInProgress: deployments.filter((d) => d.rolloutState !== 'COMPLETED').length,
     primaryRollout: primary?.rolloutState,
     primaryTaskDefinition: primary?.taskDefinition,
+    deployments: deployments.map((d) => ({ status: d.status, taskDefinition: d.taskDefinition, rolloutState: d.rolloutState, rolloutStateReason: d.rolloutStateReason })),
   };
 }
 
-export async function describeTaskDefinition(taskDefinition: string): Promise<TaskDefinition> {
-  const d = await call('DescribeTaskDefinition', () => clients.ecs().send(new DescribeTaskDefinitionCommand({ taskDefinition })));
+/** A described task definition with its tags, which ECS returns beside it only when asked. */
+export type DescribedTaskDefinition = TaskDefinition & { readonly tags?: Tag[] };
+
+export async function describeTaskDefinition(taskDefinition: string): Promise<DescribedTaskDefinition> {
+  const d = await call('DescribeTaskDefinition', () => clients.ecs().send(new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] })));
   if (!d.taskDefinition) throw new Error(`task definition ${taskDefinition} not found`);
-  return d.taskDefinition;
+  return { ...d.taskDefinition, tags: d.tags };
 }
+
+/**
+ * Every field RegisterTaskDefinition accepts that DescribeTaskDefinition returns
+ * on the task definition (tags come beside it). Read-only fields (ARN, revision,
+ * status, compatibilities, requiresAttributes, registeredAt/By) are not in it.
+ */
+const CARRIED_FIELDS = [
+  'family',
+  'taskRoleArn',
+  'executionRoleArn',
+  'networkMode',
+  'containerDefinitions',
+  'volumes',
+  'placementConstraints',
+  'requiresCompatibilities',
+  'cpu',
+  'memory',
+  'pidMode',
+  'ipcMode',
+  'proxyConfiguration',
+  'inferenceAccelerators',
+  'ephemeralStorage',
+  'runtimePlatform',
+  'enableFaultInjection',
+] as const satisfies ReadonlyArray<keyof RegisterTaskDefinitionCommandInput & keyof TaskDefinition>;
+// Compile-time check: a field the SDK adds to both shapes must be carried (or this line names it).
+type Uncarried = Exclude<keyof RegisterTaskDefinitionCommandInput & keyof TaskDefinition, (typeof CARRIED_FIELDS)[number]>;
+const everyFieldCarried: [Uncarried] extends [never] ? true : Uncarried = true;
+void everyFieldCarried;
 
 /** Image of `container` in a described task definition. */
 export function imageIn(td: TaskDefinition, container: string): string | undefined {
   return td.containerDefinitions?.find((c) => c.name === container)?.image;
 }
 
-/** Registers a revision of the described `td` whose `container` runs `image`; returns its ARN. */
-export async function registerWithImage(td: TaskDefinition, container: string, image: string): Promise<string> {
+/**
+ * Registers a revision of the described `td` whose `container` runs `image`,
+ * identical otherwise (every field RegisterTaskDefinition takes, tags included);
+ * returns its ARN.
+ */
+export async function registerWithImage(td: DescribedTaskDefinition, container: string, image: string): Promise<string> {
   if (!td.containerDefinitions?.some((c) => c.name === container)) throw new Error(`task definition ${td.taskDefinitionArn} has no container named ${container}`);
-  const input: RegisterTaskDefinitionCommandInput = {
-    family: td.family,
-    taskRoleArn: td.taskRoleArn,
-    executionRoleArn: td.executionRoleArn,
-    networkMode: td.networkMode,
-    containerDefinitions: td.containerDefinitions.map((c) => (c.name === container ? { ...c, image } : c)),
-    volumes: td.volumes,
-    requiresCompatibilities: td.requiresCompatibilities,
-    cpu: td.cpu,
-    memory: td.memory,
-    runtimePlatform: td.runtimePlatform,
-    ephemeralStorage: td.ephemeralStorage,
-  };
+  const input = Object.fromEntries(CARRIED_FIELDS.filter((k) => td[k] !== undefined).map((k) => [k, td[k]])) as RegisterTaskDefinitionCommandInput;
+  input.containerDefinitions = td.containerDefinitions.map((c) => (c.name === container ? { ...c, image } : c));
+  // ECS refuses an empty tag list; a task definition without tags registers without one.
+  if (td.tags && td.tags.length > 0) input.tags = td.tags;
   const r = await call('RegisterTaskDefinition', () => clients.ecs().send(new RegisterTaskDefinitionCommand(input)));
   const arn = r.taskDefinition?.taskDefinitionArn;
   if (!arn) throw new Error('RegisterTaskDefinition returned no ARN');

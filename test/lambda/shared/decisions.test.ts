@@ -6,7 +6,7 @@ import { bakeOutcome } from '../../../lambda/shared/decisions/bake';
 import { judgeStep } from '../../../lambda/shared/decisions/judge';
 import { judgeWindow, looksFor } from '../../../lambda/shared/decisions/window';
 import { dnsReadiness } from '../../../lambda/shared/decisions/dns';
-import { idleReadiness } from '../../../lambda/shared/decisions/idle';
+import { idleReadiness, Rollout, rolloutOf } from '../../../lambda/shared/decisions/idle';
 import { goNoGo, PreflightFacts } from '../../../lambda/shared/decisions/preflight';
 import { checkpointReport, watchPlan } from '../../../lambda/shared/decisions/watch';
 import { MAX_WEIGHT, percentOf, rollbackWeights, soleColor, stepsFor, validateWeights, weightsAt } from '../../../lambda/shared/decisions/weights';
@@ -194,15 +194,74 @@ describe('judge window', () => {
 });
 
 describe('idle readiness', () => {
-  const f = { desired: 2, running: 2, healthyTargets: 2, unhealthyTargets: 0, rolloutCompleted: true, rolloutFailed: false, nowMs: 0, deadlineMs: 1000 };
+  const TD = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/shop-dev-green:8';
+  const OLD = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/shop-dev-green:7';
+  const f = { desired: 2, running: 2, healthyTargets: 2, unhealthyTargets: 0, rollout: { state: 'completed' } as Rollout, nowMs: 0, deadlineMs: 1000 };
   it('is ready only with the rollout complete and every desired task healthy', () => {
     expect(idleReadiness(f)).toEqual({ state: 'ready' });
     expect(idleReadiness({ ...f, healthyTargets: 1 }).state).toBe('waiting');
-    expect(idleReadiness({ ...f, rolloutCompleted: false }).state).toBe('waiting');
+    expect(idleReadiness({ ...f, rollout: { state: 'in-progress' } }).state).toBe('waiting');
   });
-  it('fails past the deadline, and at once when the circuit breaker fails the rollout', () => {
-    expect(idleReadiness({ ...f, healthyTargets: 0, nowMs: 1000 })).toMatchObject({ state: 'failed', detail: expect.stringMatching(/deadline/) });
-    expect(idleReadiness({ ...f, rolloutFailed: true })).toMatchObject({ state: 'failed', detail: expect.stringMatching(/circuit breaker/) });
+  it('fails past the deadline as IdleNeverHealthy, and at once as IdleDeploymentFailed when the deployment failed', () => {
+    expect(idleReadiness({ ...f, healthyTargets: 0, nowMs: 1000 })).toMatchObject({ state: 'failed', error: 'IdleNeverHealthy', detail: expect.stringMatching(/deadline/) });
+    expect(idleReadiness({ ...f, rollout: { state: 'failed', reason: 'tasks failed to start' } })).toMatchObject({ state: 'failed', error: 'IdleDeploymentFailed', detail: expect.stringMatching(/^tasks failed to start/) });
+  });
+
+  it('a circuit-breaker rollback is a failed rollout: while the failed deployment is listed, and after it is gone', () => {
+    const reason = 'ECS deployment circuit breaker: tasks failed to start.';
+    // Rolling back: the failed deployment ACTIVE and FAILED, the previous task definition PRIMARY again.
+    expect(rolloutOf(TD, [{ status: 'PRIMARY', taskDefinition: OLD, rolloutState: 'IN_PROGRESS' }, { status: 'ACTIVE', taskDefinition: TD, rolloutState: 'FAILED', rolloutStateReason: reason }])).toEqual({
+      state: 'failed',
+      reason: `the deployment of shop-dev-green:8 failed: ${reason}; the service went back to shop-dev-green:7`,
+    });
+    // Rolled back: only the old task definition's deployment is listed, COMPLETED (and its tasks may well be healthy).
+    const after = rolloutOf(TD, [{ status: 'PRIMARY', taskDefinition: OLD, rolloutState: 'COMPLETED', rolloutStateReason: 'ECS deployment ecs-svc/1 completed.' }]);
+    expect(after).toMatchObject({ state: 'failed', reason: expect.stringMatching(/PRIMARY deployment runs shop-dev-green:7, not shop-dev-green:8 .*circuit breaker rolled it back/) });
+    expect(idleReadiness({ ...f, rollout: after })).toMatchObject({ state: 'failed', error: 'IdleDeploymentFailed' });
+    // Without rollback the breaker leaves the failed deployment PRIMARY.
+    expect(rolloutOf(TD, [{ status: 'PRIMARY', taskDefinition: TD, rolloutState: 'FAILED', rolloutStateReason: reason }])).toMatchObject({ state: 'failed', reason: expect.stringContaining(reason) });
+    expect(rolloutOf(TD, [{ status: 'PRIMARY', taskDefinition: TD, rolloutState: 'IN_PROGRESS' }, { status: 'ACTIVE', taskDefinition: OLD, rolloutState: 'COMPLETED' }])).toEqual({ state: 'in-progress' });
+    expect(rolloutOf(TD, [{ status: 'PRIMARY', taskDefinition: TD, rolloutState: 'COMPLETED' }])).toEqual({ state: 'completed' });
+  });
+
+  const tds = fc.constantFrom(TD, OLD, 'arn:aws:ecs:eu-west-1:111111111111:task-definition/other:1');
+  const deployment = fc.record({
+    status: fc.constantFrom('PRIMARY', 'ACTIVE', 'INACTIVE', undefined),
+    taskDefinition: fc.option(tds, { nil: undefined }),
+    rolloutState: fc.constantFrom('COMPLETED', 'IN_PROGRESS', 'FAILED', undefined),
+    rolloutStateReason: fc.option(fc.string(), { nil: undefined }),
+  });
+  const facts = fc.record({
+    desired: fc.integer({ min: 0, max: 5 }),
+    running: fc.integer({ min: 0, max: 5 }),
+    healthyTargets: fc.integer({ min: 0, max: 5 }),
+    unhealthyTargets: fc.integer({ min: 0, max: 5 }),
+    nowMs: fc.integer({ min: 0, max: 2000 }),
+    deadlineMs: fc.constant(1000),
+  });
+
+  it('property: a FAILED deployment of this cutover\'s task definition, or a PRIMARY on another one, fails at once as IdleDeploymentFailed, whatever the targets and the time', () => {
+    fc.assert(
+      fc.property(fc.array(deployment, { maxLength: 4 }), facts, (deployments, x) => {
+        const primary = deployments.find((d) => d.status === 'PRIMARY');
+        const broken = deployments.some((d) => d.taskDefinition === TD && d.rolloutState === 'FAILED') || (primary !== undefined && primary.taskDefinition !== TD);
+        const v = idleReadiness({ ...x, rollout: rolloutOf(TD, deployments) });
+        if (broken) expect(v).toMatchObject({ state: 'failed', error: 'IdleDeploymentFailed' });
+        else expect(v).not.toMatchObject({ error: 'IdleDeploymentFailed' });
+      }),
+    );
+  });
+
+  it('property: ready only when PRIMARY runs this cutover\'s task definition, COMPLETED, with every desired task running and healthy', () => {
+    fc.assert(
+      fc.property(fc.array(deployment, { maxLength: 4 }), facts, (deployments, x) => {
+        if (idleReadiness({ ...x, rollout: rolloutOf(TD, deployments) }).state !== 'ready') return;
+        const primary = deployments.find((d) => d.status === 'PRIMARY')!;
+        expect(primary).toMatchObject({ taskDefinition: TD, rolloutState: 'COMPLETED' });
+        expect(x.desired).toBeGreaterThanOrEqual(1);
+        expect(Math.min(x.running, x.healthyTargets)).toBeGreaterThanOrEqual(x.desired);
+      }),
+    );
   });
 });
 
