@@ -195,6 +195,17 @@ export class ControlStack extends Stack {
     deployIdle.allowUnscoped([...elbRead, 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition']);
     deployIdle.allow(['ecs:DescribeServices', 'ecs:UpdateService'], services);
     deployIdle.allow(['iam:PassRole'], taskRoles);
+    // A new revision keeps its family's tags, and registering with tags needs
+    // TagResource: only as part of RegisterTaskDefinition, only on the two families.
+    const families = COLORS.map((x) => this.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${color(x).taskDefinition.family}:*` }));
+    deployIdle.role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:TagResource'], resources: families, conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } } }));
+    const ecsWhere = `arn:<AWS::Partition>:ecs:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}`;
+    for (const x of COLORS) {
+      Validations.of(deployIdle.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${ecsWhere}:task-definition/${color(x).taskDefinition.family}:*]`,
+        reason: 'A revision number exists only once RegisterTaskDefinition makes it; tagging is limited to that call (ecs:CreateAction) on this one family.',
+      });
+    }
     state.grantRead(deployIdle.role);
     state.grantWrite(deployIdle.role);
     ledgerWrite(deployIdle);

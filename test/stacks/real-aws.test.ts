@@ -183,3 +183,18 @@ describe('deploy guard', () => {
     ]);
   });
 });
+
+describe('deploy-idle registers tagged revisions', () => {
+  it('may tag only as part of RegisterTaskDefinition, only the two color families', () => {
+    const control = Template.fromStack(dev.control).toJSON();
+    const [fnId] = Object.entries<any>(control.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'shop-dev-deploy-idle')!;
+    const roleId = control.Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values<any>(control.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: unknown) => refOf(x) === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const tag = statements.filter((s) => actions(s).includes('ecs:TagResource'));
+    expect(tag).toHaveLength(1);
+    expect(tag[0].Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } });
+    expect(JSON.stringify(tag[0].Resource)).toMatch(/task-definition\/shop-dev-blue:\*.*task-definition\/shop-dev-green:\*/);
+  });
+});

@@ -84,9 +84,14 @@ export function imageIn(td: TaskDefinition, container: string): string | undefin
  */
 export async function registerWithImage(td: DescribedTaskDefinition, container: string, image: string): Promise<string> {
   if (!td.containerDefinitions?.some((c) => c.name === container)) throw new Error(`task definition ${td.taskDefinitionArn} has no container named ${container}`);
-  const input = Object.fromEntries(CARRIED_FIELDS.filter((k) => td[k] !== undefined).map((k) => [k, td[k]])) as RegisterTaskDefinitionCommandInput;
-  input.containerDefinitions = td.containerDefinitions.map((c) => (c.name === container ? { ...c, image } : c));
-  // ECS refuses an empty tag list; a task definition without tags registers without one.
+  const carried: Record<string, unknown> = {};
+  for (const k of CARRIED_FIELDS) if (td[k] !== undefined) carried[k] = td[k];
+  const input: RegisterTaskDefinitionCommandInput = {
+    ...carried,
+    family: td.family,
+    containerDefinitions: td.containerDefinitions.map((c) => (c.name === container ? { ...c, image } : c)),
+  };
+  // The revision keeps the family's tags (registering with tags needs ecs:TagResource).
   if (td.tags && td.tags.length > 0) input.tags = td.tags;
   const r = await call('RegisterTaskDefinition', () => clients.ecs().send(new RegisterTaskDefinitionCommand(input)));
   const arn = r.taskDefinition?.taskDefinitionArn;
