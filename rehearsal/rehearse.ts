@@ -94,7 +94,7 @@ export interface RehearsalReport {
   readonly minutes: MinuteReport[];
   readonly alarmChanges: AlarmChangeReport[];
   /** Events delivered to the alarm rule's targets, and what became of them. */
-  readonly deliveries: ReadonlyArray<{ atSeconds: number; alarm: string; target: string; attempt: number; ok: boolean; action?: string; error?: string; dropped?: boolean }>;
+  readonly deliveries: ReadonlyArray<{ atSeconds: number; alarm: string; target: string; attempt: number; ok: boolean; action?: string; error?: string; dropped?: boolean; paged?: string }>;
   readonly transitions: number;
   readonly costUsd: number;
   readonly awsCalls: Record<string, number>;
@@ -186,7 +186,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     failedRequests: perColor((c) => minutes.reduce((a, m) => a + m.failedRequests[c], 0)),
     minutes,
     alarmChanges,
-    deliveries: deliveries.map((d) => ({ atSeconds: seconds(d.atMs), alarm: d.alarm, target: d.target.split(':function:')[1] ?? d.target, attempt: d.attempt, ok: d.ok, action: (d.result as { action?: string } | undefined)?.action, error: d.error, dropped: d.dropped })),
+    deliveries: deliveries.map((d) => ({ atSeconds: seconds(d.atMs), alarm: d.alarm, target: d.target.split(':function:')[1] ?? d.target, attempt: d.attempt, ok: d.ok, action: (d.result as { action?: string } | undefined)?.action, error: d.error, dropped: d.dropped, paged: d.paged })),
     transitions: r.transitions,
     costUsd: r.transitions * USD_PER_TRANSITION,
     awsCalls,

@@ -3,6 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MAX_EVENT_AGE_SECONDS } from '../../lambda/shared/decisions/alarm';
@@ -13,6 +15,18 @@ export interface AlarmRollbackProps {
   readonly rollbackAlarms: cloudwatch.IAlarm[];
   /** The alarm handler. */
   readonly handler: lambda.IFunction;
+  /**
+   * Topic paged when the handler's asynchronous invocation fails for good:
+   * every retry threw, or the event grew too old to retry. Without it Lambda
+   * drops the event, and with it a failed rollback, unseen (the rule's
+   * dead-letter queue sees only failures to deliver, never a handler that threw).
+   */
+  readonly onFailure: sns.ITopic;
+  /**
+   * Lambda's own retries of a handler that threw (after about 1, then 2 minutes).
+   * @default 2
+   */
+  readonly handlerRetryAttempts?: number;
   /**
    * Deliveries EventBridge retries before the dead-letter queue.
    * @default 4
@@ -30,6 +44,8 @@ export class AlarmRollback extends Construct {
   public readonly rule: events.Rule;
   /** Events the handler could not take. */
   public readonly deadLetterQueue: sqs.Queue;
+  /** The handler's asynchronous invocations: its retries, their age limit, and the page when they run out. */
+  public readonly invokeConfig: lambda.EventInvokeConfig;
 
   constructor(scope: Construct, id: string, props: AlarmRollbackProps) {
     super(scope, id);
@@ -57,5 +73,22 @@ export class AlarmRollback extends Construct {
         }),
       ],
     });
+    // EventBridge invokes the handler asynchronously: once Lambda has queued the
+    // event, a handler that throws is retried by Lambda, not EventBridge, and then
+    // goes to this destination. Retries stop once the event is older than the
+    // handler would still act on (it ignores events older than
+    // MAX_EVENT_AGE_SECONDS, counted from the alarm's change; Lambda counts from
+    // when it queued the event, so a minute is kept for the delivery): a later
+    // retry would be ignored and succeed, dropping the failure unseen. An event
+    // past that age goes to the destination instead of being retried.
+    this.invokeConfig = new lambda.EventInvokeConfig(this, 'HandlerAsyncInvoke', {
+      function: props.handler,
+      retryAttempts: props.handlerRetryAttempts ?? 2,
+      maxEventAge: Duration.seconds(MAX_EVENT_AGE_SECONDS - EVENT_DELIVERY_ALLOWANCE_SECONDS),
+      onFailure: new destinations.SnsDestination(props.onFailure),
+    });
   }
 }
+
+/** Time allowed between an alarm's change and Lambda queuing its event (EventBridge delivers within seconds). */
+export const EVENT_DELIVERY_ALLOWANCE_SECONDS = 60;

@@ -334,7 +334,8 @@ export class ControlStack extends Stack {
       logRetention: retention,
     });
     this.manualRollback = new RollbackStateMachine(this, 'ManualRollback', { namePrefix: prefix, rollback: rollback.function, criticalTopic: p.alerting.critical, logRetention: retention });
-    this.alarmRollback = new AlarmRollback(this, 'AlarmRollback', { rollbackAlarms: COLORS.map((x) => alarms(x).rollbackAlarm), handler: alarmHandler.function });
+    // A handler that keeps failing (its rollback too) pages instead of vanishing.
+    this.alarmRollback = new AlarmRollback(this, 'AlarmRollback', { rollbackAlarms: COLORS.map((x) => alarms(x).rollbackAlarm), handler: alarmHandler.function, onFailure: p.alerting.critical });
 
     new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });
     new CfnOutput(this, 'RollbackStateMachineArn', { value: this.manualRollback.stateMachine.stateMachineArn, description: 'Start a manual rollback here' });

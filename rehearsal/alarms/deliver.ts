@@ -1,14 +1,17 @@
 import { AlarmChange } from './engine';
-import { describeOrigin, EventRuleDef } from './template';
+import { AsyncInvokeConfig, describeOrigin, EventRuleDef } from './template';
 
 /**
  * Delivers alarm state changes as EventBridge would: a "CloudWatch Alarm State
  * Change" event from aws.cloudwatch, matched against every enabled rule's
  * pattern, sent to each target of a matching rule. Targets are Lambda
  * functions invoked asynchronously: a function error is retried by Lambda
- * (after 1, then 2 minutes, twice by default) and then dropped, which the
- * delivery log records; EventBridge's own retry policy and dead-letter queue
- * apply only to failures to invoke, which the rehearsal does not produce.
+ * (after 1, then 2 minutes, twice by default, or as the function's
+ * EventInvokeConfig in the template says, with its maximum event age) and
+ * then dropped, or sent to the function's on-failure destination (recorded as
+ * paged) when it has one; the delivery log records which. EventBridge's own
+ * retry policy and dead-letter queue apply only to failures to invoke, which
+ * the rehearsal does not produce.
  */
 
 export interface AlarmEvent {
@@ -48,6 +51,8 @@ export interface Delivery {
   readonly error?: string;
   /** After this failure nothing retries the event: it is lost. */
   readonly dropped?: boolean;
+  /** After this failure Lambda sent the event to the function's on-failure destination (this ARN, a topic that pages) instead of dropping it. */
+  readonly paged?: string;
 }
 
 export type Invoke = (targetArn: string, event: AlarmEvent) => Promise<unknown>;
@@ -57,7 +62,7 @@ const LAMBDA_RETRY_DELAYS_MS = [60_000, 120_000];
 
 export class EventDelivery {
   readonly log: Delivery[] = [];
-  private pending: Array<{ dueMs: number; rule: EventRuleDef; target: string; event: AlarmEvent; attempt: number }> = [];
+  private pending: Array<{ dueMs: number; queuedAtMs: number; rule: EventRuleDef; target: string; asyncInvoke?: AsyncInvokeConfig; event: AlarmEvent; attempt: number }> = [];
   private sequence = 0;
 
   constructor(
@@ -98,7 +103,7 @@ export class EventDelivery {
       matched.push(rule.logicalId);
       for (const t of rule.targets) {
         if (t.hasInputTransformer) throw new UnsupportedEventPattern(`rule ${describeOrigin(rule)}: an input transformer or input path on target ${t.arn} is not modelled`);
-        this.pending.push({ dueMs: atMs, rule, target: t.arn, event, attempt: 1 });
+        this.pending.push({ dueMs: atMs, queuedAtMs: atMs, rule, target: t.arn, asyncInvoke: t.asyncInvoke, event, attempt: 1 });
       }
     }
     return matched;
@@ -115,10 +120,14 @@ export class EventDelivery {
         const result = await this.invoke(p.target, p.event);
         this.log.push({ ...base, ok: true, result });
       } catch (e) {
-        const retries = this.env.lambdaRetries?.(p.target) ?? LAMBDA_RETRY_DELAYS_MS.length;
-        const dropped = p.attempt > retries;
-        this.log.push({ ...base, ok: false, error: `${(e as Error).name}: ${(e as Error).message}`, dropped });
-        if (!dropped) this.pending.push({ ...p, attempt: p.attempt + 1, dueMs: nowMs + LAMBDA_RETRY_DELAYS_MS[Math.min(p.attempt - 1, LAMBDA_RETRY_DELAYS_MS.length - 1)] });
+        const cfg = p.asyncInvoke;
+        const retries = cfg?.maximumRetryAttempts ?? this.env.lambdaRetries?.(p.target) ?? LAMBDA_RETRY_DELAYS_MS.length;
+        const dueMs = nowMs + LAMBDA_RETRY_DELAYS_MS[Math.min(p.attempt - 1, LAMBDA_RETRY_DELAYS_MS.length - 1)];
+        // Retries ran out, or the retry would come after the event's maximum age.
+        const last = p.attempt > retries || (cfg !== undefined && dueMs - p.queuedAtMs > cfg.maximumEventAgeSeconds * 1000);
+        const paged = last ? cfg?.onFailure : undefined;
+        this.log.push({ ...base, ok: false, error: `${(e as Error).name}: ${(e as Error).message}`, dropped: last && !paged, ...(paged ? { paged } : {}) });
+        if (!last) this.pending.push({ ...p, attempt: p.attempt + 1, dueMs });
       }
     }
   }

@@ -53,6 +53,18 @@ export interface EventRuleTarget {
   readonly input?: string;
   readonly hasInputTransformer: boolean;
   readonly deadLetterArn?: string;
+  /** A Lambda target's asynchronous-invocation settings, when the template configures them. */
+  readonly asyncInvoke?: AsyncInvokeConfig;
+}
+
+/** A function's AWS::Lambda::EventInvokeConfig for $LATEST (what an unqualified target ARN invokes). */
+export interface AsyncInvokeConfig {
+  /** Lambda's retries of a function error (default 2). */
+  readonly maximumRetryAttempts: number;
+  /** Past this age (counted from when Lambda queued the event) it is not retried (default 21,600). */
+  readonly maximumEventAgeSeconds: number;
+  /** Where Lambda sends an event whose retries ran out or that grew too old, instead of dropping it. */
+  readonly onFailure?: string;
 }
 
 export interface EventRuleDef extends Origin {
@@ -126,6 +138,18 @@ export function readAlarms(ctx: ResolveContext, paths: Readonly<Record<string, s
 
 /** Every EventBridge rule of a template, targets resolved to ARNs. */
 export function readEventRules(ctx: ResolveContext, paths: Readonly<Record<string, string>> = {}): EventRuleDef[] {
+  // Asynchronous-invocation settings by the function's logical id.
+  const asyncInvoke = new Map<string, AsyncInvokeConfig>();
+  for (const [logicalId, r] of Object.entries(ctx.template.Resources)) {
+    const fn = r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.Qualifier === '$LATEST' ? r.Properties.FunctionName?.Ref : undefined;
+    if (typeof fn !== 'string') continue;
+    const p = resolveOrExplain(r.Properties, ctx, { logicalId, path: paths[logicalId] });
+    asyncInvoke.set(fn, { maximumRetryAttempts: p.MaximumRetryAttempts ?? 2, maximumEventAgeSeconds: p.MaximumEventAgeInSeconds ?? 21_600, onFailure: p.DestinationConfig?.OnFailure?.Destination });
+  }
+  const configOf = (arn: unknown) => {
+    const ref = (arn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+    return ref && ref[1] === 'Arn' ? asyncInvoke.get(ref[0]) : undefined;
+  };
   return Object.entries(ctx.template.Resources)
     .filter(([, r]) => r.Type === 'AWS::Events::Rule')
     .map(([logicalId, r]) => {
@@ -136,7 +160,7 @@ export function readEventRules(ctx: ResolveContext, paths: Readonly<Record<strin
         pattern: p.EventPattern,
         schedule: p.ScheduleExpression,
         enabled: (p.State ?? 'ENABLED') === 'ENABLED',
-        targets: (p.Targets ?? []).map((t: any) => ({
+        targets: (p.Targets ?? []).map((t: any, i: number) => ({
           arn: t.Arn,
           // EventBridge's defaults: 185 retries over 24 hours.
           maximumRetryAttempts: t.RetryPolicy?.MaximumRetryAttempts ?? 185,
@@ -144,6 +168,7 @@ export function readEventRules(ctx: ResolveContext, paths: Readonly<Record<strin
           input: t.Input,
           hasInputTransformer: t.InputTransformer !== undefined || t.InputPath !== undefined,
           deadLetterArn: t.DeadLetterConfig?.Arn,
+          asyncInvoke: configOf(r.Properties.Targets?.[i]?.Arn),
         })),
       };
     });

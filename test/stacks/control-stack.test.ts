@@ -1,5 +1,6 @@
 import { allStates, renderDefinition } from '../../rehearsal/definition';
 import { snapshotOf, synthEnv } from '../helpers/synth';
+import { MAX_EVENT_AGE_SECONDS } from '../../lambda/shared/decisions/alarm';
 
 const dev = synthEnv('dev');
 const template = () => (dev.control as any).__template ?? ((dev.control as any).__template = require('aws-cdk-lib/assertions').Template.fromStack(dev.control));
@@ -145,6 +146,33 @@ describe('alarm-driven rollback', () => {
     expect(rule.EventPattern.detail.alarmName).toHaveLength(2);
     expect(rule.Targets[0].RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 4 });
     expect(rule.Targets[0].DeadLetterConfig.Arn).toBeDefined();
+  });
+
+  it('a handler that keeps throwing pages the critical topic (an on-failure destination), its retries ending before the handler would ignore the event as old', () => {
+    const resources = json().Resources as Record<string, any>;
+    const handlerId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'shop-dev-alarm-handler')![0];
+    const configs = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName.Ref === handlerId);
+    // EventBridge invokes the unqualified function: the $LATEST configuration applies.
+    expect(configs).toHaveLength(1);
+    const c = configs[0].Properties;
+    expect(c.Qualifier).toBe('$LATEST');
+    expect(c.MaximumRetryAttempts).toBe(2);
+    // Lambda counts the age from when it queued the event, the handler from the alarm's change: a minute is kept for delivery.
+    expect(c.MaximumEventAgeInSeconds).toBe(MAX_EVENT_AGE_SECONDS - 60);
+    const critical = dev.platform.alerting.critical;
+    const criticalRef = JSON.stringify(c.DestinationConfig.OnFailure.Destination);
+    expect(criticalRef).toMatch(/AlertingCritical/);
+    // Lambda publishes to the destination with the function's role: sns:Publish on the topic, and the topic's KMS key.
+    const role = resources[handlerId].Properties.Role['Fn::GetAtt'][0];
+    const st = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role)).flatMap((r) => r.Properties.PolicyDocument.Statement);
+    const allows = (action: string, resource: string) => st.some((x: any) => x.Effect === 'Allow' && ([] as string[]).concat(x.Action).includes(action) && JSON.stringify(x.Resource).includes(resource));
+    expect(allows('sns:Publish', criticalRef)).toBe(true);
+    expect(critical.masterKey).toBeDefined();
+    expect(allows('kms:GenerateDataKey*', 'AlertingKey')).toBe(true);
+    expect(allows('kms:Decrypt', 'AlertingKey')).toBe(true);
+    // The key's policy lets the account's IAM policies grant its use (so the role's grant above takes effect).
+    const keyId = Object.entries(dev.platformTemplate.toJSON().Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::KMS::Key')!;
+    expect(keyId[1].Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ Effect: 'Allow', Action: 'kms:*', Principal: { AWS: expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([':root'])] }) } }));
   });
 });
 

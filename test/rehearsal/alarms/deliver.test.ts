@@ -212,6 +212,42 @@ describe('EventDelivery', () => {
     expect(d.log.map((l) => l.dropped)).toEqual([true]);
   });
 
+  const CRITICAL = 'arn:aws:sns:eu-west-1:123456789012:shop-dev-critical';
+  const failing = () => jest.fn(async () => {
+    throw new Error('rollback failed');
+  });
+
+  it('with an on-failure destination, an event whose retries ran out is paged, not dropped', async () => {
+    const invoke = failing();
+    const d = new EventDelivery([rule('AlarmRule', rollbackPattern, [target(HANDLER, { asyncInvoke: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, onFailure: CRITICAL } })])], invoke, env);
+    d.publish(d.eventFor(change('shop-dev-blue-rollback')), T0);
+    for (const t of [0, 60_000, 180_000, 3_600_000]) await d.flush(T0 + t);
+    expect(invoke).toHaveBeenCalledTimes(3);
+    expect(d.log.map((l) => [l.atMs - T0, l.attempt, l.dropped, l.paged])).toEqual([
+      [0, 1, false, undefined],
+      [60_000, 2, false, undefined],
+      [180_000, 3, false, CRITICAL],
+    ]);
+  });
+
+  it('a retry that would come after the maximum event age is not made: the event goes to the destination then', async () => {
+    const invoke = failing();
+    // 90 s: the first retry (at 60 s) is made, the second (at 180 s) would be too old.
+    const d = new EventDelivery([rule('AlarmRule', rollbackPattern, [target(HANDLER, { asyncInvoke: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 90, onFailure: CRITICAL } })])], invoke, env);
+    d.publish(d.eventFor(change('shop-dev-blue-rollback')), T0);
+    for (const t of [0, 60_000, 180_000, 3_600_000]) await d.flush(T0 + t);
+    expect(invoke).toHaveBeenCalledTimes(2);
+    expect(d.log.map((l) => [l.attempt, l.dropped, l.paged])).toEqual([[1, false, undefined], [2, false, CRITICAL]]);
+  });
+
+  it('the template\'s retry setting wins over the lambdaRetries option; without a destination the event is still dropped', async () => {
+    const invoke = failing();
+    const d = new EventDelivery([rule('AlarmRule', rollbackPattern, [target(HANDLER, { asyncInvoke: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 21_600 } })])], invoke, { ...env, lambdaRetries: () => 2 });
+    d.publish(d.eventFor(change('shop-dev-blue-rollback')), T0);
+    await d.flush(T0 + 600_000);
+    expect(d.log.map((l) => [l.attempt, l.dropped, l.paged])).toEqual([[1, true, undefined]]);
+  });
+
   it.each([
     ['wildcard', { detail: { alarmName: [{ wildcard: 'shop-*' }] } }],
     ['cidr', { detail: { ip: [{ cidr: '10.0.0.0/8' }] } }],

@@ -273,6 +273,13 @@ describe('the synthesized dev environment, resolved over emulated resources', ()
     expect(rule.targets[0].hasInputTransformer).toBe(false);
   });
 
+  it('reads the alarm handler\'s asynchronous-invocation settings onto its target: 2 retries, 240 s, failures to the critical topic', () => {
+    const [target] = rules.find((r) => r.targets.some((t) => /alarm-handler$/.test(t.arn)))!.targets;
+    expect(target.asyncInvoke).toEqual({ maximumRetryAttempts: 2, maximumEventAgeSeconds: 240, onFailure: resources.topics.critical });
+    // Other rules' targets have no such settings: Lambda's defaults apply.
+    expect(rules.filter((r) => !r.targets.some((t) => /alarm-handler$/.test(t.arn))).flatMap((r) => r.targets).every((t) => t.asyncInvoke === undefined)).toBe(true);
+  });
+
   it('every synthesized alarm can be evaluated: the engine accepts them all with the data-source check', () => {
     expect(() => new AlarmEngine(alarms, new MetricStore(), dataSourceCheck(publication))).not.toThrow();
     const engine = new AlarmEngine(alarms, new MetricStore(), dataSourceCheck(publication));
