@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FULL_SECRET_ARN, fullSecretArnMessage } from './secret-arn';
 
 /**
  * Weight steps of a ramp, in percent of production traffic on the new color.
@@ -137,7 +138,7 @@ const cutoverFields = {
       .strictObject({
         checks: z.array(smokeCheckSchema).default([]),
         load: loadBurstSchema.optional(),
-        credentialsSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, 'smoke.credentialsSecretArn must be a Secrets Manager ARN').optional(),
+        credentialsSecretArn: z.string().regex(FULL_SECRET_ARN, fullSecretArnMessage('smoke.credentialsSecretArn')).optional(),
       })
       .prefault({}),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cutoverDefaultsSchema, judgeSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
 import { parseEcrImage } from '../ecr';
 import { MetricMathError, metricMathIds, parseMetricMath } from '../metric-math';
+import { FULL_SECRET_ARN, fullSecretArnMessage } from '../../lambda/shared/secret-arn';
 
 export { rampStepsSchema };
 
@@ -34,7 +35,6 @@ function range(from: number, to: number, step: number): number[] {
 }
 
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 const NAME = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$/;
 
 const percent = (what: string) =>
@@ -285,7 +285,7 @@ const injectedSecrets = z
   .array(
     z.strictObject({
       name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'secret variable names are upper-case letters, digits and underscores'),
-      secretArn: z.string().regex(SECRET_ARN, 'secretArn must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx)'),
+      secretArn: z.string().regex(FULL_SECRET_ARN, fullSecretArnMessage('secretArn')),
       jsonField: z.string().optional(),
     }),
   )

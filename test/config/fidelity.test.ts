@@ -66,3 +66,18 @@ describe('example environments deploy as written', () => {
     for (const check of c.cutover.smoke.checks) expect(known!.healthyPaths).toContain(check.path);
   });
 });
+
+describe('secret ARNs are complete', () => {
+  const partial = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shop/staging/db';
+  const full = `${partial}-AbCdEf`;
+  it.each([
+    ['service.secrets.0.secretArn', (r: any, arn: string) => (r.service.secrets = [{ name: 'DB', secretArn: arn }])],
+    ['dataSync.secrets.0.secretArn', (r: any, arn: string) => (r.dataSync = { image: 'sync:1', secrets: [{ name: 'DB', secretArn: arn }] })],
+    ['cutover.smoke.credentialsSecretArn', (r: any, arn: string) => (r.cutover = { smoke: { credentialsSecretArn: arn } })],
+  ])('%s without the 6-character suffix is refused, saying to use the full ARN', (field, set) => {
+    const message = errorOf((r) => set(r, partial));
+    expect(message).toContain(`${field}: `);
+    expect(message).toMatch(/must be the full ARN of a Secrets Manager secret, ending in the 6 characters Secrets Manager adds/);
+    expect(() => accepts((r) => set(r, full))).not.toThrow();
+  });
+});
