@@ -1,4 +1,7 @@
 import { Color } from '../colors';
+import { JudgeSettings } from './judge';
+import { canaryEvidence, CanaryEvidence, describeStep, EvidencePlan, thinMessage } from './canaryEvidence';
+import { detectableAt } from './calibration';
 import { DnsReadiness } from './dns';
 
 /** What pre-flight observed, gathered by the handler's adapters. */
@@ -11,6 +14,33 @@ export interface PreflightFacts {
   readonly waf: { readonly mode: 'COUNT' | 'BLOCK'; readonly countedLastHour?: number };
   /** The weighted records of a DNS cutover from a legacy endpoint, when configured. */
   readonly dns?: DnsReadiness;
+  /** The live color's last hour, and the plan it is weighed against; absent: not estimated. */
+  readonly traffic?: TrafficFacts;
+}
+
+/** What the live color served in the last hour's complete minutes, and the plan's steps, bake and judge. */
+export interface TrafficFacts {
+  readonly lastHour: { readonly minutes: number; readonly reportedMinutes: number; readonly requests: number; readonly failed: number; readonly slow: number };
+  readonly plan: EvidencePlan & { readonly judge: JudgeSettings };
+  /** The input's acceptThinCanary: a thin first step is a warning instead of a refusal. */
+  readonly acceptThinCanary: boolean;
+}
+
+/** The check a thin first step fails; when it is the only one, pre-flight fails with CanaryTooThin. */
+export const CANARY_CHECK = 'first step can be judged within judge.maxBakeSeconds';
+
+/** The per-step estimate in the report and the ledger. */
+export interface CanaryReport {
+  readonly lastHour: TrafficFacts['lastHour'] & { readonly requestsPerMinute: number; readonly failedPercent: number; readonly slowPercent: number };
+  readonly evidence: CanaryEvidence;
+  /** One line per step, as the notes say it. */
+  readonly steps: string[];
+  readonly thin: boolean;
+  readonly accepted: boolean;
+  /** Why the first step is too thin, and what would do (the CanaryTooThin message). */
+  readonly message?: string;
+  /** The smallest regression the first step could tell from noise at this traffic (percentage points), at the check that can first pass (or its last). */
+  readonly detectable?: { readonly afterSeconds: number; readonly failedPercentPoints: number; readonly slowPercentPoints: number; readonly newRequests: number; readonly oldRequests: number };
 }
 
 export interface ServiceFacts {
@@ -28,6 +58,10 @@ export interface PreflightReport {
   /** Each check with its outcome, for the ledger and the execution output. */
   readonly checks: Array<{ readonly check: string; readonly ok: boolean; readonly detail: string }>;
   readonly notes: string[];
+  /** What does not stop the cutover but an operator must know (an accepted thin canary). */
+  readonly warnings: string[];
+  /** The requests each step will see at the last hour's rate (absent in a DNS ramp, whose load balancer serves no clients yet). */
+  readonly canary?: CanaryReport;
 }
 
 /** Go/no-go: decides nothing else and changes nothing. */
@@ -56,6 +90,54 @@ export function goNoGo(f: PreflightFacts): PreflightReport {
     notes.push(f.dns.ramp ? 'DNS ramp: clients move from the legacy endpoint to the load balancer in the ramp steps' : 'DNS already resolves to the load balancer only: blue/green on the listener');
   }
   if (f.waf.countedLastHour !== undefined) notes.push(`WAF counted ${f.waf.countedLastHour} requests in the last hour (would be blocked in BLOCK mode)`);
+  const warnings: string[] = [];
+  let canary: CanaryReport | undefined;
+  if (f.traffic && !f.dns?.ramp) {
+    canary = canaryReport(f.traffic);
+    check(CANARY_CHECK, !canary.thin || canary.accepted, canary.message ?? canary.steps[0] ?? 'no steps');
+    if (canary.thin && canary.accepted) warnings.push(`thin canary accepted (acceptThinCanary): ${canary.message}`);
+    const h = canary.lastHour;
+    notes.push(`last hour (${h.minutes} complete minutes, ${h.reportedMinutes} with requests): ${h.requests} requests, ${h.requestsPerMinute.toFixed(1)} a minute, ${h.failedPercent.toFixed(2)}% failed, ${h.slowPercent.toFixed(2)}% slow`);
+    for (const line of canary.steps) notes.push(`step ${line}`);
+    if (canary.detectable) {
+      const d = canary.detectable;
+      notes.push(`${d.afterSeconds} s into the first step (about ${Math.round(d.newRequests)} new and ${Math.round(d.oldRequests)} old requests) the judge can tell a regression of ${d.failedPercentPoints.toFixed(2)} pp in failed or ${d.slowPercentPoints.toFixed(2)} pp in slow requests from noise`);
+    }
+    const later = canary.evidence.steps.slice(1).filter((s) => !s.withinLongest);
+    if (later.length > 0) warnings.push(`step${later.length > 1 ? 's' : ''} ${later.map((s) => `${s.step} (${s.percent}%)`).join(', ')} will not gather the evidence to pass within the longest bake at the last hour's rate: unless traffic rises the cutover fails there with InsufficientTraffic`);
+  } else if (f.traffic) {
+    notes.push('DNS ramp: the load balancer serves no clients yet, so no per-step estimate');
+  }
   const failed = checks.filter((c) => !c.ok);
-  return { go: failed.length === 0, reasons: failed.map((c) => `${c.check}: ${c.detail}`), checks, notes };
+  return { go: failed.length === 0, reasons: failed.map((c) => `${c.check}: ${c.detail}`), checks, notes, warnings, ...(canary ? { canary } : {}) };
+}
+
+/** The per-step estimate at the last hour's rate. Pure. */
+export function canaryReport(t: TrafficFacts): CanaryReport {
+  const h = t.lastHour;
+  const rate = h.minutes > 0 ? h.requests / h.minutes : 0;
+  const pct = (x: number) => (h.requests > 0 ? (100 * x) / h.requests : 0);
+  // A pass also needs a large regression ruled out, which at the live color's own proportions (A/A) takes more than the minimum.
+  const ruleOut = t.plan.judge.ruleOutPercentPoints !== undefined ? { percentPoints: t.plan.judge.ruleOutPercentPoints, confidence: t.plan.judge.confidence, failed: pct(h.failed) / 100, slow: pct(h.slow) / 100 } : undefined;
+  const plan = { ...t.plan, ...(ruleOut ? { ruleOut } : {}) };
+  const evidence = canaryEvidence(rate, plan);
+  const thin = evidence.thin;
+  const first = t.plan.steps[0];
+  let detectable: CanaryReport['detectable'];
+  if (first !== undefined && first < 100 && h.requests > 0) {
+    // At the check that can first pass (the minimum reached), or the step's last.
+    const s = evidence.steps[0];
+    const span = s.withinLongest && s.needed ? s.needed.seconds : evidence.longestSeconds;
+    const d = detectableAt(h, h.minutes, first, span, { ...t.plan, settings: t.plan.judge });
+    detectable = { afterSeconds: span, failedPercentPoints: d.failedDetectablePercentPoints, slowPercentPoints: d.slowDetectablePercentPoints, newRequests: d.requests.new, oldRequests: d.requests.old };
+  }
+  return {
+    lastHour: { ...h, requestsPerMinute: rate, failedPercent: pct(h.failed), slowPercent: pct(h.slow) },
+    evidence,
+    steps: evidence.steps.map((s) => `${s.step}: ${describeStep(s, evidence)}`),
+    thin,
+    accepted: t.acceptThinCanary,
+    ...(thin ? { message: thinMessage(evidence, plan) } : {}),
+    ...(detectable ? { detectable } : {}),
+  };
 }
