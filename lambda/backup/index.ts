@@ -6,6 +6,7 @@ import { recentSnapshot, snapshotProgress } from '../shared/decisions/backup';
 import * as ledger from '../shared/adapters/ledger';
 import { lockKey } from '../shared/adapters/lock';
 import { createSnapshot, snapshot, snapshotsOf } from '../shared/adapters/rds';
+import { snapshotId } from '../shared/snapshot-id';
 import { settings } from '../shared/settings';
 
 /** The database backup could not be made before its deadline. */
@@ -21,10 +22,7 @@ const eventSchema = z.discriminatedUnion('action', [
   z.object({ executionId: z.string(), action: z.literal('status'), state: z.object({ plan: planSchema, backup: backupSlice }) }),
 ]);
 
-/** Snapshot identifiers: letters, digits and dashes, starting with a letter, at most 255. */
-export function snapshotId(service: string, environment: string, atMs: number): string {
-  return `switchyard-${service}-${environment}-${new Date(atMs).toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}`;
-}
+export { snapshotId };
 
 /**
  * Backup first: reuses a snapshot younger than the configured age, or takes

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ResourceNames } from '../naming';
+import { snapshotIdPrefix } from '../../lambda/shared/snapshot-id';
 import { COLORS } from '../../lambda/shared/colors';
 import { SwitchyardConfig } from '../config/schema';
 import { AlarmRollback } from '../constructs/alarm-rollback';
@@ -264,7 +265,7 @@ export class ControlStack extends Stack {
     if (c.database) {
       backup = fn('backup', Duration.seconds(60));
       const rdsArn = (resource: string, name: string) => this.formatArn({ service: 'rds', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-      const ours = rdsArn('snapshot', `switchyard-${prefix}-*`);
+      const ours = rdsArn('snapshot', `${snapshotIdPrefix(c.service.name, c.environment)}*`);
       backup.allow(['rds:DescribeDBSnapshots'], [rdsArn('db', c.database.instanceIdentifier), rdsArn('snapshot', '*')]);
       backup.allow(['rds:CreateDBSnapshot'], [rdsArn('db', c.database.instanceIdentifier), ours]);
       ledgerWrite(backup);
@@ -276,7 +277,7 @@ export class ControlStack extends Stack {
           reason: 'Finding a recent snapshot reads the instance\'s snapshots, automated ones included, whose names RDS chooses; read-only.',
         },
         {
-          id: `AwsSolutions-IAM5[Resource::${where}:snapshot:switchyard-${prefix}-*]`,
+          id: `AwsSolutions-IAM5[Resource::${where}:snapshot:${snapshotIdPrefix(c.service.name, c.environment)}*]`,
           reason: 'New snapshots are named switchyard-<service>-<environment>-<timestamp>; the timestamp is only known when one is taken.',
         },
       );

@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseConfig } from '../../lib/config/load';
-import { synthConfig, synthEnv } from '../helpers/synth';
+import { devWith, synthConfig, synthEnv } from '../helpers/synth';
 
 /**
  * What real AWS requires of the templates beyond what the emulators check
@@ -196,5 +196,23 @@ describe('deploy-idle registers tagged revisions', () => {
     expect(tag).toHaveLength(1);
     expect(tag[0].Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } });
     expect(JSON.stringify(tag[0].Resource)).toMatch(/task-definition\/shop-dev-blue:\*.*task-definition\/shop-dev-green:\*/);
+  });
+});
+
+describe('database snapshots', () => {
+  it('the backup role may create snapshots under the id the handler builds, even for a name with --', () => {
+    const s = synthConfig(devWith((r) => {
+      r.service.name = 'shop--api';
+      r.database = { instanceIdentifier: 'shop-db', maxConnections: 100 };
+    }));
+    const control = Template.fromStack(s.control).toJSON();
+    const create = Object.values<any>(control.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((st) => actions(st).includes('rds:CreateDBSnapshot'));
+    expect(create).toHaveLength(1);
+    const resources = JSON.stringify(create[0].Resource);
+    expect(resources).toContain(':snapshot:switchyard-shop-api-dev-*');
+    expect(resources).not.toContain('--');
   });
 });
