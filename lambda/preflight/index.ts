@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
-import { goNoGo, PreflightReport } from '../shared/decisions/preflight';
-import { alarmStates, wafCountedRequests } from '../shared/adapters/cloudwatch';
+import { CANARY_CHECK, goNoGo, PreflightReport } from '../shared/decisions/preflight';
+import { everyMinute, sinceFirstRequest, total } from '../shared/decisions/calibration';
+import { alarmStates, colorMinutes, wafCountedRequests } from '../shared/adapters/cloudwatch';
+import { CanaryTooThin } from '../shared/errors';
 import * as ecs from '../shared/adapters/ecs';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
@@ -18,8 +20,12 @@ export const handler = wrap('preflight', eventSchema, async (event): Promise<Pre
   const s = settings();
   const { previousColor: live, newColor: idle } = event.state.lock;
   const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
+  const plan = event.state.plan;
+  // The last hour's complete minutes (ALB datapoints arrive late): what the live color served, to weigh the plan against.
+  const hourEnd = Math.floor((Date.now() - plan.judge.metricDelaySeconds * 1000) / 60_000) * 60_000;
+  const hourStart = hourEnd - 3600_000;
   const dnsFacts = async (): Promise<DnsReadiness | undefined> => (s.dns ? dnsReadiness((await recordSets(s.dns.hostedZoneId, s.dns.recordName)).map(factsOf), s.dns) : undefined);
-  const [weights, liveSvc, idleSvc, liveHealth, idleTg, alarms, counted, dns] = await Promise.all([
+  const [weights, liveSvc, idleSvc, liveHealth, idleTg, alarms, counted, dns, lastHour] = await Promise.all([
     elb.readWeights(s.listenerArn, tgs),
     ecs.describeService(s.cluster, s.colors[live].service),
     ecs.describeService(s.cluster, s.colors[idle].service),
@@ -28,7 +34,10 @@ export const handler = wrap('preflight', eventSchema, async (event): Promise<Pre
     alarmStates([...s.colors.blue.gatingAlarms, ...s.colors.green.gatingAlarms]),
     s.wafAclName ? wafCountedRequests(s.wafAclName, process.env.AWS_REGION ?? '', Date.now() - 3600_000, Date.now()) : Promise.resolve(undefined),
     dnsFacts(),
+    colorMinutes(s.listenerArn, s.colors[live].targetGroupArn, hourStart, hourEnd, plan.judge.latencyThresholdSeconds),
   ]);
+  // A minute without a datapoint served no requests; minutes before the color's first request in the hour do not dilute its rate.
+  const minutes = sinceFirstRequest(everyMinute(lastHour, hourStart, hourEnd));
   const report = goNoGo({
     liveColor: live,
     weights,
@@ -37,9 +46,18 @@ export const handler = wrap('preflight', eventSchema, async (event): Promise<Pre
     alarms: Object.entries(alarms).map(([name, state]) => ({ name, state })),
     waf: { mode: s.wafMode, countedLastHour: counted },
     dns,
+    traffic: {
+      lastHour: { minutes: minutes.length, reportedMinutes: lastHour.length, ...total(minutes) },
+      plan: { steps: plan.steps, bakeSeconds: plan.bakeSeconds, minRequestsPerColor: plan.judge.minRequestsPerColor, maxBakeSeconds: plan.judge.maxBakeSeconds, metricDelaySeconds: plan.judge.metricDelaySeconds, judge: plan.judge },
+      acceptThinCanary: plan.acceptThinCanary,
+    },
   });
-  const summary = report.go ? 'go' : `no-go: ${report.reasons.join('; ')}`;
-  await ledger.record(s.ledgerTable, lockKey(s.service, s.environment), 'preflight', event.executionId, { ...report });
+  // Too little traffic to judge the first step, and nothing else wrong: a refusal of its own name.
+  const tooThin = !report.go && report.checks.every((c) => c.ok || c.check === CANARY_CHECK);
+  const summary = report.go ? `go${report.warnings.length > 0 ? ` (warnings: ${report.warnings.join('; ')})` : ''}` : `${tooThin ? 'CanaryTooThin' : 'no-go'}: ${report.reasons.join('; ')}`;
+  await ledger.record(s.ledgerTable, lockKey(s.service, s.environment), 'preflight', event.executionId, { ...report, summary, ...(tooThin ? { error: 'CanaryTooThin' } : {}) });
+  // Thrown, it takes the abort path: nothing was deployed yet, the lock is released, and the execution fails with its name.
+  if (tooThin) throw new CanaryTooThin(report.canary?.message ?? report.reasons.join('; '));
   // Later states read whether this cutover ramps DNS from here.
   return { ...report, summary, ...(dns ? { dns: { ramp: dns.ok && dns.ramp } } : {}) };
 });

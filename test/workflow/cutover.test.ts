@@ -199,7 +199,8 @@ describe('rollback during the ramp', () => {
 
   it('too little traffic even at the longest bake is not a pass: InsufficientTraffic, all traffic back on the old color', async () => {
     world.simulation = world.newSimulation(trafficSchema.parse({ requestsPerMinute: 50 }), []);
-    const r = await runIn(world, { ...input, bakeSeconds: 60, steps: [1, 100], judge: { maxBakeSeconds: 300 } });
+    // Pre-flight would refuse this plan (CanaryTooThin: test/workflow/preflight.test.ts); accepted, the step itself must still fail.
+    const r = await runIn(world, { ...input, bakeSeconds: 60, steps: [1, 100], judge: { maxBakeSeconds: 300 }, acceptThinCanary: true });
     expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
     expect(r.cause).toMatch(/^InsufficientTraffic: step 1 \(1%\): still inconclusive after 5 looks/);
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });

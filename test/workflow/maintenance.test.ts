@@ -54,7 +54,8 @@ describe('maintenance mode', () => {
   it('every exit of a cutover turns it off', async () => {
     await maintenance({ action: 'on', reason: 'sync', by: 'alice' });
     world.app.business = 500;
-    const r = await runStateMachine({ reason: 'release', image: 'repo/app:2', bakeSeconds: 0, watchWindowHours: 0 }, { clock: world.clock });
+    // A bake of 0 could never be judged, and pre-flight would refuse it (CanaryTooThin) before the smoke test.
+    const r = await runStateMachine({ reason: 'release', image: 'repo/app:2', bakeSeconds: 300, watchWindowHours: 0 }, { clock: world.clock });
     expect(r).toMatchObject({ status: 'FAILED', error: 'SmokeTestFailed' });
     expect((await world.rules()).map((r) => r.priority)).toEqual(['10']);
     const finished = (await world.ledger()).find((e) => e.type === 'finished')!;

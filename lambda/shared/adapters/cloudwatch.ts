@@ -154,3 +154,51 @@ export async function colorWindowCounts(listenerArn: string, tgArns: Readonly<Re
   }
   return result;
 }
+
+/** One minute of one color, as `colorMinutes` reads it. */
+export interface ColorMinute {
+  readonly atMs: number;
+  readonly requests: number;
+  /** Target 5xx plus failed connections to the color's targets. */
+  readonly failed: number;
+  /** Requests slower than the latency threshold. */
+  readonly slow: number;
+}
+
+/**
+ * One color's per-minute sums over [startMs, endMs) in one GetMetricData
+ * call (pages followed): requests, failed (target 5xx and failed
+ * connections) and slow (from `PR(:threshold)`), as `colorWindowCounts`
+ * counts them. Only minutes that reported requests are returned: the load
+ * balancer publishes nothing for a minute without any.
+ */
+export async function colorMinutes(listenerArn: string, tgArn: string, startMs: number, endMs: number, latencyThresholdSeconds: number): Promise<ColorMinute[]> {
+  if (endMs <= startMs) return [];
+  const dims = [{ Name: 'TargetGroup', Value: targetGroupDimension(tgArn) }, { Name: 'LoadBalancer', Value: loadBalancerDimension(listenerArn) }];
+  const q = (id: string, metric: string, stat: string): MetricDataQuery => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: metric, Dimensions: dims }, Period: 60, Stat: stat } });
+  const queries = [q('requests', 'RequestCount', 'Sum'), q('target5xx', 'HTTPCode_Target_5XX_Count', 'Sum'), q('connections', 'TargetConnectionErrorCount', 'Sum'), q('fast', 'TargetResponseTime', `PR(:${latencyThresholdSeconds})`)];
+  const series: Record<string, Map<number, number>> = Object.fromEntries(queries.map((x) => [x.Id!, new Map<number, number>()]));
+  let token: string | undefined;
+  do {
+    const r = await call('GetMetricData', () =>
+      clients.cloudwatch().send(new GetMetricDataCommand({ StartTime: new Date(startMs), EndTime: new Date(endMs), MetricDataQueries: queries, NextToken: token })),
+    );
+    for (const m of r.MetricDataResults ?? []) {
+      const s = series[m.Id ?? ''];
+      if (s) (m.Timestamps ?? []).forEach((t, i) => s.set(new Date(t).getTime(), m.Values![i]));
+    }
+    token = r.NextToken;
+  } while (token);
+  const out: ColorMinute[] = [];
+  for (const [t, requests] of [...series.requests].sort((a, b) => a[0] - b[0])) {
+    const fast = series.fast.get(t);
+    out.push({
+      atMs: t,
+      requests,
+      failed: (series.target5xx.get(t) ?? 0) + (series.connections.get(t) ?? 0),
+      // A minute with requests but no response-time rank (every request failed to connect) has no slow ones to count.
+      slow: fast === undefined ? 0 : Math.round((requests * (100 - fast)) / 100),
+    });
+  }
+  return out;
+}

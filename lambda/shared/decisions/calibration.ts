@@ -38,6 +38,16 @@ export function everyMinute(points: readonly MinuteCounts[], startMs: number, en
   return out;
 }
 
+/**
+ * The minutes from the first one with requests: a color that started serving
+ * within the window (it became live, or traffic began) is not diluted by the
+ * minutes before; later minutes without requests still count as zero.
+ */
+export function sinceFirstRequest(minutes: readonly MinuteCounts[]): MinuteCounts[] {
+  const first = minutes.findIndex((m) => m.requests > 0);
+  return first < 0 ? [] : minutes.slice(first);
+}
+
 export function total(minutes: readonly MinuteCounts[]): ColorCounts {
   return minutes.reduce((a, m) => ({ requests: a.requests + m.requests, failed: a.failed + m.failed, slow: a.slow + m.slow }), { requests: 0, failed: 0, slow: 0 });
 }
@@ -242,6 +252,13 @@ export function calibrate(points: readonly MinuteCounts[], startMs: number, endM
     ...(first !== undefined && first < 100
       ? { detectable: { oneBake: detectableAt(traffic, minutes.length, first, plan.bakeSeconds, plan), longest: detectableAt(traffic, minutes.length, first, maxLooks * plan.bakeSeconds, plan) } }
       : {}),
-    evidence: canaryEvidence(rate, { ...plan, minRequestsPerColor: plan.settings.minRequestsPerColor }),
+    evidence: canaryEvidence(rate, {
+      ...plan,
+      minRequestsPerColor: plan.settings.minRequestsPerColor,
+      // A pass also rules out a large regression: at this history's own proportions.
+      ...(plan.settings.ruleOutPercentPoints !== undefined && traffic.requests > 0
+        ? { ruleOut: { percentPoints: plan.settings.ruleOutPercentPoints, confidence: plan.settings.confidence, failed: traffic.failed / traffic.requests, slow: traffic.slow / traffic.requests } }
+        : {}),
+    }),
   };
 }

@@ -20,6 +20,7 @@ export interface PreflightFacts {
 
 /** What the live color served in the last hour's complete minutes, and the plan's steps, bake and judge. */
 export interface TrafficFacts {
+  /** From the live color's first minute with requests in the hour (at most 60 complete minutes); `reportedMinutes` of them had requests. */
   readonly lastHour: { readonly minutes: number; readonly reportedMinutes: number; readonly requests: number; readonly failed: number; readonly slow: number };
   readonly plan: EvidencePlan & { readonly judge: JudgeSettings };
   /** The input's acceptThinCanary: a thin first step is a warning instead of a refusal. */
@@ -97,7 +98,7 @@ export function goNoGo(f: PreflightFacts): PreflightReport {
     check(CANARY_CHECK, !canary.thin || canary.accepted, canary.message ?? canary.steps[0] ?? 'no steps');
     if (canary.thin && canary.accepted) warnings.push(`thin canary accepted (acceptThinCanary): ${canary.message}`);
     const h = canary.lastHour;
-    notes.push(`last hour (${h.minutes} complete minutes, ${h.reportedMinutes} with requests): ${h.requests} requests, ${h.requestsPerMinute.toFixed(1)} a minute, ${h.failedPercent.toFixed(2)}% failed, ${h.slowPercent.toFixed(2)}% slow`);
+    notes.push(`last hour (${h.minutes} complete minutes from the live color's first request, ${h.reportedMinutes} with requests): ${h.requests} requests, ${h.requestsPerMinute.toFixed(1)} a minute, ${h.failedPercent.toFixed(2)}% failed, ${h.slowPercent.toFixed(2)}% slow`);
     for (const line of canary.steps) notes.push(`step ${line}`);
     if (canary.detectable) {
       const d = canary.detectable;

@@ -205,6 +205,8 @@ describe('preflight', () => {
     elb.on(require('@aws-sdk/client-elastic-load-balancing-v2').DescribeTargetGroupsCommand).resolves({ TargetGroups: [{}] });
     ecs.on(ecsMod.DescribeServicesCommand).resolves({ services: [{ desiredCount: 2, runningCount: 2, deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' }] }] });
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'shop-dev-blue-rollback', StateValue: 'OK' }], CompositeAlarms: [{ AlarmName: 'shop-dev-green-rollback', StateValue: 'INSUFFICIENT_DATA' }] });
+    // The live color's last hour (test/lambda/handlers/preflight.test.ts covers the estimate).
+    cw.on(require('@aws-sdk/client-cloudwatch').GetMetricDataCommand).resolves({ MetricDataResults: [] });
     ddb.on(PutCommand).resolves({});
     const out = await handler({ executionId: 'e', state: { plan, lock: lockSlice } });
     expect(out.go).toBe(false);

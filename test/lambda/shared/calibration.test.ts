@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import binomial = require('@stdlib/random-base-binomial');
 import mt19937 = require('@stdlib/random-base-mt19937');
-import { aaUpperBound, calibrate, CalibrationPlan, detectableAt, everyMinute, falseRollbacks, MinuteCounts, Randomness, splitAtRandom, timeSplitVerdict, total } from '../../../lambda/shared/decisions/calibration';
+import { aaUpperBound, calibrate, CalibrationPlan, detectableAt, everyMinute, falseRollbacks, MinuteCounts, Randomness, sinceFirstRequest, splitAtRandom, timeSplitVerdict, total } from '../../../lambda/shared/decisions/calibration';
 import { judgedMinutes } from '../../../lambda/shared/decisions/canaryEvidence';
 import { JudgeSettings, newcombe, zFor } from '../../../lambda/shared/decisions/judge';
 
@@ -34,6 +34,9 @@ describe('the history', () => {
       { atMs: T0 + 120_000, requests: 0, failed: 0, slow: 0 },
     ]);
     expect(total(m)).toEqual({ requests: 5, failed: 1, slow: 2 });
+    // A color that started serving within the window: its rate counts from its first request, gaps after it as zero.
+    expect(sinceFirstRequest(m).map((x) => x.atMs)).toEqual([T0 + 60_000, T0 + 120_000]);
+    expect(sinceFirstRequest([{ atMs: T0, requests: 0, failed: 0, slow: 0 }])).toEqual([]);
   });
 });
 
