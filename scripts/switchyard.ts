@@ -7,10 +7,13 @@
  *   npm run ledger [-- --limit 50]
  *   npm run maintenance:on -- --reason "final data sync"      (off after its maximum, 60 s by default)
  *   npm run maintenance:off
+ *   npm run cutover -- judge --since 2h [--input '{...}']     (calibrate the judge on the live color's own history)
  *
- * --local runs start or rollback against the offline rehearsal setup (moto on
- * loopback, built from the synthesized templates) instead of AWS; that
- * environment lives for one command, so `start --local` prints its ledger at the end.
+ * --local runs start, rollback or judge against the offline rehearsal setup
+ * (moto on loopback, built from the synthesized templates) instead of AWS;
+ * that environment lives for one command, so `start --local` prints its
+ * ledger at the end, and `judge --local` lets simulated users (--rate a
+ * minute, 1,000 by default) come for the --since window first.
  *
  * ARNs and table names come from the stacks' outputs; --state-machine-arn,
  * --rollback-arn and --ledger-table override them.
@@ -18,13 +21,21 @@
 // First: the handlers' logger reads its level when it is created, and this command prints its own output.
 import '../rehearsal/quiet';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import binomial = require('@stdlib/random-base-binomial');
+import mt19937 = require('@stdlib/random-base-mt19937');
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { userInfo } from 'os';
 import { parseArgs } from 'util';
-import { explain } from '../lambda/validate-input';
 import { cutoverInputSchema } from '../lambda/shared/input';
 import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
+import { colorMinutes } from '../lambda/shared/adapters/cloudwatch';
+import { readState } from '../lambda/shared/adapters/state';
+import { calibrate, Calibration, Randomness } from '../lambda/shared/decisions/calibration';
+import { describeStep } from '../lambda/shared/decisions/canaryEvidence';
+import { ProportionVerdict } from '../lambda/shared/decisions/judge';
+import { parseSettings, Settings } from '../lambda/shared/settings';
+import { explain, planFrom } from '../lambda/validate-input';
 import { loadConfig } from '../lib/config/load';
 import { ResourceNames } from '../lib/naming';
 
@@ -63,7 +74,7 @@ function summarize(e: LedgerEntry): string {
     case 'started':
       return `${d.from} -> ${d.to}: ${d.plan?.reason ?? ''} (steps ${JSON.stringify(d.plan?.steps)})`;
     case 'preflight':
-      return d.go ? 'go' : `no-go: ${(d.reasons ?? []).join('; ')}`;
+      return d.summary ?? (d.go ? 'go' : `no-go: ${(d.reasons ?? []).join('; ')}`);
     case 'weights':
       return `step ${d.step}/${d.of}: set blue=${d.set?.blue} green=${d.set?.green}, read back blue=${d.readBack?.blue} green=${d.readBack?.green}`;
     case 'bake':
@@ -77,6 +88,94 @@ function summarize(e: LedgerEntry): string {
     default:
       return JSON.stringify(d).slice(0, 160);
   }
+}
+
+/** `90m`, `2h`, `1d`: the history `judge` calibrates on, from 10 minutes to 7 days. */
+export function parseSince(text: string): number {
+  const m = /^(\d+)(m|h|d)$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'] : NaN;
+  if (!(ms >= 600_000 && ms <= 7 * 86_400_000)) throw new UsageError(`--since is a duration such as 90m, 2h or 1d, from 10m to 7d; got "${text}"`);
+  return ms;
+}
+
+/** Seeded randomness for the replays: the same history and seed print the same figures. */
+export function seededRandomness(seed: number): Randomness {
+  const draw = binomial.factory({ seed });
+  const uint32 = mt19937.factory({ seed: seed + 1 });
+  return { binomial: (n, p) => draw(n, p), uniform: () => uint32() / 2 ** 32 };
+}
+
+/** Replays per calibration, and their seed. */
+export const CALIBRATION_TRIALS = 2000;
+export const CALIBRATION_SEED = 1;
+
+/**
+ * The judge run on the live color's own history (A/A): the last `sinceMs` of
+ * complete minutes, the plan a cutover with `input` would run (the
+ * environment's steps, bake and judge when none is given).
+ */
+export async function calibrateLive(s: Settings, sinceMs: number, input?: unknown, nowMs = Date.now()): Promise<{ calibration: Calibration; live: string; latencyThresholdSeconds: number }> {
+  const parsed = cutoverInputSchema.safeParse(input ?? { reason: 'judge calibration' });
+  if (!parsed.success) throw new UsageError(explain(parsed.error.issues));
+  const plan = planFrom(parsed.data, s.defaults, s.dataSync !== undefined);
+  const live = (await readState(s.parameters)).liveColor;
+  const endMs = Math.floor((nowMs - plan.judge.metricDelaySeconds * 1000) / 60_000) * 60_000;
+  const startMs = endMs - Math.round(sinceMs / 60_000) * 60_000;
+  const points = await colorMinutes(s.listenerArn, s.colors[live].targetGroupArn, startMs, endMs, plan.judge.latencyThresholdSeconds);
+  const calibration = calibrate(points, startMs, endMs, { steps: plan.steps, bakeSeconds: plan.bakeSeconds, maxBakeSeconds: plan.judge.maxBakeSeconds, metricDelaySeconds: plan.judge.metricDelaySeconds, settings: plan.judge }, CALIBRATION_TRIALS, seededRandomness(CALIBRATION_SEED));
+  return { calibration, live, latencyThresholdSeconds: plan.judge.latencyThresholdSeconds };
+}
+
+const pp = (p: number) => `${p >= 0 ? '+' : ''}${(100 * p).toFixed(2)} pp`;
+const pc = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(2)}%` : '-');
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** What `npm run cutover -- judge` prints. */
+export function formatCalibration(c: Calibration, meta: { service: string; environment: string; live: string; latencyThresholdSeconds: number }): string {
+  const p = c.plan;
+  const s = p.settings;
+  const t = c.traffic;
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+  const out: string[] = [];
+  out.push(`judge calibration: ${meta.service}-${meta.environment}, ${meta.live} live, ${iso(c.window.startMs)} to ${iso(c.window.endMs)}`);
+  out.push(`  ${c.window.minutes} complete minutes (${c.window.reportedMinutes} with requests; minutes newer than judge.metricDelaySeconds, ${p.metricDelaySeconds} s, left out)`);
+  out.push(`  plan: steps ${p.steps.join('/')}, bake ${p.bakeSeconds} s, up to ${p.maxLooks} look${p.maxLooks === 1 ? '' : 's'} a step (judge.maxBakeSeconds ${p.maxBakeSeconds} s); ${100 * s.confidence}% one-sided a step, ${(100 * p.perLookConfidence).toFixed(2)}% a look; margin ${s.errorMarginPercentPoints} pp` +
+    `${s.ruleOutPercentPoints !== undefined ? `, rule out ${s.ruleOutPercentPoints} pp` : ''}, at least ${s.minRequestsPerColor} requests a color, ceiling ${s.ceilingPercent}%`);
+  out.push(`  traffic: ${count(t.requests)} requests (${t.requestsPerMinute.toFixed(1)} a minute), ${pc(t.failed, t.requests)} failed, ${pc(t.slow, t.requests)} slow (slower than ${meta.latencyThresholdSeconds} s)`);
+  out.push('');
+  const v = c.timeSplit.verdict;
+  const side = (x: { requests: number; failed: number; slow: number }) => `${count(x.requests)} requests, ${count(x.failed)} failed (${pc(x.failed, x.requests)}), ${count(x.slow)} slow (${pc(x.slow, x.requests)})`;
+  out.push(`A/A in time: the first ${c.timeSplit.first.minutes} minutes as the old color, the last ${c.timeSplit.second.minutes} as the new, one look: ${v.decision}${v.error ? ` (${v.error})` : ''}`);
+  out.push(`  old ${side(v.counts.old)}`);
+  out.push(`  new ${side(v.counts.new)}`);
+  for (const x of v.proportions as ProportionVerdict[]) out.push(`  ${x.metric.padEnd(6)} difference ${pp(x.difference)}, bounds ${pp(x.lower)} to ${pp(x.upper)}: ${x.outcome}`);
+  out.push(`  ${v.reason}`);
+  out.push('  (a difference here is drift between the halves, which a real step, both colors on the same minutes, does not see)');
+  out.push('');
+  const f = c.falseRollbacks;
+  const errors = Object.entries(f.byError).map(([k, n]) => `${k} ${n}`).join(', ');
+  out.push(`false rollbacks: ${count(f.rolledBack)} of ${count(f.trials)} replays of the ramp, ${(100 * f.rate).toFixed(2)}% (95% interval ${(100 * f.interval.lower).toFixed(2)}% to ${(100 * f.interval.upper).toFixed(2)}%)${errors ? `: ${errors}` : ''}; ${count(f.rolledBackAtFirstStep)} at the first step`);
+  out.push(`  ran out of looks for lack of traffic (InsufficientTraffic): ${count(f.insufficientTraffic)}; promoted: ${count(f.passed)}`);
+  out.push('  each replay runs the plan\'s steps in order; a step starts at a random minute of this history (wrapping at its end), its k-th look');
+  out.push('  judges the complete minutes k bakes after the shift, every one of those minutes\' requests (and failed and slow ones) split at');
+  out.push('  random between the colors at the step\'s share, as the load balancer routes them; the judge decides as the step check does');
+  out.push(`  (rollback alarm OK, every target healthy). Both sides are this one color, so every rollback is false. Seed ${CALIBRATION_SEED}.`);
+  out.push('');
+  if (c.detectable) {
+    const d = c.detectable;
+    const row = (label: string, x: typeof d.oneBake) =>
+      `  ${label}: ${x.minutes} complete minute${x.minutes === 1 ? '' : 's'}, ~${count(x.requests.new)} new / ~${count(x.requests.old)} old requests: failed +${x.failedDetectablePercentPoints.toFixed(2)} pp, slow +${x.slowDetectablePercentPoints.toFixed(2)} pp` +
+      ` (A/A bounds ${x.failedPercentPoints.toFixed(2)} and ${x.slowPercentPoints.toFixed(2)} pp)`;
+    out.push(`smallest degradation the first step (${d.oneBake.percent}%) can tell from noise, at this traffic:`);
+    out.push(row(`after one bake (${p.bakeSeconds} s)`, d.oneBake));
+    out.push(row(`at the longest bake (${p.maxLooks * p.bakeSeconds} s)`, d.longest));
+    out.push(`  the upper bound of the A/A interval at the per-look confidence, or the ${s.errorMarginPercentPoints} pp margin when larger: a regression of`);
+    out.push('  about this size is caught about half the time, one of twice this size almost always');
+    out.push('');
+  }
+  out.push('each step at this rate:');
+  for (const st of c.evidence.steps) out.push(`  ${st.step}: ${describeStep(st, c.evidence)}`);
+  return out.join('\n');
 }
 
 async function outputs(stack: string): Promise<Record<string, string>> {
@@ -99,6 +198,8 @@ export async function main(argv: string[], print: (s: string) => void = console.
       'rollback-arn': { type: 'string' },
       'ledger-table': { type: 'string' },
       local: { type: 'boolean', default: false },
+      since: { type: 'string', default: '2h' },
+      rate: { type: 'string', default: '1000' },
     },
   });
   const [command, arg] = positionals;
@@ -148,6 +249,16 @@ export async function main(argv: string[], print: (s: string) => void = console.
       print(formatLedger(await history(table, `${config.service.name}#${config.environment}`, Number(values.limit))));
       return 0;
     }
+    case 'judge': {
+      const sinceMs = parseSince(values.since!);
+      const input = values.input ? checkInput(values.input) : undefined;
+      // The settings the handlers run with, from the pre-flight function's environment.
+      const fn = await new LambdaClient({}).send(new GetFunctionConfigurationCommand({ FunctionName: names.lambdaFunction('preflight') }));
+      const s = parseSettings(fn.Environment?.Variables ?? {});
+      const { calibration, live, latencyThresholdSeconds } = await calibrateLive(s, sinceMs, input);
+      print(formatCalibration(calibration, { service: s.service, environment: s.environment, live, latencyThresholdSeconds }));
+      return 0;
+    }
     case 'maintenance': {
       if (arg !== 'on' && arg !== 'off') throw new UsageError('usage: npm run maintenance:on -- --reason "why", or npm run maintenance:off');
       if (arg === 'on' && !values.reason) throw new UsageError('maintenance on needs --reason "why"');
@@ -159,13 +270,14 @@ export async function main(argv: string[], print: (s: string) => void = console.
       return 0;
     }
     default:
-      throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger|maintenance [--env NAME] (see scripts/switchyard.ts)');
+      throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger|maintenance|judge [--env NAME] (see scripts/switchyard.ts)');
   }
 }
 
-/** start or rollback against a throwaway rehearsal environment. */
-async function local(command: string | undefined, values: { input?: string; reason?: string; target?: string; env?: string }, print: (s: string) => void): Promise<number> {
-  if (command !== 'start' && command !== 'rollback') throw new UsageError('--local works with start and rollback: the local environment lives for one command (start --local prints its ledger)');
+/** start, rollback or judge against a throwaway rehearsal environment. */
+async function local(command: string | undefined, values: { input?: string; reason?: string; target?: string; env?: string; since?: string; rate?: string }, print: (s: string) => void): Promise<number> {
+  if (command !== 'start' && command !== 'rollback' && command !== 'judge') throw new UsageError('--local works with start, rollback and judge: the local environment lives for one command (start --local prints its ledger)');
+  if (command === 'judge') return localJudge(values, print);
   const input = command === 'start' ? checkInput(values.input ?? '') : { reason: values.reason, ...(values.target ? { target: values.target } : {}) };
   if (command === 'rollback' && !values.reason) throw new UsageError('rollback needs --reason "why"');
   const { Moto } = require('../rehearsal/moto') as typeof import('../rehearsal/moto');
@@ -188,6 +300,37 @@ async function local(command: string | undefined, values: { input?: string; reas
     print(`${r.status}${r.error ? ` ${r.error}: ${r.cause ?? ''}` : ''}`);
     print(formatLedger(await world.ledger()));
     return r.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await world.close();
+    await moto.stop();
+  }
+}
+
+/**
+ * `judge --local`: a fresh rehearsal environment whose simulated users (`--rate`
+ * healthy requests a minute, the environment's error rate and latency
+ * defaults) come for the `--since` window, then the same calibration as
+ * against AWS, on the metrics the simulation published.
+ */
+async function localJudge(values: { input?: string; env?: string; since?: string; rate?: string }, print: (s: string) => void): Promise<number> {
+  const sinceMs = parseSince(values.since ?? '2h');
+  const rate = Number(values.rate ?? '1000');
+  if (!(rate > 0 && rate <= 100_000)) throw new UsageError(`--rate is simulated requests a minute, from 1 to 100000; got "${values.rate}"`);
+  const input = values.input ? checkInput(values.input) : undefined;
+  const { Moto } = require('../rehearsal/moto') as typeof import('../rehearsal/moto');
+  const { World } = require('../rehearsal/world') as typeof import('../rehearsal/world');
+  const { HEALTHY, trafficSchema } = require('../rehearsal/traffic/schema') as typeof import('../rehearsal/traffic/schema');
+  const { settings } = require('../lambda/shared/settings') as typeof import('../lambda/shared/settings');
+  const moto = await Moto.start();
+  const traffic = trafficSchema.parse({ requestsPerMinute: rate });
+  const world = new World(moto.endpoint, { env: values.env, traffic });
+  try {
+    await world.build();
+    print(`local ${values.env} environment on ${moto.endpoint}: blue live, ${rate} healthy requests a minute (${traffic.errorRatePercent ?? HEALTHY.errorRatePercent}% failing, p95 ${traffic.p95Seconds ?? HEALTHY.p95Seconds} s, seed ${traffic.seed}); ${Math.round(sinceMs / 60_000)} simulated minutes pass first`);
+    await world.passTime(sinceMs);
+    const { calibration, live, latencyThresholdSeconds } = await calibrateLive(settings(), sinceMs, input, Date.now());
+    print(formatCalibration(calibration, { service: world.service, environment: world.environment, live, latencyThresholdSeconds }));
+    return 0;
   } finally {
     await world.close();
     await moto.stop();
