@@ -3,20 +3,23 @@ import { otherColor } from '../shared/colors';
 import { LockHeld } from '../shared/errors';
 import { lockSliceSchema, LockSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { Plan, planSchema } from '../shared/input';
+import { planSchema } from '../shared/input';
 import { acquireLock, lockKey, releaseLock } from '../shared/adapters/lock';
 import * as ledger from '../shared/adapters/ledger';
 import { notify } from '../shared/adapters/notify';
 import { readState } from '../shared/adapters/state';
 import { maintenanceOff } from '../shared/maintenance';
 import { settings } from '../shared/settings';
-import { syncStageSeconds } from '../shared/decisions/sync';
+import { lockLifetimeSeconds, Stages, stagesFromSettings } from '../shared/decisions/limits';
 
-/** Longest a cutover can hold the lock: every stage's own deadline plus an hour. */
-export function lockLifetimeMs(plan: Plan, idleDeadlineSeconds: number, backupDeadlineSeconds = 0, syncStageSeconds = 0): number {
-  // An inconclusive step bakes again, up to the judge's longest bake.
-  const perStep = Math.max(plan.bakeSeconds, plan.judge.maxBakeSeconds) + 15 * 60;
-  return (backupDeadlineSeconds + idleDeadlineSeconds + (plan.dataSync ? syncStageSeconds : 0) + plan.steps.length * perStep + plan.watchWindowSeconds + 3600) * 1000;
+/**
+ * Longest a cutover can hold the lock: past the state machine's timeout
+ * (derived from the same stages), so the lock never expires while the
+ * execution may still run, and an execution that times out (skipping every
+ * Catch, the release too) frees it by expiry soon after.
+ */
+export function lockLifetimeMs(stages: Stages): number {
+  return lockLifetimeSeconds(stages) * 1000;
 }
 
 const acquireEvent = z.object({ action: z.literal('acquire'), executionId: z.string(), state: z.object({ plan: planSchema }) });
@@ -39,7 +42,7 @@ export const handler = wrap('lock', eventSchema, async (event): Promise<LockSlic
       newColor: otherColor(recorded.liveColor),
       liveDesired: Math.max(1, recorded.desiredCount[recorded.liveColor]),
       startedAtMs: now,
-      expiresAtMs: now + lockLifetimeMs(event.state.plan, s.defaults.idleDeadlineSeconds, (s.database?.snapshotDeadlineMinutes ?? 0) * 60, s.dataSync ? syncStageSeconds(s.dataSync) : 0),
+      expiresAtMs: now + lockLifetimeMs(stagesFromSettings(s)),
     };
     const r = await acquireLock(
       s.lockTable,

@@ -5,6 +5,7 @@ import { CutoverInput, cutoverInputSchema, Plan } from '../shared/input';
 import { settings } from '../shared/settings';
 import { stepsFor } from '../shared/decisions/weights';
 import { CutoverDefaults, resolveJudge, ResolvedJudge } from '../shared/cutover-config';
+import { planLimitProblems, Stages, stagesFromSettings } from '../shared/decisions/limits';
 
 /** The environment's judge, tightened by the input; loosening any setting is refused, naming it. */
 export function tightenJudge(env: ResolvedJudge, input: CutoverInput['judge']): ResolvedJudge {
@@ -21,8 +22,12 @@ export function tightenJudge(env: ResolvedJudge, input: CutoverInput['judge']): 
   return { ...env, ...Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined)) };
 }
 
-/** Turns a valid input into the plan every later state follows. Pure. */
-export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfigured = false, dnsConfigured = false): Plan {
+/**
+ * Turns a valid input into the plan every later state follows, refusing one
+ * whose longest run would not fit one execution (`stages`: the environment's;
+ * default: its idle deadline, no backup or sync). Pure.
+ */
+export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfigured = false, dnsConfigured = false, stages?: Stages): Plan {
   if (input.dataSync && !dataSyncConfigured) {
     throw new InvalidInput('dataSync: this environment has no final data sync configured (dataSync in its config file); leave dataSync out');
   }
@@ -39,7 +44,7 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
   if (judge.maxBakeSeconds < bakeSeconds) throw new InvalidInput(`judge.maxBakeSeconds (${judge.maxBakeSeconds}) is below bakeSeconds (${bakeSeconds}); a step could never be judged; lower bakeSeconds`);
   const watchHours = input.watchWindowHours ?? d.watchWindowHours;
   const windowSeconds = Math.round(watchHours * 3600);
-  return {
+  const plan: Plan = {
     image: input.image,
     steps,
     bakeSeconds,
@@ -53,6 +58,9 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
     judge,
     acceptThinCanary: input.acceptThinCanary ?? false,
   };
+  const problems = planLimitProblems(plan, stages ?? { idleDeadlineSeconds: d.idleDeadlineSeconds, backupDeadlineSeconds: 0, syncStageSeconds: 0, deregistrationDelaySeconds: 0 });
+  if (problems.length > 0) throw new InvalidInput(`This plan does not fit one Step Functions execution, nothing was changed: ${problems.join('; ')}`);
+  return plan;
 }
 
 /** Explains every problem of an input in one message an operator can act on. */
@@ -71,5 +79,5 @@ export const handler = wrap('validate-input', eventSchema, async (event) => {
   const parsed = cutoverInputSchema.safeParse(event.input);
   if (!parsed.success) throw new InvalidInput(explain(parsed.error.issues));
   const s = settings();
-  return planFrom(parsed.data, s.defaults, s.dataSync !== undefined, s.dns !== undefined);
+  return planFrom(parsed.data, s.defaults, s.dataSync !== undefined, s.dns !== undefined, stagesFromSettings(s));
 });

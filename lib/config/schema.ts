@@ -3,6 +3,9 @@ import { cutoverDefaultsSchema, judgeSchema, rampStepsSchema } from '../../lambd
 import { parseEcrImage } from '../ecr';
 import { MetricMathError, metricMathIds, parseMetricMath } from '../metric-math';
 import { FULL_SECRET_ARN, fullSecretArnMessage } from '../../lambda/shared/secret-arn';
+import { planLimitProblems, Stages } from '../../lambda/shared/decisions/limits';
+import { syncStageSeconds } from '../../lambda/shared/decisions/sync';
+import { stepsFor } from '../../lambda/shared/decisions/weights';
 
 export { rampStepsSchema };
 
@@ -516,6 +519,25 @@ export const configSchema = z
     if (c.judge.maxBakeSeconds < c.cutover.bakeSeconds) {
       ctx.addIssue({ code: 'custom', path: ['judge', 'maxBakeSeconds'], message: `judge.maxBakeSeconds (${c.judge.maxBakeSeconds}) is below cutover.bakeSeconds (${c.cutover.bakeSeconds}); raise it to at least one bake` });
     }
+    // A cutover started with only a reason must fit one execution, whichever strategy it names.
+    for (const strategy of ['canary', 'linear', 'all-at-once'] as const) {
+      const window = Math.round(c.cutover.watchWindowHours * 3600);
+      const plan = {
+        steps: stepsFor(strategy, c.cutover.steps),
+        bakeSeconds: c.cutover.bakeSeconds,
+        watchWindowSeconds: window,
+        checkpointSeconds: c.cutover.checkpointHours.map((h) => Math.round(h * 3600)).filter((x) => x <= window),
+        watchTickSeconds: c.cutover.watchTickSeconds,
+        maintenance: c.dataSync !== undefined,
+        dataSync: c.dataSync !== undefined,
+        judge: c.judge,
+      };
+      const problems = planLimitProblems(plan, cutoverStages(c));
+      if (problems.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['cutover'], message: `a ${strategy} cutover with this environment's defaults does not fit one Step Functions execution: ${problems.join('; ')}` });
+        break;
+      }
+    }
     const allowed = FARGATE_MEMORY_BY_CPU[c.service.cpu];
     if (!allowed) {
       ctx.addIssue({ code: 'custom', path: ['service', 'cpu'], message: `service.cpu must be one of ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')}` });
@@ -545,6 +567,26 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['domain', 'certificateArn'], message: `domain.certificateArn must be in ${c.region}, the stack's region: an ALB uses certificates from its own region` });
     }
   });
+
+/**
+ * The stages every cutover of this environment passes through, at their
+ * deadlines: what the state machine's timeout and the lock's lifetime add to
+ * the longest ramp and watch (lambda/shared/decisions/limits.ts). The handlers
+ * derive the same from their settings (stagesFromSettings).
+ */
+export function cutoverStages(c: {
+  readonly cutover: { readonly idleDeadlineSeconds: number };
+  readonly database?: { readonly snapshotDeadlineMinutes: number };
+  readonly dataSync?: { readonly timeoutMinutes: number; readonly validation?: { readonly timeoutMinutes: number } };
+  readonly service: { readonly deregistrationDelaySeconds: number };
+}): Stages {
+  return {
+    idleDeadlineSeconds: c.cutover.idleDeadlineSeconds,
+    backupDeadlineSeconds: (c.database?.snapshotDeadlineMinutes ?? 0) * 60,
+    syncStageSeconds: c.dataSync ? syncStageSeconds({ sync: { timeoutSeconds: c.dataSync.timeoutMinutes * 60 }, validation: c.dataSync.validation && { timeoutSeconds: c.dataSync.validation.timeoutMinutes * 60 } }) : 0,
+    deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,
+  };
+}
 
 /** Input form of the configuration (defaults not yet applied), as written in config/*.json. */
 export type SwitchyardConfigInput = z.input<typeof configSchema>;

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { acknowledgeStateMachineRole } from './cutover-functions';
 import { DataSyncTasks, OneOffTask } from './data-sync-tasks';
 import { ResourceNames } from '../naming';
-import { MAX_WATCH_WINDOW_HOURS } from '../../lambda/shared/cutover-config';
+import { IDLE_POLL_SECONDS } from '../../lambda/shared/decisions/limits';
 
 /** The handlers the cutover runs, by task folder. */
 export interface CutoverFunctions {
@@ -67,8 +67,15 @@ export interface CutoverStateMachineProps {
   /** Seconds the ALB drains a deregistering target; the old color is scaled down only after it. */
   readonly deregistrationDelaySeconds: number;
   /**
+   * Longest an execution may run. A timeout skips every Catch (no rollback,
+   * no release), so it must cover the longest plan validate-input accepts;
+   * the lock outlives it. Derive it with `executionTimeoutSeconds` from the
+   * environment's stages (lambda/shared/decisions/limits.ts).
+   */
+  readonly timeout: Duration;
+  /**
    * Seconds between readiness checks of the idle color.
-   * @default 30
+   * @default 30 (IDLE_POLL_SECONDS; the execution limits count idle checks at this interval, so it may not be shorter)
    */
   readonly idlePollSeconds?: number;
   /**
@@ -108,6 +115,9 @@ export class CutoverStateMachine extends Construct {
     const f = props.functions;
     if (props.dataSync && (!f.dataSync || !f.maintenance)) {
       throw new Error('CutoverStateMachine: a dataSync stage needs functions.dataSync and functions.maintenance; pass both or leave dataSync out');
+    }
+    if ((props.idlePollSeconds ?? IDLE_POLL_SECONDS) < IDLE_POLL_SECONDS) {
+      throw new Error(`CutoverStateMachine: idlePollSeconds must be at least ${IDLE_POLL_SECONDS}; the execution limits (history events) count idle checks at that interval`);
     }
 
     /** A Lambda Task: the execution id, `extra` and the whole state in; retried on Lambda's own transient errors; other errors to `onError` with the error at $.error. */
@@ -177,7 +187,7 @@ export class CutoverStateMachine extends Construct {
     acquire.addCatch(abort, { resultPath: '$.error' });
     const preflight = task('Preflight', f.preflight, '$.preflight', Duration.minutes(2), {}, abort);
     const deploy = task('DeployIdle', f.deployIdle, '$.deploy', Duration.minutes(2), { action: 'deploy' }, abort);
-    const waitIdle = new sfn.Wait(this, 'WaitForIdle', { time: sfn.WaitTime.duration(Duration.seconds(props.idlePollSeconds ?? 30)) });
+    const waitIdle = new sfn.Wait(this, 'WaitForIdle', { time: sfn.WaitTime.duration(Duration.seconds(props.idlePollSeconds ?? IDLE_POLL_SECONDS)) });
     const checkIdle = task('CheckIdle', f.deployIdle, '$.idle', Duration.minutes(1), { action: 'status' }, abort);
     const smoke = task('SmokeTest', f.smokeTest, '$.smoke', Duration.minutes(10), {}, abort);
 
@@ -252,8 +262,8 @@ export class CutoverStateMachine extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      // The longest watch window plus every stage's own deadline.
-      timeout: Duration.hours(MAX_WATCH_WINDOW_HOURS + 12).plus(props.dataSync ? props.dataSync.syncTimeout.plus(props.dataSync.validationTimeout ?? Duration.minutes(10)) : Duration.seconds(0)),
+      // The longest plan validate-input accepts, every stage at its deadline.
+      timeout: props.timeout,
     });
     // SnsPublish grants sns:Publish only; the topic is KMS-encrypted, so the key is needed too.
     props.criticalTopic.grantPublish(this.stateMachine.role);

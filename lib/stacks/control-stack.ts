@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
 import { ResourceNames } from '../naming';
 import { snapshotIdPrefix } from '../../lambda/shared/snapshot-id';
 import { COLORS } from '../../lambda/shared/colors';
-import { SwitchyardConfig } from '../config/schema';
+import { cutoverStages, SwitchyardConfig } from '../config/schema';
+import { executionTimeoutSeconds } from '../../lambda/shared/decisions/limits';
 import { AlarmRollback } from '../constructs/alarm-rollback';
 import { CutoverState } from '../constructs/cutover-state';
 import { TaskFunction } from '../constructs/cutover-functions';
@@ -332,6 +333,7 @@ export class ControlStack extends Stack {
           : undefined,
       criticalTopic: p.alerting.critical,
       deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,
+      timeout: Duration.seconds(executionTimeoutSeconds(cutoverStages(c))),
       logRetention: retention,
     });
     this.manualRollback = new RollbackStateMachine(this, 'ManualRollback', { namePrefix: prefix, rollback: rollback.function, criticalTopic: p.alerting.critical, logRetention: retention });

@@ -1,6 +1,9 @@
 import { allStates, renderDefinition } from '../../rehearsal/definition';
 import { snapshotOf, synthEnv } from '../helpers/synth';
 import { MAX_EVENT_AGE_SECONDS } from '../../lambda/shared/decisions/alarm';
+import { executionTimeoutSeconds, lockLifetimeSeconds, stagesFromSettings } from '../../lambda/shared/decisions/limits';
+import { parseSettings } from '../../lambda/shared/settings';
+import { cutoverStages } from '../../lib/config/schema';
 
 const dev = synthEnv('dev');
 const template = () => (dev.control as any).__template ?? ((dev.control as any).__template = require('aws-cdk-lib/assertions').Template.fromStack(dev.control));
@@ -276,6 +279,28 @@ describe('data and legacy cutovers (staging)', () => {
     const d = cutover().definition;
     expect(d.States.MaintenanceOn.Next).toBe('ShiftTraffic');
     expect(Object.keys(d.States)).not.toContain('SyncData');
+  });
+});
+
+describe('execution limits', () => {
+  /** The settings a function of this template reads (references stand in as placeholders; the stages are plain values). */
+  const handlerSettings = (j: any, functionName: string) => {
+    const vars = Object.values(j.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === functionName)!.Properties.Environment.Variables;
+    // DNS_CUTOVER joins the load balancer's name into JSON: left out, it is no stage.
+    const plain = Object.entries(vars).filter(([k, v]) => typeof v === 'string' || k !== 'DNS_CUTOVER');
+    return parseSettings(Object.fromEntries(plain.map(([k, v]) => [k, typeof v === 'string' ? v : k === 'BASE_URL' ? 'https://placeholder.example' : 'placeholder'])));
+  };
+  it.each(['dev', 'staging', 'production'])('%s: the state machine\'s timeout is the one the handlers derive from their settings, and the lock outlives it', (env) => {
+    const s = synthEnv(env);
+    const j = require('aws-cdk-lib/assertions').Template.fromStack(s.control).toJSON();
+    const id = Object.entries(j.Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties.StateMachineName === `shop-${env}-cutover`)![0];
+    const timeout = renderDefinition(j, id).definition.TimeoutSeconds;
+    const stages = stagesFromSettings(handlerSettings(j, `shop-${env}-lock`));
+    expect(stages).toEqual(cutoverStages(s.config));
+    expect(timeout).toBe(executionTimeoutSeconds(stages));
+    // Longer than any accepted plan's ramp and watch (72 hours of watch at most), with every stage at its deadline.
+    expect(timeout).toBeGreaterThan(84 * 3600 + stages.idleDeadlineSeconds + stages.backupDeadlineSeconds + stages.syncStageSeconds);
+    expect(lockLifetimeSeconds(stages)).toBeGreaterThan(timeout);
   });
 });
 
