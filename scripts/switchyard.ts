@@ -169,8 +169,8 @@ export function formatCalibration(c: Calibration, meta: { service: string; envir
     out.push(`smallest degradation the first step (${d.oneBake.percent}%) can tell from noise, at this traffic:`);
     out.push(row(`after one bake (${p.bakeSeconds} s)`, d.oneBake));
     out.push(row(`at the longest bake (${p.maxLooks * p.bakeSeconds} s)`, d.longest));
-    out.push(`  the upper bound of the A/A interval at the per-look confidence, or the ${s.errorMarginPercentPoints} pp margin when larger: a regression of`);
-    out.push('  about this size is caught about half the time, one of twice this size almost always');
+    out.push(`  the upper bound of the A/A interval at the per-look confidence, or the ${s.errorMarginPercentPoints} pp margin when larger: a smaller regression`);
+    out.push('  cannot be told from noise at that evidence; only one clearly larger is caught reliably');
     out.push('');
   }
   out.push('each step at this rate:');

@@ -72,8 +72,7 @@ export function timeSplitVerdict(minutes: readonly MinuteCounts[], settings: Jud
  * The upper bound of the A/A interval: both colors at the baseline proportion
  * `q`, with `nNew` and `nOld` requests, at one-sided z. A regression smaller
  * than this cannot be told from noise at that evidence (and the judge also
- * needs it to reach the margin); one about this size is caught about half the
- * time, one about twice this size almost always.
+ * needs it to reach the margin); only one clearly larger is caught reliably.
  */
 export function aaUpperBound(q: number, nNew: number, nOld: number, z: number): number {
   return newcombe(q * nNew, nNew, q * nOld, nOld, z).upper;
