@@ -112,6 +112,7 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
     comparable: ramp.weights[lock.previousColor] > 0,
     look,
     maxLooks,
+    comparedSteps: plan.steps.filter((p) => p < 100).length,
     settings: judge,
   });
   const outcome = bakeOutcome({ alarmState: alarms[color.rollbackAlarm], healthyTargets: health.healthy, desired: lock.liveDesired, verdict, look, maxLooks, holdWhenBothBad: hold, otherAlarmState: hold ? alarms[otherAlarm] : undefined });

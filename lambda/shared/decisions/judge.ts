@@ -7,9 +7,11 @@ import normalQuantile = require('@stdlib/stats-base-dists-normal-quantile');
  * than the latency threshold).
  *
  * For each proportion, Newcombe's hybrid score interval of the difference
- * (new minus old), which holds at small counts and at zero failures, at a
- * one-sided confidence split over every look the step may take (Bonferroni),
- * so extending a bake and looking again does not inflate false rollbacks:
+ * (new minus old) with continuity correction (his method 11), which holds at
+ * small counts and at zero failures without being anti-conservative there, at a
+ * one-sided confidence split (Bonferroni) over every look each comparing step
+ * may take and both proportions, so baking again, looking again and judging
+ * two metrics over several steps does not inflate false rollbacks:
  *
  * - worse: the difference is at least the margin and its lower bound is above 0;
  * - ruled out: the upper bound is below the margin, so the evidence rules out
@@ -19,8 +21,8 @@ import normalQuantile = require('@stdlib/stats-base-dists-normal-quantile');
  *
  * Besides the comparison, the absolute ceiling: the new color's failure rate
  * is above it when the lower bound of its own (Wilson) interval is, which needs
- * few requests when every request fails. Worse and above the ceiling fail at
- * any count; otherwise a step is INCONCLUSIVE (the bake extends) until each
+ * few requests when every request fails. Above the ceiling fails at any
+ * count, worse once each color served the minimum; otherwise a step is INCONCLUSIVE (the bake extends) until each
  * color served the minimum and the evidence rules out a regression of
  * `ruleOutPercentPoints`, and then passes. INCONCLUSIVE never passes.
  */
@@ -64,6 +66,12 @@ export interface JudgeInput {
   readonly look: number;
   /** The most looks the step may take (its longest bake over one bake). */
   readonly maxLooks: number;
+  /**
+   * Steps of the cutover that compare the colors (all but a 100% step): the
+   * confidence is split over them too, so it holds for the whole cutover.
+   * @default 1
+   */
+  readonly comparedSteps?: number;
   readonly settings: JudgeSettings;
 }
 
@@ -110,12 +118,28 @@ export function wilson(x: number, n: number, z: number): { lower: number; upper:
   return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
 }
 
+/**
+ * Wilson's score interval with continuity correction (Newcombe 1998, method 4):
+ * wider than the plain score interval, and not anti-conservative at a handful
+ * of events, where the plain one is.
+ */
+export function wilsonCorrected(x: number, n: number, z: number): { lower: number; upper: number } {
+  if (n <= 0) return { lower: 0, upper: 1 };
+  const p = x / n;
+  const z2 = z * z;
+  const denominator = 2 * (n + z2);
+  const lower = x === 0 ? 0 : (2 * n * p + z2 - 1 - z * Math.sqrt(Math.max(0, z2 - 2 - 1 / n + 4 * p * (n * (1 - p) + 1)))) / denominator;
+  const upper = x === n ? 1 : (2 * n * p + z2 + 1 + z * Math.sqrt(Math.max(0, z2 + 2 - 1 / n + 4 * p * (n * (1 - p) - 1)))) / denominator;
+  return { lower: Math.max(0, Math.min(p, lower)), upper: Math.min(1, Math.max(p, upper)) };
+}
+
 /** Newcombe's hybrid score interval of p1 - p2 (method 10), from Wilson intervals at the same z. */
-export function newcombe(x1: number, n1: number, x2: number, n2: number, z: number): { difference: number; lower: number; upper: number } {
+export function newcombe(x1: number, n1: number, x2: number, n2: number, z: number, corrected = false): { difference: number; lower: number; upper: number } {
   const p1 = n1 > 0 ? x1 / n1 : 0;
   const p2 = n2 > 0 ? x2 / n2 : 0;
-  const a = wilson(x1, n1, z);
-  const b = wilson(x2, n2, z);
+  const bounds = corrected ? wilsonCorrected : wilson;
+  const a = bounds(x1, n1, z);
+  const b = bounds(x2, n2, z);
   const d = p1 - p2;
   return {
     difference: d,
@@ -127,7 +151,8 @@ export function newcombe(x1: number, n1: number, x2: number, n2: number, z: numb
 const pct = (p: number) => `${(100 * p).toFixed(2)}%`;
 
 function compare(metric: ProportionVerdict['metric'], x1: number, n1: number, x2: number, n2: number, margin: number, z: number): ProportionVerdict {
-  const { difference, lower, upper } = newcombe(x1, n1, x2, n2, z);
+  // Method 11 (continuity corrected): method 10 rolled back healthy colors on one or two failures.
+  const { difference, lower, upper } = newcombe(x1, n1, x2, n2, z, true);
   const base = { metric, newRate: n1 > 0 ? x1 / n1 : 0, oldRate: n2 > 0 ? x2 / n2 : 0, difference, lower, upper, margin };
   const interval = `difference ${pct(difference)}, bounds ${pct(lower)} to ${pct(upper)}`;
   if (difference >= margin && lower > 0) return { ...base, outcome: 'worse', why: `${metric}: new ${pct(base.newRate)} vs old ${pct(base.oldRate)}, ${interval}: worse by at least the ${pct(margin)} margin` };
@@ -143,7 +168,8 @@ export function judgeStep(i: JudgeInput): Verdict {
   const s = i.settings;
   const maxLooks = Math.max(1, Math.floor(i.maxLooks));
   const look = Math.min(Math.max(1, Math.floor(i.look)), maxLooks);
-  const perLookConfidence = 1 - (1 - s.confidence) / maxLooks;
+  // Bonferroni over every bound that can fail the cutover: each look of each comparing step, for both proportions.
+  const perLookConfidence = 1 - (1 - s.confidence) / (maxLooks * 2 * Math.max(1, Math.floor(i.comparedSteps ?? 1)));
   const z = zFor(perLookConfidence);
   const margin = s.errorMarginPercentPoints / 100;
   const ceiling = s.ceilingPercent / 100;
@@ -155,7 +181,12 @@ export function judgeStep(i: JudgeInput): Verdict {
   const ceilingFacts = { percent: s.ceilingPercent, newLowerPercent: 100 * newLower, oldLowerPercent: 100 * oldLower, newAbove: newLower > ceiling, oldAbove: i.comparable && oldLower > ceiling };
   const proportions = i.comparable ? [compare('failed', n.failed, n.requests, o.failed, o.requests, margin, z), compare('slow', n.slow, n.requests, o.slow, o.requests, margin, z)] : [];
   const base = { look, maxLooks, perLookConfidence, counts: { new: n, old: o }, proportions, ceiling: ceilingFacts };
-  const worse = proportions.filter((p) => p.outcome === 'worse');
+  // A comparison fails a step only on the minimum evidence: with a few dozen requests one failure
+  // already puts the lower bound above 0 (score intervals are not conservative there; A/A drills at
+  // 1,000 requests a minute and a 5% step rolled back 2 of 20 healthy runs). Thin but failing colors
+  // are still caught by the ceiling, which needs few requests.
+  const evidence = n.requests >= s.minRequestsPerColor && o.requests >= s.minRequestsPerColor;
+  const worse = evidence ? proportions.filter((p) => p.outcome === 'worse') : [];
 
   // Unreadable counts (a missing metric read as NaN or undefined, negative, or more failed or slow than requests)
   // make every bound NaN, and NaN compares false everywhere, which would fall through to PASS: not known is not a pass.

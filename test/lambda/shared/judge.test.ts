@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import binomial = require('@stdlib/random-base-binomial');
-import { ColorCounts, JudgeInput, JudgeSettings, Verdict, judgeStep, newcombe, wilson, zFor } from '../../../lambda/shared/decisions/judge';
+import { ColorCounts, JudgeInput, JudgeSettings, Verdict, judgeStep, newcombe, wilson, wilsonCorrected, zFor } from '../../../lambda/shared/decisions/judge';
 
 /** A realistic configuration: 1 pp margin, 99% one-sided per step, 100 requests per color, 10% ceiling, roll back when both are bad. */
 const SETTINGS: JudgeSettings = { errorMarginPercentPoints: 1, confidence: 0.99, minRequestsPerColor: 100, ceilingPercent: 10, onBothBad: 'rollback' };
@@ -125,16 +125,18 @@ describe('decisions', () => {
     expect(handful.reason).toMatch(/above the 10% ceiling/);
   });
 
-  it('+5 pp against 0.3% fails JudgedWorse once the evidence can show it (236+ requests per color at 6 looks, 123+ at one)', () => {
+  it('+5 pp against 0.3% fails JudgedWorse once the evidence can show it (293+ requests per color at 6 looks, 217+ at one, both proportions)', () => {
     // Below those counts a valid 99% test cannot separate them (5 of 100 against 0 of 100 has a one-sided
     // Fisher p of about 0.03): the verdict is then a PASS, the known power limit of a per-look 99.83% bound.
-    for (let n = 236; n <= 5000; n += n < 400 ? 1 : 37) {
+    // Continuity-corrected bounds (method 11), split over both proportions, need more evidence than
+    // method 10 over one proportion did (236 and 123).
+    for (let n = 293; n <= 5000; n += n < 400 ? 1 : 37) {
       const v = judge(counts(n, Math.round(0.053 * n)), counts(n, Math.round(0.003 * n)));
       expect([n, v.decision, v.error]).toEqual([n, 'FAIL', 'JudgedWorse']);
       expect(v.proportions[0]).toMatchObject({ metric: 'failed', outcome: 'worse' });
       expect(v.proportions[0].lower).toBeGreaterThan(0);
     }
-    for (let n = 123; n <= 400; n++) {
+    for (let n = 217; n <= 400; n++) {
       expect([n, judge(counts(n, Math.round(0.053 * n)), counts(n, Math.round(0.003 * n)), { maxLooks: 1 }).error]).toEqual([n, 'JudgedWorse']);
     }
     const v = judge(counts(1000, 53), counts(1000, 3));
@@ -222,7 +224,7 @@ describe('decisions', () => {
     const v = judge(counts(1000, 0, 60), counts(1000, 0, 5));
     expect(v).toMatchObject({ decision: 'FAIL', error: 'JudgedWorse' });
     expect(v.proportions.map((p) => [p.metric, p.outcome])).toEqual([
-      ['failed', 'ruled-out'],
+      ['failed', 'not-shown'],
       ['slow', 'worse'],
     ]);
     expect(v.reason).toMatch(/^slow: new 6\.00% vs old 0\.50%/);
@@ -251,11 +253,12 @@ describe('decisions', () => {
     expect(v.counts).toEqual({ new: newColor, old: oldColor });
     expect(v.look).toBe(2);
     expect(v.maxLooks).toBe(6);
-    expect(v.perLookConfidence).toBeCloseTo(1 - 0.01 / 6, 12);
+    // Split over the step's 6 looks and both proportions.
+    expect(v.perLookConfidence).toBeCloseTo(1 - 0.01 / 12, 12);
     const z = zFor(v.perLookConfidence);
-    const failed = newcombe(40, 1200, 3, 1100, z);
+    const failed = newcombe(40, 1200, 3, 1100, z, true);
     expect(v.proportions[0]).toMatchObject({ metric: 'failed', newRate: 40 / 1200, oldRate: 3 / 1100, margin: 0.01, outcome: 'worse', ...failed });
-    expect(v.proportions[1]).toMatchObject({ metric: 'slow', newRate: 30 / 1200, oldRate: 25 / 1100, margin: 0.01, outcome: 'not-shown', ...newcombe(30, 1200, 25, 1100, z) });
+    expect(v.proportions[1]).toMatchObject({ metric: 'slow', newRate: 30 / 1200, oldRate: 25 / 1100, margin: 0.01, outcome: 'not-shown', ...newcombe(30, 1200, 25, 1100, z, true) });
     expect(v.proportions[1].why).toMatch(/^slow: .*not yet ruled out$/);
     expect(v.ceiling).toEqual({ percent: 10, newLowerPercent: 100 * wilson(40, 1200, z).lower, oldLowerPercent: 100 * wilson(3, 1100, z).lower, newAbove: false, oldAbove: false });
     expect(v.reason).toBe(v.proportions[0].why);
@@ -263,9 +266,9 @@ describe('decisions', () => {
   });
 
   it('looks are clamped to 1..maxLooks and maxLooks to at least 1', () => {
-    expect(judge(counts(500, 1), counts(500, 1), { look: 0, maxLooks: 0 })).toMatchObject({ look: 1, maxLooks: 1, perLookConfidence: 0.99 });
+    expect(judge(counts(500, 1), counts(500, 1), { look: 0, maxLooks: 0 })).toMatchObject({ look: 1, maxLooks: 1, perLookConfidence: 0.995 });
     expect(judge(counts(500, 1), counts(500, 1), { look: 9, maxLooks: 6 })).toMatchObject({ look: 6, maxLooks: 6 });
-    expect(judge(counts(500, 1), counts(500, 1), { look: 2.7, maxLooks: 4.9 })).toMatchObject({ look: 2, maxLooks: 4, perLookConfidence: 1 - 0.01 / 4 });
+    expect(judge(counts(500, 1), counts(500, 1), { look: 2.7, maxLooks: 4.9 })).toMatchObject({ look: 2, maxLooks: 4, perLookConfidence: 1 - 0.01 / 8 });
   });
 
   it('unreadable counts (a missing metric as NaN or undefined, negative, more failed than requests) are INCONCLUSIVE, never PASS', () => {
@@ -288,6 +291,27 @@ describe('decisions', () => {
     }
     // Without a comparison the old color's counts are not read at all.
     expect(judge(good, counts(Number.NaN, 0), { comparable: false }).decision).toBe('PASS');
+  });
+});
+
+describe('continuity-corrected bounds (the judge uses them)', () => {
+  it('contain the plain Wilson bounds, stay within [0, 1] and hold the proportion (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))), fc.constantFrom(1.645, 1.96, 2.326, 2.935), ([x, n], z) => {
+        const c = wilsonCorrected(x, n, z);
+        const w = wilson(x, n, z);
+        expect(c.lower).toBeLessThanOrEqual(w.lower + 1e-12);
+        expect(c.upper).toBeGreaterThanOrEqual(w.upper - 1e-12);
+        expect(c.lower).toBeGreaterThanOrEqual(0);
+        expect(c.upper).toBeLessThanOrEqual(1);
+        expect(c.lower).toBeLessThanOrEqual(x / n);
+        expect(c.upper).toBeGreaterThanOrEqual(x / n);
+      }),
+    );
+  });
+  it('one or two failures in a small sample against a near-zero old color are no longer "worse": the A/A case that rolled back healthy drills', () => {
+    expect(newcombe(3, 150, 8, 2850, zFor(1 - 0.01 / 6)).lower).toBeGreaterThan(0);
+    expect(newcombe(3, 150, 8, 2850, zFor(1 - 0.01 / 6), true).lower).toBeLessThan(0);
   });
 });
 
