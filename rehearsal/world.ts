@@ -22,6 +22,12 @@
  *   moto, which holds every datapoint visible by then.
  * - moto accepts any weights; the handlers' own validation rejects bad ones
  *   before calling AWS (tested with the decisions).
+ * - moto routes no HTTP: one stand-in application answers for the load
+ *   balancer. A request whose test header matches the test rule's condition
+ *   (as moto holds it) is answered by the color the rule forwards to, any
+ *   other by the production default's color (the live one, always healthy);
+ *   each answer names its color in X-Switchyard-Color, as the application is
+ *   asked to (SWITCHYARD_COLOR).
  */
 import { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataCommandOutput, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -29,7 +35,7 @@ import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/clien
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -45,7 +51,7 @@ import { readDnsWeights, recordSets } from '../lambda/shared/adapters/route53';
 import { DnsWeights } from '../lambda/shared/decisions/dns';
 import { DnsCutover } from '../lambda/shared/settings';
 import { resetSettings } from '../lambda/shared/settings';
-import { TEST_HEADER } from '../lambda/shared/routes';
+import { COLOR_HEADER, TEST_HEADER } from '../lambda/shared/routes';
 import { Weights } from '../lambda/shared/decisions/weights';
 import { synthesizedApp, SynthesizedApp } from './app';
 import { VirtualClock } from './clock';
@@ -171,6 +177,7 @@ export class World implements SimulatedWorld {
   private readonly registered: Record<Color, number> = { blue: 0, green: 0 };
   private readonly desiredTasks: Record<Color, number> = { blue: 0, green: 0 };
   private topics = { critical: '', warning: '' };
+  private testTokenSecretArn = '';
   private loadBalancerArn = '';
   private serviceTaskDefinition = new Map<string, string>();
   /** A deployment the circuit breaker fails, by color: the failed and previous task definitions, when it trips and when it rolled back. */
@@ -294,6 +301,7 @@ export class World implements SimulatedWorld {
     this.topics = { critical, warning };
     await this.createAlarms();
     const secret = (await this.sdk(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'test-token', SecretString: TOKEN }))).ARN!;
+    this.testTokenSecretArn = secret;
 
     // A legacy DNS cutover: the zone, and the weighted legacy record holding every client.
     this.dns = undefined;
@@ -676,23 +684,40 @@ export class World implements SimulatedWorld {
     return { taskDefinition, completed: desired === 0 || !this.faults.neverHealthy.has(c) };
   }
 
+  /**
+   * Rotates the test-route token as an operator would, putting a new value in
+   * the secret: the listener rule keeps the value it was deployed with, as
+   * CloudFormation leaves a dynamic reference unresolved until its resource changes.
+   */
+  async rotateTestToken(value: string): Promise<void> {
+    await this.sdk(SecretsManagerClient).send(new PutSecretValueCommand({ SecretId: this.testTokenSecretArn, SecretString: value }));
+  }
+
+  /** The color a request with this test header reaches: the test rule's, when the header matches its condition, else the production default's. */
+  private async answeringColor(token: string | undefined): Promise<Color> {
+    const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ RuleArns: [this.testRuleArn] }));
+    const values = (r.Rules![0].Conditions ?? []).flatMap((c) => (c.Field === 'http-header' ? c.HttpHeaderConfig?.Values ?? [] : []));
+    const weights = token !== undefined && values.includes(token) ? weightsOf(r.Rules![0].Actions, this.targetGroups) : await this.observeWeights();
+    return weights.green > weights.blue ? 'green' : 'blue';
+  }
+
   private async startApp(): Promise<string> {
     if (!this.server) {
-      this.server = http.createServer((req, res) => {
-        // Only the test route (header with the token) reaches the idle color in AWS; the stand-in enforces the same.
-        if (req.headers[TEST_HEADER.toLowerCase()] !== TOKEN) {
-          res.writeHead(403).end('missing test-route token');
-          return;
-        }
+      this.server = http.createServer(async (req, res) => {
+        // Only a token the test rule matches reaches the idle color; anything else lands on the live color, which is healthy.
+        const header = req.headers[TEST_HEADER.toLowerCase()];
+        const color = await this.answeringColor(Array.isArray(header) ? header[0] : header);
+        const app = color === this.simulation?.colors.old ? { health: 200, business: 200 } : this.app;
+        const named = { [COLOR_HEADER]: color };
         if (req.url === this.synthesized.targetGroup.healthCheckPath) {
-          res.writeHead(this.app.health, { 'content-type': 'text/plain' }).end('ok');
+          res.writeHead(app.health, { 'content-type': 'text/plain', ...named }).end('ok');
           return;
         }
         if (req.url === '/api/checkout') {
-          res.writeHead(this.app.business, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: this.app.business < 400 }));
+          res.writeHead(app.business, { 'content-type': 'application/json', ...named }).end(JSON.stringify({ ok: app.business < 400 }));
           return;
         }
-        res.writeHead(404).end();
+        res.writeHead(404, named).end();
       });
       await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
     }

@@ -28,6 +28,8 @@ export const IdleNeverHealthy = named('IdleNeverHealthy');
 export const IdleDeploymentFailed = named('IdleDeploymentFailed');
 /** A smoke check or the load burst failed. */
 export const SmokeTestFailed = named('SmokeTestFailed');
+/** The smoke test's requests would reach, or reached, the live color instead of the idle one: nothing it found can be trusted. */
+export const SmokeRoutedToLiveColor = named('SmokeRoutedToLiveColor');
 /** The load balancer did not report the weights that were set. */
 export const WeightsNotApplied = named('WeightsNotApplied');
 /** A rollback alarm of the new color is in ALARM. */

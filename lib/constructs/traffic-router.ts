@@ -147,7 +147,7 @@ export class TrafficRouter extends Construct {
     });
     Validations.of(this.testTokenSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The token is copied into the test rule at deploy time; rotate it by putting a new value and redeploying the platform, which updates the rule in the same step.',
+      reason: 'The token is resolved into the test rule only when the rule changes, so a rotation would leave the rule on the old value; it is rotated by hand (put a new value, then set the rule to it), and the smoke test refuses to run while the two differ (SmokeRoutedToLiveColor).',
     });
     this.testRule = new elbv2.ApplicationListenerRule(this, 'TestRoute', {
       listener: this.productionListener,

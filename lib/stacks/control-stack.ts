@@ -214,6 +214,8 @@ export class ControlStack extends Stack {
 
     const smokeTest = fn('smoke-test', Duration.minutes(9));
     p.router.testTokenSecret.grantRead(smokeTest.role);
+    // It reads the test route's rule (its token and target) before sending anything.
+    smokeTest.allowUnscoped(['elasticloadbalancing:DescribeRules']);
     if (c.cutover.smoke.credentialsSecretArn) smokeTest.allow(['secretsmanager:GetSecretValue'], [c.cutover.smoke.credentialsSecretArn]);
     ledgerWrite(smokeTest);
 

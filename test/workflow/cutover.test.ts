@@ -1,5 +1,8 @@
 import { RunResult } from '../../rehearsal/run';
 import { CIRCUIT_BREAKER_TRIPS_MS, World } from '../../rehearsal/world';
+import { planCost, stagesFromSettings } from '../../lambda/shared/decisions/limits';
+import { Plan } from '../../lambda/shared/input';
+import { settings } from '../../lambda/shared/settings';
 import { formatLedger } from '../../scripts/switchyard';
 import { trafficSchema } from '../../rehearsal/traffic/schema';
 import { alarmEvent, fault, runIn, useMotoWorld } from './moto-world';
@@ -151,6 +154,28 @@ describe('before traffic moves', () => {
     expect((smoke.detail.checks as any[]).map((c) => [c.name, c.ok])).toEqual([['health', true], ['checkout', false]]);
     expect(world.calls('elb:ModifyListener')).toBe(0);
     expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
+  });
+
+  it('a rotated test token the listener rule does not match ends SmokeRoutedToLiveColor: the smoke test never judges the live color', async () => {
+    // The idle color is broken; the live one is healthy. Requests with a token no rule matches land on the live color and would pass.
+    world.app.business = 500;
+    await world.rotateTestToken('rotated-token-9876543210');
+    const r = await runIn(world, input);
+    expect(r).toMatchObject({ status: 'FAILED', error: 'SmokeRoutedToLiveColor' });
+    expect(r.cause).toMatch(/^smoke tests of green were not run, no traffic was moved: the test route's listener rule does not match the current test token/);
+    expect(r.states).toContain('AbortBeforeTraffic');
+    expect(world.calls('elb:ModifyListener')).toBe(0);
+    expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+    expect(await world.parameter(world.names.desiredCount.green)).toBe('0');
+    expect((await world.ledger()).find((e) => e.type === 'smoke')!.detail).toMatchObject({ ok: false, routedToLiveColor: expect.stringMatching(/does not match/) });
+    expect(await world.lock()).toBeUndefined();
+  });
+
+  it('the smoke test proves it reached the idle color: every answer names green', async () => {
+    const r = await runIn(world, { ...input, dryRun: true });
+    expect(r.status).toBe('SUCCEEDED');
+    const smoke = (await world.ledger()).find((e) => e.type === 'smoke')!.detail;
+    expect(smoke.routedTo).toEqual({ idle: 42, live: 0, other: 0, unnamed: 0 });
   });
 
   it('a dry run runs every check and smoke test and never touches the weights', async () => {
@@ -325,6 +350,22 @@ describe('alarm with no cutover running', () => {
     const out = await alarmHandler(alarmEvent(world.alarmNames.blue, 'evt-old', new Date(Date.now() - 3600_000)));
     expect(out).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/old/) });
     expect(await world.weights()).toEqual({ blue: 100, green: 0 });
+  });
+});
+
+describe('execution limits', () => {
+  it('the limits model validate-input bounds plans by is an upper bound of a real run: its history events and its duration', async () => {
+    const startedMs = Date.now();
+    const r = await runIn(world, { ...input, watchWindowHours: 1 });
+    expect(r.status).toBe('SUCCEEDED');
+    const plan = (await world.ledger()).find((e) => e.type === 'started')!.detail.plan as Plan;
+    const cost = planCost(plan, stagesFromSettings(settings()));
+    // Step Functions' events per state: a Lambda Task 5, a Wait or Choice 2 (scripts/bench.ts counts the same way).
+    const d = world.synthesized.definitions.cutover.definition;
+    const perType: Record<string, number> = { Task: 5, Wait: 2, Choice: 2, Succeed: 2, Fail: 1 };
+    const events = 2 + r.states.reduce((n, x) => n + (perType[d.States[x]?.Type] ?? 2), 0);
+    expect(events).toBeLessThanOrEqual(cost.historyEvents);
+    expect(Date.now() - startedMs).toBeLessThanOrEqual(cost.durationSeconds * 1000);
   });
 });
 

@@ -65,6 +65,16 @@ export async function readTestRoute(ruleArn: string, tgs: TargetGroups): Promise
   return weightsOf(r.Rules?.[0]?.Actions, tgs);
 }
 
+/** The test route as the load balancer holds it: its weights and the values its `header` condition matches. */
+export async function readTestRouteRule(ruleArn: string, tgs: TargetGroups, header: string): Promise<{ weights: Weights; headerValues: string[] }> {
+  const r = await call('DescribeRules', () => clients.elb().send(new DescribeRulesCommand({ RuleArns: [ruleArn] })));
+  const rule = r.Rules?.[0];
+  const values = (rule?.Conditions ?? [])
+    .filter((c) => c.Field === 'http-header' && c.HttpHeaderConfig?.HttpHeaderName?.toLowerCase() === header.toLowerCase())
+    .flatMap((c) => c.HttpHeaderConfig?.Values ?? []);
+  return { weights: weightsOf(rule?.Actions, tgs), headerValues: values };
+}
+
 export interface TargetHealth {
   readonly healthy: number;
   readonly unhealthy: number;

@@ -1,4 +1,5 @@
 import { HttpResult } from '../decisions/smoke';
+import { COLOR_HEADER } from '../routes';
 
 export interface HttpRequest {
   readonly url: string;
@@ -14,7 +15,8 @@ export async function send(req: HttpRequest): Promise<HttpResult> {
   try {
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(req.timeoutMs), redirect: 'manual' });
     const body = await res.text();
-    return { status: res.status, body, latencyMs: Math.round(performance.now() - started) };
+    const color = res.headers.get(COLOR_HEADER)?.trim().toLowerCase();
+    return { status: res.status, body, latencyMs: Math.round(performance.now() - started), ...(color ? { color } : {}) };
   } catch (e) {
     return { status: 0, body: '', latencyMs: Math.round(performance.now() - started), error: (e as Error).message };
   }

@@ -1,3 +1,4 @@
+import { Color } from '../colors';
 import { LoadBurst, SmokeCheck } from '../cutover-config';
 
 /** What one HTTP exchange returned. */
@@ -7,6 +8,47 @@ export interface HttpResult {
   readonly latencyMs: number;
   /** Set when no response came back at all. */
   readonly error?: string;
+  /** The color that answered, as the response names it (X-Switchyard-Color, lower case); absent when it names none. */
+  readonly color?: string;
+}
+
+/** The test route as the load balancer holds it, and the token the smoke test sends. */
+export interface TestRouteFacts {
+  /** Values the rule's test-header condition matches. */
+  readonly ruleTokens: readonly string[];
+  /** The token the smoke test sends: the secret's current value. */
+  readonly token: string;
+  /** Colors the rule forwards to with a weight above 0. */
+  readonly forwardsTo: readonly Color[];
+  readonly idle: Color;
+}
+
+/**
+ * Why requests with the token would not reach the idle color, if they would
+ * not. A request whose token matches no rule lands on the production default,
+ * the live color, and a smoke test there passes against the old version.
+ */
+export function testRouteProblem(f: TestRouteFacts): string | undefined {
+  if (!f.ruleTokens.includes(f.token)) {
+    return 'the test route\'s listener rule does not match the current test token, so the smoke requests would land on the live color: ' +
+      'the token secret changed after the rule last did (CloudFormation resolves the secret into the rule only when the rule itself changes, so redeploying an unchanged stack does not); ' +
+      'set the rule\'s header value to the secret\'s current value (aws elbv2 modify-rule), or put the value the rule holds back into the secret';
+  }
+  if (f.forwardsTo.length !== 1 || f.forwardsTo[0] !== f.idle) {
+    return `the test route forwards to ${f.forwardsTo.join(' and ') || 'no color'}, not to the idle color ${f.idle} alone`;
+  }
+  return undefined;
+}
+
+/** Responses by the color they name: the idle one, the live one, another value, or none. */
+export function routedTo(results: readonly HttpResult[], idle: Color, live: Color): { readonly idle: number; readonly live: number; readonly other: number; readonly unnamed: number } {
+  const count = (f: (r: HttpResult) => boolean) => results.filter(f).length;
+  return {
+    idle: count((r) => r.color === idle),
+    live: count((r) => r.color === live),
+    other: count((r) => r.color !== undefined && r.color !== idle && r.color !== live),
+    unnamed: count((r) => r.color === undefined && r.error === undefined),
+  };
 }
 
 export interface CheckResult {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { loadBurstSchema, smokeCheckSchema } from '../../../lambda/shared/cutover-config';
-import { evaluateCheck, evaluateLoad, jsonField, percentile } from '../../../lambda/shared/decisions/smoke';
+import { evaluateCheck, evaluateLoad, HttpResult, jsonField, percentile, routedTo, testRouteProblem } from '../../../lambda/shared/decisions/smoke';
 
 const check = (c: object) => smokeCheckSchema.parse({ name: 'c', path: '/', ...c });
 
@@ -44,6 +44,28 @@ describe('load burst', () => {
         expect(v).toBeGreaterThanOrEqual(Math.min(...xs));
         expect(v).toBeLessThanOrEqual(Math.max(...xs));
         expect(xs).toContain(v);
+      }),
+    );
+  });
+});
+
+describe('reaching the idle color', () => {
+  const route = { ruleTokens: ['t-1'], token: 't-1', forwardsTo: ['green' as const], idle: 'green' as const };
+  it('the token must be one the test rule matches, and the rule must forward to the idle color alone', () => {
+    expect(testRouteProblem(route)).toBeUndefined();
+    expect(testRouteProblem({ ...route, token: 't-2' })).toMatch(/does not match the current test token, so the smoke requests would land on the live color/);
+    expect(testRouteProblem({ ...route, forwardsTo: ['blue'] })).toBe('the test route forwards to blue, not to the idle color green alone');
+    expect(testRouteProblem({ ...route, forwardsTo: ['blue', 'green'] })).toMatch(/forwards to blue and green/);
+    expect(testRouteProblem({ ...route, forwardsTo: [] })).toMatch(/forwards to no color/);
+  });
+  it('property: every answered response is counted once, by the color it names', () => {
+    const result = fc.record({ status: fc.constantFrom(0, 200, 500), body: fc.constant(''), latencyMs: fc.nat(100), color: fc.option(fc.constantFrom('blue', 'green', 'purple'), { nil: undefined }), error: fc.option(fc.constant('ECONNRESET'), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.array(result), (rs) => {
+        const clean = rs.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as unknown as HttpResult);
+        const c = routedTo(clean, 'green', 'blue');
+        expect(c.idle + c.live + c.other + c.unnamed).toBe(clean.filter((r) => r.color !== undefined || r.error === undefined).length);
+        expect(c.live).toBe(clean.filter((r) => r.color === 'blue').length);
       }),
     );
   });
