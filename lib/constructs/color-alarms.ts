@@ -4,7 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Color } from '../../lambda/shared/colors';
+import { Color, COLORS } from '../../lambda/shared/colors';
 import { AlarmsConfig, ExtraAlarmConfig, ExtraMetricConfig } from '../config/schema';
 import { AlarmEvaluation, LevelAlarmPair, levelAlarms } from './level-alarms';
 
@@ -43,17 +43,72 @@ export interface ColorAlarmsProps {
    * @default - none
    */
   readonly sharedAlarms?: cloudwatch.IAlarm[];
+  /**
+   * The judge's comparison as an alarm: this color against the other one.
+   * @default - none (`judge.comparisonAlarm.enabled` is false)
+   */
+  readonly comparison?: ComparisonAlarmSettings;
   /** Topic the rollback alarm pages. */
   readonly criticalTopic: sns.ITopic;
   /** Topic warning levels notify. */
   readonly warningTopic: sns.ITopic;
 }
 
+/** The comparison alarm of one color: `judge.comparisonAlarm` with the judge's margin and minimum. */
+export interface ComparisonAlarmSettings {
+  /** The color compared against. */
+  readonly other: Color;
+  /** That color's target group (on the same load balancer). */
+  readonly otherTargetGroup: elbv2.IApplicationTargetGroup;
+  /** The rolling window: one period, which CloudWatch re-evaluates every minute. */
+  readonly windowMinutes: number;
+  /** The alarm fires above this z. */
+  readonly zScore: number;
+  /** Both colors must serve at least this many requests in the window; below, the statistic reads 0. */
+  readonly minRequestsPerColor: number;
+  /** Only a difference beyond this many percentage points counts (`judge.errorMarginPercentPoints`). */
+  readonly errorMarginPercentPoints: number;
+}
+
+/**
+ * The comparison statistic of `color` against `other` in metric math: a
+ * one-sided two-proportion z of the failed-request proportions minus the
+ * margin, over the pooled standard error,
+ *
+ *   z = (fc / nc - fo / no - margin) / sqrt(p (1 - p) (1 / nc + 1 / no)),  p = (fc + fo) / (nc + no),
+ *
+ * where n is a color's requests and f its failed requests (target 5xx and
+ * failed connections, as the error rate counts them) in the window. It reads
+ * 0 unless both colors served `minRequests` and the pooled proportion is
+ * strictly between 0 and 1 (no failures at all, or nothing but failures,
+ * leave nothing to compare and would divide by zero).
+ *
+ * Three expressions besides the returned one, so the console shows each step:
+ * `failed_<color>` per color and `pooled` (written alike for both colors'
+ * alarms, so a graph can hold both). Only the failure counts are FILLed (the
+ * load balancer publishes them only when nonzero); the requests are not: a
+ * color without requests has no datapoint, and the guard reads 0 then. Uses
+ * only IF, FILL, arithmetic, `^ 0.5` (metric math has no square root),
+ * comparisons and AND, every operand parenthesized (CloudWatch documents no
+ * operator precedence). Pure.
+ */
+export function comparisonExpressions(color: Color, other: Color, minRequests: number, marginPercentPoints: number): { failed: Record<Color, string>; pooled: string; z: string } {
+  const [first, second] = [...COLORS];
+  const failed = Object.fromEntries(COLORS.map((c) => [c, `FILL(target5xx_${c}, 0) + FILL(connErrors_${c}, 0)`])) as Record<Color, string>;
+  const pooled = `(failed_${first} + failed_${second}) / (requests_${first} + requests_${second})`;
+  const margin = Number((marginPercentPoints / 100).toFixed(8));
+  const [nc, no] = [`requests_${color}`, `requests_${other}`];
+  const guard = `(${nc} >= ${minRequests}) AND (${no} >= ${minRequests}) AND (pooled > 0) AND (pooled < 1)`;
+  const z = `IF(${guard}, (failed_${color} / ${nc} - failed_${other} / ${no} - ${margin}) / ((pooled * (1 - pooled) * (1 / ${nc} + 1 / ${no})) ^ 0.5), 0)`;
+  return { failed, pooled, z };
+}
+
 /**
  * One color's alarms, and a composite rollback alarm over the critical ones
  * that the control plane acts on: error rate and p95 latency (each with a
  * warning level), unhealthy targets, health-check failures in percent of
- * targets, healthy targets below desired, crash loop, CPU, memory, and the
+ * targets, healthy targets below desired, crash loop, CPU, memory, this color
+ * worse than the other (the judge's comparison, during a ramp), and the
  * color's extra alarms.
  */
 export class ColorAlarms extends Construct {
@@ -97,6 +152,11 @@ export class ColorAlarms extends Construct {
   public readonly memoryUtilization: cloudwatch.Metric;
   /** Crashed tasks a minute, when the crash-loop alarm has its metric. */
   public readonly taskExits?: cloudwatch.Metric;
+  /**
+   * This color worse than the other: the statistic (reused by the dashboard),
+   * its alarm and threshold; undefined when `judge.comparisonAlarm` is off.
+   */
+  public readonly comparison?: { readonly statistic: cloudwatch.MathExpression; readonly alarm: cloudwatch.Alarm; readonly threshold: number };
 
   constructor(scope: Construct, id: string, props: ColorAlarmsProps) {
     super(scope, id);
@@ -255,6 +315,57 @@ export class ColorAlarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }, s.memory);
+    }
+
+    if (props.comparison) {
+      const c = props.comparison;
+      const window = Duration.minutes(c.windowMinutes);
+      const text = comparisonExpressions(color, c.other, c.minRequestsPerColor, c.errorMarginPercentPoints);
+      const groups: Record<Color, elbv2.IApplicationTargetGroup> = { [color]: targetGroup, [c.other]: c.otherTargetGroup } as Record<Color, elbv2.IApplicationTargetGroup>;
+      const requests = {} as Record<Color, cloudwatch.Metric>;
+      const failed = {} as Record<Color, cloudwatch.MathExpression>;
+      for (const k of COLORS) {
+        const tg = groups[k];
+        requests[k] = tg.metrics.requestCount({ period: window, statistic: 'Sum' });
+        failed[k] = new cloudwatch.MathExpression({
+          label: `${k} failed requests`,
+          expression: text.failed[k],
+          usingMetrics: {
+            [`target5xx_${k}`]: tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: window, statistic: 'Sum' }),
+            [`connErrors_${k}`]: tg.metrics.targetConnectionErrorCount({ period: window, statistic: 'Sum' }),
+          },
+          period: window,
+        });
+      }
+      const pooled = new cloudwatch.MathExpression({
+        label: 'failed share of both colors',
+        expression: text.pooled,
+        usingMetrics: Object.fromEntries(COLORS.flatMap((k) => [[`failed_${k}`, failed[k]], [`requests_${k}`, requests[k]]])),
+        period: window,
+      });
+      const statistic = new cloudwatch.MathExpression({
+        label: `${color} worse than ${c.other} (z)`,
+        expression: text.z,
+        usingMetrics: { ...Object.fromEntries(COLORS.flatMap((k) => [[`requests_${k}`, requests[k]], [`failed_${k}`, failed[k]]])), pooled },
+        period: window,
+      });
+      const alarm = new cloudwatch.Alarm(this, 'WorseThanOther', {
+        alarmName: name(`worse-than-${c.other}`),
+        alarmDescription:
+          `${color} fails more of its requests than ${c.other} (target 5xx and failed connections, summed over a rolling ${c.windowMinutes}-minute window): ` +
+          `a one-sided two-proportion z of ${color}'s failed share minus ${c.other}'s minus the ${c.errorMarginPercentPoints}-point margin, over the pooled standard error, above ${c.zScore}. ` +
+          `It reads 0 until both colors served at least ${c.minRequestsPerColor} requests in the window, so it fires only while both take traffic: during a ramp, not before the first shift nor after promotion.`,
+        metric: statistic,
+        threshold: c.zScore,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        // The window already accumulates; each minute's evaluation is one rolling sum.
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // No requests on either color: nothing to compare.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      critical.push(alarm);
+      this.comparison = { statistic, alarm, threshold: c.zScore };
     }
 
     this.extraAlarms = (props.extra ?? []).map((cfg) => extraAlarm(this, cfg, `${props.namePrefix}-${color}`, color));

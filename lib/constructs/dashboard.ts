@@ -23,8 +23,9 @@ export interface CutoverDashboardProps {
 /**
  * What an operator watches during a cutover: request rate, error rate and p95
  * latency per color, each color's share of traffic, healthy hosts and
- * health-check failures, crashed tasks, CPU and memory, alarm status, and the
- * database and cache when configured.
+ * health-check failures, crashed tasks, CPU and memory, alarm status, each
+ * color against the other (the comparison alarm's statistic and threshold),
+ * and the database and cache when configured.
  */
 export class CutoverDashboard extends Construct {
   /** The dashboard. */
@@ -63,6 +64,28 @@ export class CutoverDashboard extends Construct {
       new cloudwatch.GraphWidget({ title: 'CPU utilization (%)', left: perColor((a) => a.cpuUtilization, 'CPU %'), leftYAxis: { min: 0, max: 100 }, width: 6 }),
       new cloudwatch.GraphWidget({ title: 'Memory utilization (%)', left: perColor((a) => a.memoryUtilization, 'memory %'), leftYAxis: { min: 0, max: 100 }, width: 6 }),
     );
+    const compared = COLORS.filter((c) => props.colors[c].comparison !== undefined);
+    if (compared.length > 0) {
+      const threshold = props.colors[compared[0]].comparison!.threshold;
+      d.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Each color against the other (z of failed requests beyond the judge\'s margin)',
+          left: compared.map((c) => withLabel(props.colors[c].comparison!.statistic, props.colors[c].comparison!.statistic.label ?? c, c)),
+          leftAnnotations: [{ value: threshold, label: `rolls that color back above ${threshold}`, color: '#d62728' }],
+          width: 16,
+        }),
+        new cloudwatch.TextWidget({
+          markdown:
+            '**Worse than the other color**: each line is a one-sided z of that color\'s failed-request share minus the other\'s minus the judge\'s margin, ' +
+            'over a rolling window. It reads 0 until both colors served the judge\'s minimum of requests in the window, so it moves only during a ramp. ' +
+            'Above the line, the color\'s rollback alarm fires.',
+          width: 8,
+          height: 6,
+        }),
+      );
+    } else {
+      d.addWidgets(new cloudwatch.TextWidget({ markdown: '**Worse than the other color**: the comparison alarm is off (`judge.comparisonAlarm.enabled`); only the step checks compare the colors.', width: 24, height: 2 }));
+    }
     const capacity: cloudwatch.IWidget[] = [];
     capacity.push(
       props.service.databaseConnections

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ResourceNames } from '../naming';
-import { Color, COLORS } from '../../lambda/shared/colors';
+import { Color, COLORS, otherColor } from '../../lambda/shared/colors';
 import { SwitchyardConfig } from '../config/schema';
 import { ColorAlarms, extraAlarm, isPerColor } from './color-alarms';
 import { ColorService } from './color-service';
@@ -18,6 +18,8 @@ export interface MonitoringProps {
   readonly namePrefix: string;
   /** Alarm levels and extra alarms from the environment file. */
   readonly alarms: SwitchyardConfig['alarms'];
+  /** The judge: its margin, minimum and `comparisonAlarm` make each color's worse-than-the-other alarm. */
+  readonly judge: SwitchyardConfig['judge'];
   /**
    * Database to watch.
    * @default - none
@@ -79,7 +81,9 @@ export class Monitoring extends Construct {
     }
 
     const colors = {} as Record<Color, ColorAlarms>;
+    const j = props.judge;
     for (const color of COLORS) {
+      const other = otherColor(color);
       colors[color] = new ColorAlarms(this, color === 'blue' ? 'Blue' : 'Green', {
         color,
         namePrefix: props.namePrefix,
@@ -90,6 +94,16 @@ export class Monitoring extends Construct {
         taskExits: this.taskExits?.metrics[color],
         extra: perColor,
         sharedAlarms: this.sharedAlarms,
+        comparison: j.comparisonAlarm.enabled
+          ? {
+              other,
+              otherTargetGroup: props.colors[other].targetGroup,
+              windowMinutes: j.comparisonAlarm.windowMinutes,
+              zScore: j.comparisonAlarm.zScore,
+              minRequestsPerColor: j.minRequestsPerColor,
+              errorMarginPercentPoints: j.errorMarginPercentPoints,
+            }
+          : undefined,
         criticalTopic: props.criticalTopic,
         warningTopic: props.warningTopic,
       });

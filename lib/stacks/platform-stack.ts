@@ -135,6 +135,7 @@ export class PlatformStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       namePrefix: this.namePrefix,
       alarms: c.alarms,
+      judge: c.judge,
       database: c.database,
       cache: c.cache,
       loadBalancer: this.router.loadBalancer,

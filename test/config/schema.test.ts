@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, listEnvironments, loadConfig, parseConfig } from '../../lib/config/load';
 import { rampStepsSchema, SwitchyardConfigInput } from '../../lib/config/schema';
+import { resolveJudge } from '../../lambda/shared/cutover-config';
 
 const DEV = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'config', 'dev.json'), 'utf8'));
 
@@ -267,6 +268,14 @@ const RULES: Array<[string, (raw: any) => void, RegExp]> = [
     r.domain = { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', domainName: 'shop.example.com', hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } };
     r.dns = { hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com', legacyEndpoint: 'old.example.net' };
   }, /domain\.hostedZone: shop\.example\.com is both domain\.domainName .* remove domain\.hostedZone while the legacy cutover is configured/],
+  ['comparison alarm z is at least 3', (r) => (r.judge = { comparisonAlarm: { zScore: 2 } }), /judge\.comparisonAlarm\.zScore must be at least 3: it is checked every minute, so lower values roll back healthy releases; 4 is the default/],
+  ['comparison alarm z is bounded, and off is a switch', (r) => (r.judge = { comparisonAlarm: { zScore: 50 } }), /judge\.comparisonAlarm\.zScore must be at most 20; to turn the alarm off set judge\.comparisonAlarm\.enabled to false/],
+  ['comparison alarm z is a number', (r) => (r.judge = { comparisonAlarm: { zScore: 'high' } }), /judge\.comparisonAlarm\.zScore must be a number such as 4/],
+  ['comparison alarm window is whole minutes', (r) => (r.judge = { comparisonAlarm: { windowMinutes: 2.5 } }), /judge\.comparisonAlarm\.windowMinutes must be whole minutes \(CloudWatch periods are multiples of 60 seconds\)/],
+  ['comparison alarm window is at least a minute', (r) => (r.judge = { comparisonAlarm: { windowMinutes: 0 } }), /judge\.comparisonAlarm\.windowMinutes must be at least 1; 5 is the default/],
+  ['comparison alarm window is at most an hour', (r) => (r.judge = { comparisonAlarm: { windowMinutes: 120 } }), /judge\.comparisonAlarm\.windowMinutes must be at most 60/],
+  ['comparison alarm switch is a boolean', (r) => (r.judge = { comparisonAlarm: { enabled: 'no' } }), /judge\.comparisonAlarm\.enabled must be true or false/],
+  ['comparison alarm has no other settings', (r) => (r.judge = { comparisonAlarm: { threshold: 4 } }), /judge\.comparisonAlarm: Unrecognized key: "threshold"/],
   ['log retention is a CloudWatch value', (r) => (r.logRetentionDays = 10), /logRetentionDays must be one of 1, 3, 5/],
   ['unknown fields are errors', (r) => (r.service.replicas = 3), /service: Unrecognized key: "replicas"/],
   ['unknown top-level fields are errors', (r) => (r.colour = 'blue'), /\(top level\): Unrecognized key: "colour"/],
@@ -275,6 +284,23 @@ const RULES: Array<[string, (raw: any) => void, RegExp]> = [
 describe.each(RULES)('rule: %s', (_name, patch, message) => {
   it('is rejected with a message that names the field and the fix', () => {
     expect(errorOf(withPatch(patch))).toMatch(message);
+  });
+});
+
+describe('judge.comparisonAlarm', () => {
+  it('is on by default: a 5-minute window, z above 4', () => {
+    const c = parseConfig({ environment: 'qa', region: 'us-east-1', service: { name: 'api', image: 'nginx:1' } }, 'inline');
+    expect(c.judge.comparisonAlarm).toEqual({ enabled: true, windowMinutes: 5, zScore: 4 });
+  });
+
+  it('takes each setting alone, the others keeping their defaults', () => {
+    expect(parseConfig(withPatch((r) => (r.judge = { comparisonAlarm: { enabled: false } })), 'inline').judge.comparisonAlarm).toEqual({ enabled: false, windowMinutes: 5, zScore: 4 });
+    expect(parseConfig(withPatch((r) => (r.judge = { comparisonAlarm: { windowMinutes: 10, zScore: 5 } })), 'inline').judge.comparisonAlarm).toEqual({ enabled: true, windowMinutes: 10, zScore: 5 });
+  });
+
+  it('stays out of the step checks\' settings', () => {
+    const c = parseConfig(withPatch((r) => (r.judge = { comparisonAlarm: { zScore: 6 } })), 'inline');
+    expect(resolveJudge(c.judge)).not.toHaveProperty('comparisonAlarm');
   });
 });
 

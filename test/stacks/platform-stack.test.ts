@@ -223,20 +223,22 @@ describe('alarms', () => {
   const ruleAlarmIds = (rule: unknown) => [...JSON.stringify(rule).matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g)].map((m) => m[1]);
 
   it('no alarm expression FILLs every metric it reads: a filled newest minute, not yet reported, would read as a real value', () => {
-    /** Ids read somewhere outside a FILL. */
-    const unfilled = (e: MathExpr): string[] => {
-      if (e.kind === 'id') return [e.name];
-      if (e.kind === 'call') return e.name === 'FILL' ? [] : e.args.flatMap(unfilled);
-      if (e.kind === 'binary') return [...unfilled(e.left), ...unfilled(e.right)];
-      if (e.kind === 'unary') return unfilled(e.operand);
-      if (e.kind === 'array') return e.items.flatMap(unfilled);
-      return [];
-    };
     const withExpressions = Object.values(t.toJSON().Resources as Record<string, any>).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Metrics);
-    expect(withExpressions.length).toBeGreaterThanOrEqual(8);
+    expect(withExpressions.length).toBeGreaterThanOrEqual(10);
     for (const a of withExpressions) {
-      const e = parseMetricMath(expression(a.Properties));
-      expect({ alarm: a.Properties.AlarmName, unfilled: unfilled(e).length > 0 }).toEqual({ alarm: a.Properties.AlarmName, unfilled: true });
+      // An id naming another expression of the alarm reads what that expression reads.
+      const expressions = new Map<string, MathExpr>(a.Properties.Metrics.filter((m: any) => m.Expression).map((m: any) => [m.Id, parseMetricMath(m.Expression)]));
+      /** Metrics read somewhere outside a FILL. */
+      const unfilled = (e: MathExpr): string[] => {
+        if (e.kind === 'id') return expressions.has(e.name) ? unfilled(expressions.get(e.name)!) : [e.name];
+        if (e.kind === 'call') return e.name === 'FILL' ? [] : e.args.flatMap(unfilled);
+        if (e.kind === 'binary') return [...unfilled(e.left), ...unfilled(e.right)];
+        if (e.kind === 'unary') return unfilled(e.operand);
+        if (e.kind === 'array') return e.items.flatMap(unfilled);
+        return [];
+      };
+      const returned = a.Properties.Metrics.find((m: any) => m.ReturnData !== false);
+      expect({ alarm: a.Properties.AlarmName, unfilled: unfilled(expressions.get(returned.Id)!).length > 0 }).toEqual({ alarm: a.Properties.AlarmName, unfilled: true });
     }
   });
 
@@ -382,7 +384,8 @@ describe('alarms', () => {
     tpl.resourceCountIs('AWS::Logs::ResourcePolicy', 0);
     tpl.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: { source: ['aws.ecs'] } }, 0);
     expect(s.platform.monitoring.colors.blue.cpuAlarm).toBeUndefined();
-    expect(s.platform.monitoring.colors.blue.criticalAlarms).toHaveLength(5);
+    // error rate, p95, unhealthy hosts, healthy below desired, worse than green, and the shared extra alarm
+    expect(s.platform.monitoring.colors.blue.criticalAlarms).toHaveLength(6);
     expect(JSON.stringify(only(tpl, 'AWS::CloudWatch::Dashboard').res.Properties.DashboardBody)).toContain('the crash-loop alarm is off');
   });
 
@@ -419,8 +422,8 @@ describe('alarms', () => {
   });
 
   it('one composite rollback alarm per color: an OR of exactly its critical alarms, paging the critical topic', () => {
-    const parts = ['error-rate-critical', 'p95-latency-critical', 'unhealthy-hosts', 'healthy-below-desired', 'health-check-failures', 'crash-loop', 'cpu', 'memory', 'checkout-failure-rate'];
     for (const color of ['blue', 'green'] as const) {
+      const parts = ['error-rate-critical', 'p95-latency-critical', 'unhealthy-hosts', 'healthy-below-desired', 'health-check-failures', 'crash-loop', 'cpu', 'memory', `worse-than-${color === 'blue' ? 'green' : 'blue'}`, 'checkout-failure-rate'];
       const c = only(t, 'AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: `shop-dev-${color}-rollback` } }).res.Properties;
       expect(c.AlarmActions).toEqual([topicRef(t, 'shop-dev-critical')]);
       const expected = parts.map((part) => only(t, 'AWS::CloudWatch::Alarm', { Properties: { AlarmName: `shop-dev-${color}-${part}` } }).id);
@@ -485,6 +488,71 @@ describe('alarms', () => {
     }
   });
 
+  describe('each color worse than the other (the judge\'s comparison between step checks)', () => {
+    const metricStats = (a: any) => a.Metrics.filter((m: any) => m.MetricStat);
+    const byId = (a: any, id: string) => a.Metrics.find((m: any) => m.Id === id);
+    const tgFullName = (s: typeof dev, color: 'blue' | 'green') => ({ 'Fn::GetAtt': [s.platform.getLogicalId(s.platform.colors[color].targetGroup.node.defaultChild as any), 'TargetGroupFullName'] });
+
+    it('a one-sided two-proportion z of the failed shares minus the margin, over the pooled standard error, 0 below the minimum requests', () => {
+      const a = alarm(t, 'shop-dev-green-worse-than-blue');
+      const returned = a.Metrics.filter((m: any) => m.ReturnData !== false);
+      expect(returned).toHaveLength(1);
+      expect(returned[0].Expression).toBe(
+        'IF((requests_green >= 100) AND (requests_blue >= 100) AND (pooled > 0) AND (pooled < 1), ' +
+          '(failed_green / requests_green - failed_blue / requests_blue - 0.01) / ((pooled * (1 - pooled) * (1 / requests_green + 1 / requests_blue)) ^ 0.5), 0)',
+      );
+      expect(byId(a, 'pooled').Expression).toBe('(failed_blue + failed_green) / (requests_blue + requests_green)');
+      for (const color of ['blue', 'green']) expect(byId(a, `failed_${color}`).Expression).toBe(`FILL(target5xx_${color}, 0) + FILL(connErrors_${color}, 0)`);
+      // Blue's alarm is the mirror image, with the same helper expressions (so one graph can hold both).
+      const b = alarm(t, 'shop-dev-blue-worse-than-green');
+      expect(b.Metrics.find((m: any) => m.ReturnData !== false).Expression).toMatch(/^IF\(\(requests_blue >= 100\) AND \(requests_green >= 100\) AND .*\(failed_blue \/ requests_blue - failed_green \/ requests_green - 0\.01\)/);
+      expect(byId(b, 'pooled').Expression).toBe(byId(a, 'pooled').Expression);
+    });
+
+    it('reads both colors\' requests, target 5xx and failed connections, summed over the window, each from its own target group', () => {
+      for (const [color, other] of [['green', 'blue'], ['blue', 'green']] as const) {
+        const a = alarm(t, `shop-dev-${color}-worse-than-${other}`);
+        expect(metricStats(a)).toHaveLength(6);
+        for (const c of [color, other]) {
+          for (const [id, metricName] of [[`requests_${c}`, 'RequestCount'], [`target5xx_${c}`, 'HTTPCode_Target_5XX_Count'], [`connErrors_${c}`, 'TargetConnectionErrorCount']]) {
+            const s = stat(a, id);
+            expect({ id, namespace: s.Metric.Namespace, metricName: s.Metric.MetricName, dimensions: dimensionNames(s.Metric), period: s.Period, stat: s.Stat }).toEqual({ id, namespace: 'AWS/ApplicationELB', metricName, dimensions: ['LoadBalancer', 'TargetGroup'], period: 300, stat: 'Sum' });
+            expect(s.Metric.Dimensions.find((d: any) => d.Name === 'TargetGroup').Value).toEqual(tgFullName(dev, c));
+          }
+        }
+      }
+    });
+
+    it('fires above z = 4 on one rolling window, treats no data as not breaching, and explains that it acts only during a ramp', () => {
+      const a = alarm(t, 'shop-dev-green-worse-than-blue');
+      expect(a).toMatchObject({ Threshold: 4, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching' });
+      expect(a.AlarmDescription).toMatch(/fires only while both take traffic: during a ramp/);
+      expect(a.AlarmDescription).toContain('at least 100 requests in the window');
+      // It acts through the composite only.
+      expect(a.AlarmActions).toBeUndefined();
+    });
+
+    it('takes its window, z and the judge\'s margin and minimum from the configuration', () => {
+      const s = synthConfig(devWith((r) => (r.judge = { errorMarginPercentPoints: 0.5, minRequestsPerColor: 500, comparisonAlarm: { windowMinutes: 10, zScore: 5 } })));
+      const a = alarm(s.platformTemplate, 'shop-dev-blue-worse-than-green');
+      expect(a.Metrics.find((m: any) => m.ReturnData !== false).Expression).toMatch(/^IF\(\(requests_blue >= 500\) AND \(requests_green >= 500\) .* - 0\.005\) \//);
+      expect(metricStats(a).map((m: any) => m.MetricStat.Period)).toEqual([600, 600, 600, 600, 600, 600]);
+      expect(a).toMatchObject({ Threshold: 5, EvaluationPeriods: 1 });
+    });
+
+    it('is off with judge.comparisonAlarm.enabled false: no alarm, the composites leave it out, the dashboard says so', () => {
+      const s = synthConfig(devWith((r) => (r.judge = { comparisonAlarm: { enabled: false } })));
+      const tpl = s.platformTemplate;
+      tpl.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmName: Match.stringLikeRegexp('worse-than') }, 0);
+      for (const color of ['blue', 'green'] as const) {
+        expect(s.platform.monitoring.colors[color].comparison).toBeUndefined();
+        const rule = only(tpl, 'AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: `shop-dev-${color}-rollback` } }).res.Properties.AlarmRule;
+        expect(ruleAlarmIds(rule)).toHaveLength(9);
+      }
+      expect(JSON.stringify(only(tpl, 'AWS::CloudWatch::Dashboard').res.Properties.DashboardBody)).toContain('the comparison alarm is off');
+    });
+  });
+
   it('a crash-loop alarm without its metric is refused', () => {
     const stack = new Stack(new App(), 'Alone', { env: { account: '111111111111', region: 'eu-west-1' } });
     const targetGroup = elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
@@ -508,6 +576,18 @@ describe('dashboard', () => {
       expect(b).toContain(title);
     }
     for (const metric of ['TaskExits', 'CPUUtilization', 'MemoryUtilization', 'unhealthy_blue', 'unhealthy_green']) expect(b).toContain(metric);
+  });
+
+  it('graphs both colors\' comparison statistic with the threshold as a horizontal line', () => {
+    const dash = only(t, 'AWS::CloudWatch::Dashboard').res.Properties.DashboardBody;
+    const b = body(t);
+    expect(b).toContain('Each color against the other');
+    for (const color of ['blue', 'green']) expect(b).toContain(`${color} worse than ${color === 'blue' ? 'green' : 'blue'} (z)`);
+    // The annotation sits in the literal parts of the joined body.
+    const literal = (dash['Fn::Join'][1] as unknown[]).filter((p): p is string => typeof p === 'string').join('');
+    expect(literal).toContain('"annotations":{"horizontal":[{"value":4,"label":"rolls that color back above 4","color":"#d62728","yAxis":"left"}]}');
+    // Its metrics carry no period of their own: 300 s, the window, is the dashboard's default, which CDK leaves out.
+    expect(literal).toMatch(/"id":"requests_green","visible":false,"stat":"Sum"/);
   });
 
   it('charts database connections and cache memory when configured', () => {

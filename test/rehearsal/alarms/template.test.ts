@@ -246,15 +246,27 @@ describe('the synthesized dev environment, resolved over emulated resources', ()
     }
   });
 
-  it('every per-target-group ALB metric names a target group of its own color', () => {
+  it('every per-target-group ALB metric names a target group of its own color (the color its id ends with, else the alarm\'s)', () => {
     for (const a of metricAlarms()) {
-      const color = COLORS.find((c) => a.name.startsWith(`${app.prefix}-${c}-`));
+      const alarmColor = COLORS.find((c) => a.name.startsWith(`${app.prefix}-${c}-`));
       for (const q of a.queries) {
         const tg = q.metric?.metric.dimensions.TargetGroup;
         if (tg === undefined) continue;
-        expect([a.name, tg]).toEqual([a.name, publication.targetGroup[color!]]);
+        // The comparison alarm reads both colors, each metric id naming its color (requests_blue, ...).
+        const color = COLORS.find((c) => q.id.endsWith(`_${c}`)) ?? alarmColor;
+        expect([a.name, q.id, tg]).toEqual([a.name, q.id, publication.targetGroup[color!]]);
       }
     }
+  });
+
+  it.each(COLORS)('the %s comparison alarm reads both colors\' requests, target 5xx and failed connections', (color: Color) => {
+    const other = COLORS.find((c) => c !== color)!;
+    const a = metricAlarms().find((x) => x.name === `${app.prefix}-${color}-worse-than-${other}`)!;
+    expect(a).toBeDefined();
+    const read = a.queries.filter((q) => q.metric).map((q) => [q.id, q.metric!.metric.metricName, q.metric!.metric.dimensions.TargetGroup]);
+    expect(read.sort()).toEqual(
+      COLORS.flatMap((c) => [[`connErrors_${c}`, 'TargetConnectionErrorCount', publication.targetGroup[c]], [`requests_${c}`, 'RequestCount', publication.targetGroup[c]], [`target5xx_${c}`, 'HTTPCode_Target_5XX_Count', publication.targetGroup[c]]]).sort(),
+    );
   });
 
   it('finds the alarm rule: its pattern lists exactly the two rollback alarms, in ALARM, and targets the alarm-handler function', () => {
