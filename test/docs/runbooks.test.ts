@@ -67,6 +67,7 @@ describe('runbooks', () => {
     expect(text).toContain(`database connections above ${a.databaseConnectionsPercent.warning}%\n(${a.databaseConnectionsPercent.critical}% pages)`);
     expect(text).toContain(`cache memory above ${a.cacheMemoryPercent.warning}% (${a.cacheMemoryPercent.critical}% pages)`);
     const j = defaults.judge;
+    expect(text).toContain(`minus ${j.errorMarginPercentPoints} percentage point, over the pooled standard error (0 until both colors served ${j.minRequestsPerColor} requests in the window, so only during a ramp) | above ${j.comparisonAlarm.zScore} | a rolling ${j.comparisonAlarm.windowMinutes}-minute window, evaluated every minute |`);
     expect(text).toContain(`by at least ${j.errorMarginPercentPoints} percentage point with ${100 * j.confidence}% confidence`);
     expect(text).toContain(`Until each color has served ${j.minRequestsPerColor}\nrequests the step is inconclusive and bakes again, up to ${j.maxBakeSeconds} seconds`);
   });
