@@ -48,7 +48,8 @@ export const handler = wrap('preflight', eventSchema, async (event): Promise<Pre
     dns,
     traffic: {
       lastHour: { minutes: minutes.length, reportedMinutes: lastHour.length, ...total(minutes) },
-      plan: { steps: plan.steps, bakeSeconds: plan.bakeSeconds, minRequestsPerColor: plan.judge.minRequestsPerColor, maxBakeSeconds: plan.judge.maxBakeSeconds, metricDelaySeconds: plan.judge.metricDelaySeconds, judge: plan.judge },
+      plan: { steps: plan.steps, bakeSeconds: plan.bakeSeconds, minRequestsPerColor: plan.judge.minRequestsPerColor, maxBakeSeconds: plan.judge.maxBakeSeconds, metricDelaySeconds: plan.judge.metricDelaySeconds },
+      judge: plan.judge,
       acceptThinCanary: plan.acceptThinCanary,
     },
   });

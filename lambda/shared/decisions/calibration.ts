@@ -1,6 +1,6 @@
 import { bakeOutcome, StepFailure } from './bake';
 import { canaryEvidence, CanaryEvidence, judgedMinutes } from './canaryEvidence';
-import { ColorCounts, JudgeSettings, judgeStep, newcombe, Verdict, wilson, zFor } from './judge';
+import { ColorCounts, JudgeSettings, judgeStep, Verdict, wilson, zFor } from './judge';
 import { looksFor } from './window';
 
 /**
@@ -24,6 +24,15 @@ export interface CalibrationPlan {
   readonly maxBakeSeconds: number;
   readonly metricDelaySeconds: number;
   readonly settings: JudgeSettings;
+}
+
+/** The plan's steps that compare the colors (the judge splits its confidence over them), at least 1. */
+export const comparedSteps = (plan: Pick<CalibrationPlan, 'steps'>): number => Math.max(1, plan.steps.filter((p) => p < 100).length);
+
+/** The one-sided confidence each bound of a step's look is taken at, as the judge computes it for this plan. */
+export function perLookConfidence(plan: CalibrationPlan): number {
+  const none = { requests: 0, failed: 0, slow: 0 };
+  return judgeStep({ newColor: none, oldColor: none, comparable: true, look: 1, maxLooks: looksFor(plan.bakeSeconds, plan.maxBakeSeconds), comparedSteps: comparedSteps(plan), settings: plan.settings }).perLookConfidence;
 }
 
 /**
@@ -54,28 +63,41 @@ export function total(minutes: readonly MinuteCounts[]): ColorCounts {
 
 /**
  * A/A split in time: the first half of the minutes plays the old color, the
- * second half the new one, judged as a step's first look (at the per-look
- * confidence of a step with `maxLooks` looks). A difference here is the
+ * second half the new one, judged as a step's first look of this plan (the
+ * judge's confidence split as for a real step). A difference here is the
  * service's own drift from one half to the other, which a real step (both
  * colors on the same minutes) does not see: a FAIL says the history is not
  * steady, not that the judge is wrong.
  */
-export function timeSplitVerdict(minutes: readonly MinuteCounts[], settings: JudgeSettings, maxLooks: number): { verdict: Verdict; first: { startMs?: number; minutes: number }; second: { startMs?: number; minutes: number } } {
+export function timeSplitVerdict(minutes: readonly MinuteCounts[], plan: CalibrationPlan): { verdict: Verdict; first: { startMs?: number; minutes: number }; second: { startMs?: number; minutes: number } } {
   const half = Math.floor(minutes.length / 2);
   const first = minutes.slice(0, half);
   const second = minutes.slice(half, 2 * half);
-  const verdict = judgeStep({ newColor: total(second), oldColor: total(first), comparable: true, look: 1, maxLooks, settings });
+  const verdict = judgeStep({ newColor: total(second), oldColor: total(first), comparable: true, look: 1, maxLooks: looksFor(plan.bakeSeconds, plan.maxBakeSeconds), comparedSteps: comparedSteps(plan), settings: plan.settings });
   return { verdict, first: { startMs: first[0]?.atMs, minutes: first.length }, second: { startMs: second[0]?.atMs, minutes: second.length } };
 }
 
 /**
- * The upper bound of the A/A interval: both colors at the baseline proportion
- * `q`, with `nNew` and `nOld` requests, at one-sided z. A regression smaller
- * than this cannot be told from noise at that evidence (and the judge also
- * needs it to reach the margin); only one clearly larger is caught reliably.
+ * The upper bounds of the A/A interval, as the judge computes them: both
+ * colors at the baseline's proportions of failed and slow requests, with
+ * `nNew` and `nOld` requests, at the judge's confidence for this plan. A
+ * regression smaller than this cannot be told from noise at that evidence
+ * (and the judge also needs it to reach the margin); only one clearly larger
+ * is caught reliably.
  */
-export function aaUpperBound(q: number, nNew: number, nOld: number, z: number): number {
-  return newcombe(q * nNew, nNew, q * nOld, nOld, z).upper;
+export function aaUpperBounds(baseline: ColorCounts, nNew: number, nOld: number, plan: CalibrationPlan): { failed: number; slow: number } {
+  const q = (x: number) => (baseline.requests > 0 ? x / baseline.requests : 0);
+  const v = judgeStep({
+    newColor: { requests: nNew, failed: q(baseline.failed) * nNew, slow: q(baseline.slow) * nNew },
+    oldColor: { requests: nOld, failed: q(baseline.failed) * nOld, slow: q(baseline.slow) * nOld },
+    comparable: true,
+    look: 1,
+    maxLooks: looksFor(plan.bakeSeconds, plan.maxBakeSeconds),
+    comparedSteps: comparedSteps(plan),
+    settings: plan.settings,
+  });
+  const upper = (m: 'failed' | 'slow') => v.proportions.find((p) => p.metric === m)?.upper ?? 1;
+  return { failed: upper('failed'), slow: upper('slow') };
 }
 
 export interface Detectable {
@@ -102,22 +124,17 @@ export function detectableAt(baseline: ColorCounts, historyMinutes: number, perc
   const minutes = judgedMinutes(spanSeconds, plan.metricDelaySeconds);
   const nNew = (rate * minutes * percent) / 100;
   const nOld = (rate * minutes * (100 - percent)) / 100;
-  const maxLooks = looksFor(plan.bakeSeconds, plan.maxBakeSeconds);
-  const perLookConfidence = 1 - (1 - plan.settings.confidence) / maxLooks;
-  const z = zFor(perLookConfidence);
-  const q = (x: number) => (baseline.requests > 0 ? x / baseline.requests : 0);
-  const failed = 100 * aaUpperBound(q(baseline.failed), nNew, nOld, z);
-  const slow = 100 * aaUpperBound(q(baseline.slow), nNew, nOld, z);
+  const u = aaUpperBounds(baseline, nNew, nOld, plan);
   const margin = plan.settings.errorMarginPercentPoints;
   return {
     percent,
     minutes,
     requests: { new: nNew, old: nOld },
-    perLookConfidence,
-    failedPercentPoints: failed,
-    slowPercentPoints: slow,
-    failedDetectablePercentPoints: Math.max(failed, margin),
-    slowDetectablePercentPoints: Math.max(slow, margin),
+    perLookConfidence: perLookConfidence(plan),
+    failedPercentPoints: 100 * u.failed,
+    slowPercentPoints: 100 * u.slow,
+    failedDetectablePercentPoints: Math.max(100 * u.failed, margin),
+    slowDetectablePercentPoints: Math.max(100 * u.slow, margin),
   };
 }
 
@@ -198,7 +215,7 @@ export function falseRollbacks(history: readonly MinuteCounts[], plan: Calibrati
           fresh = add(fresh, s.new);
           old = add(old, s.old);
         }
-        const verdict = judgeStep({ newColor: fresh, oldColor: old, comparable: percent < 100, look, maxLooks, settings: plan.settings });
+        const verdict = judgeStep({ newColor: fresh, oldColor: old, comparable: percent < 100, look, maxLooks, comparedSteps: comparedSteps(plan), settings: plan.settings });
         outcome = bakeOutcome({ alarmState: 'OK', healthyTargets: 1, desired: 1, verdict, look, maxLooks, holdWhenBothBad: plan.settings.onBothBad === 'hold', otherAlarmState: 'OK' });
         if (outcome.action !== 'extend') break;
       }
@@ -245,8 +262,8 @@ export function calibrate(points: readonly MinuteCounts[], startMs: number, endM
   return {
     window: { startMs, endMs, minutes: minutes.length, reportedMinutes: points.filter((p) => p.atMs >= startMs && p.atMs < endMs).length },
     traffic: { ...traffic, requestsPerMinute: rate },
-    plan: { ...plan, maxLooks, perLookConfidence: 1 - (1 - plan.settings.confidence) / maxLooks },
-    timeSplit: timeSplitVerdict(minutes, plan.settings, maxLooks),
+    plan: { ...plan, maxLooks, perLookConfidence: perLookConfidence(plan) },
+    timeSplit: timeSplitVerdict(minutes, plan),
     falseRollbacks: falseRollbacks(minutes, plan, trials, r),
     ...(first !== undefined && first < 100
       ? { detectable: { oneBake: detectableAt(traffic, minutes.length, first, plan.bakeSeconds, plan), longest: detectableAt(traffic, minutes.length, first, maxLooks * plan.bakeSeconds, plan) } }
@@ -254,10 +271,8 @@ export function calibrate(points: readonly MinuteCounts[], startMs: number, endM
     evidence: canaryEvidence(rate, {
       ...plan,
       minRequestsPerColor: plan.settings.minRequestsPerColor,
-      // A pass also rules out a large regression: at this history's own proportions.
-      ...(plan.settings.ruleOutPercentPoints !== undefined && traffic.requests > 0
-        ? { ruleOut: { percentPoints: plan.settings.ruleOutPercentPoints, confidence: plan.settings.confidence, failed: traffic.failed / traffic.requests, slow: traffic.slow / traffic.requests } }
-        : {}),
+      // A step needs what the judge passes: at this history's own proportions.
+      ...(traffic.requests > 0 ? { judge: { settings: plan.settings, failed: traffic.failed / traffic.requests, slow: traffic.slow / traffic.requests } } : {}),
     }),
   };
 }

@@ -1,4 +1,4 @@
-import { newcombe, zFor } from './judge';
+import { JudgeSettings, judgeStep } from './judge';
 import { looksFor } from './window';
 
 /**
@@ -13,11 +13,12 @@ import { looksFor } from './window';
  * - The new color serves `percent` of the rate and the old color the rest;
  *   each must serve `minRequestsPerColor` before a step can pass (the old
  *   color only while it takes traffic: the 100% step compares nothing).
- * - A step passes only once its evidence also rules out a regression of
- *   `ruleOutPercentPoints` (the upper bound of each difference below it). At
- *   the live color's own proportions of failed and slow requests (an A/A
- *   baseline), that is where the step's counts make the upper bound of the
- *   A/A interval fall below it, at the judge's per-look confidence.
+ * - A step passes only once the judge passes it: with `judge` given, the
+ *   estimate asks the judge itself (`judgeStep`) about the counts the step
+ *   would see at the baseline's own proportions of failed and slow requests
+ *   (an A/A step): the minimum, a regression of `ruleOutPercentPoints` ruled
+ *   out, at the judge's confidence for the plan (split over looks, both
+ *   proportions and the comparing steps).
  * - An inconclusive step bakes again, one bake at a time, up to
  *   `maxBakeSeconds` (in whole bakes: `looksFor`).
  */
@@ -29,15 +30,12 @@ export interface EvidencePlan {
   readonly minRequestsPerColor: number;
   readonly maxBakeSeconds: number;
   readonly metricDelaySeconds: number;
-  /** A pass must also rule out a regression this large (judge.ruleOutPercentPoints), at the baseline's proportions; absent: the minimum alone. */
-  readonly ruleOut?: RuleOut;
+  /** The judge and the baseline's proportions (0 to 1) of failed and slow requests: a step needs what the judge passes; absent: the minimum alone. */
+  readonly judge?: BaselineJudge;
 }
 
-export interface RuleOut {
-  readonly percentPoints: number;
-  /** The judge's confidence, split over a step's looks as the judge splits it. */
-  readonly confidence: number;
-  /** The baseline's proportions (0 to 1) of failed and of slow requests. */
+export interface BaselineJudge {
+  readonly settings: JudgeSettings;
   readonly failed: number;
   readonly slow: number;
 }
@@ -112,15 +110,26 @@ function requestsIn(rate: number, percent: number, minutes: number): Requests {
 /** The most looks an estimate searches: a day of bakes, at least the step's own. */
 const lookCap = (plan: EvidencePlan) => Math.max(looksFor(plan.bakeSeconds, plan.maxBakeSeconds), Math.ceil(86_400 / Math.max(1, plan.bakeSeconds)));
 
-/** True when `looks` bakes give each compared color the minimum and, with a rule-out, bring the A/A upper bound below it. */
+/** What the judge would decide after `looks` bakes, at the expected counts of an A/A step (the judge's minimum, rule-out and ceiling). */
+export function judgeAt(rate: number, percent: number, looks: number, plan: EvidencePlan & { readonly judge: BaselineJudge }) {
+  const r = requestsIn(rate, percent, judgedMinutes(looks * plan.bakeSeconds, plan.metricDelaySeconds));
+  const j = plan.judge;
+  return judgeStep({
+    newColor: { requests: r.new, failed: j.failed * r.new, slow: j.slow * r.new },
+    oldColor: { requests: r.old, failed: j.failed * r.old, slow: j.slow * r.old },
+    comparable: percent < 100,
+    look: looks,
+    maxLooks: looksFor(plan.bakeSeconds, plan.maxBakeSeconds),
+    comparedSteps: Math.max(1, plan.steps.filter((p) => p < 100).length),
+    settings: j.settings,
+  });
+}
+
+/** True when `looks` bakes give each compared color the minimum and, with the judge, what it needs to pass. */
 function enoughAt(rate: number, percent: number, looks: number, plan: EvidencePlan): boolean {
   const r = requestsIn(rate, percent, judgedMinutes(looks * plan.bakeSeconds, plan.metricDelaySeconds));
-  const comparable = percent < 100;
-  if (r.new < plan.minRequestsPerColor || (comparable && r.old < plan.minRequestsPerColor)) return false;
-  if (!comparable || !plan.ruleOut) return true;
-  const z = zFor(1 - (1 - plan.ruleOut.confidence) / looksFor(plan.bakeSeconds, plan.maxBakeSeconds));
-  const limit = plan.ruleOut.percentPoints / 100;
-  return [plan.ruleOut.failed, plan.ruleOut.slow].every((q) => newcombe(q * r.new, r.new, q * r.old, r.old, z).upper < limit);
+  if (r.new < plan.minRequestsPerColor || (percent < 100 && r.old < plan.minRequestsPerColor)) return false;
+  return plan.judge ? judgeAt(rate, percent, looks, { ...plan, judge: plan.judge }).decision === 'PASS' : true;
 }
 
 /** The evidence of one step at `rate` requests a minute. */
@@ -172,7 +181,7 @@ export function canaryEvidence(requestsPerMinute: number, plan: EvidencePlan): C
   return {
     requestsPerMinute: rate,
     minRequestsPerColor: plan.minRequestsPerColor,
-    ...(plan.ruleOut ? { ruleOutPercentPoints: plan.ruleOut.percentPoints } : {}),
+    ...(plan.judge?.settings.ruleOutPercentPoints !== undefined ? { ruleOutPercentPoints: plan.judge.settings.ruleOutPercentPoints } : {}),
     maxLooks,
     longestSeconds: maxLooks * plan.bakeSeconds,
     steps,
@@ -193,15 +202,18 @@ export function describeStep(s: StepEvidence, e: Pick<CanaryEvidence, 'minReques
 }
 
 /** Why the first step is too thin, with the way out: the message of `CanaryTooThin` and the accepted warning. */
-export function thinMessage(e: CanaryEvidence, plan?: Pick<EvidencePlan, 'ruleOut'>): string {
+export function thinMessage(e: CanaryEvidence, plan?: EvidencePlan): string {
   const first = e.steps[0];
   const oldShort = first.comparable && first.atLongest.old < first.atLongest.new;
   const who = oldShort ? `the old color about ${n0(first.atLongest.old)}` : `the new color about ${n0(first.atLongest.new)}`;
   const shortOfMinimum = (oldShort ? first.atLongest.old : first.atLongest.new) < e.minRequestsPerColor;
-  const r = plan?.ruleOut;
-  const short = shortOfMinimum || !r
-    ? `short of judge.minRequestsPerColor (${e.minRequestsPerColor})`
-    : `enough for judge.minRequestsPerColor (${e.minRequestsPerColor}) but too few to rule out a ${r.percentPoints} pp regression (judge.ruleOutPercentPoints) at the last hour's ${(100 * r.failed).toFixed(2)}% failed and ${(100 * r.slow).toFixed(2)}% slow requests, which a pass needs`;
+  let short = `short of judge.minRequestsPerColor (${e.minRequestsPerColor})`;
+  if (!shortOfMinimum && plan?.judge) {
+    // Enough requests, yet the judge would not pass: say what it would still say.
+    const j = plan.judge;
+    const v = judgeAt(e.requestsPerMinute, first.percent, e.maxLooks, { ...plan, judge: j });
+    short = `enough for judge.minRequestsPerColor (${e.minRequestsPerColor}), but at the last hour's ${(100 * j.failed).toFixed(2)}% failed and ${(100 * j.slow).toFixed(2)}% slow requests the judge would still find: ${v.reason}`;
+  }
   const suggestion = e.smallestFirstStep !== undefined ? `the smallest first step that would do is ${e.smallestFirstStep}%` : 'no first step below 100% would';
   return (
     `at the last hour's ${n0(e.requestsPerMinute)} requests a minute, a ${first.percent}% first step gives ${who} requests ` +

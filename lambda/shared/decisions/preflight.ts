@@ -22,7 +22,9 @@ export interface PreflightFacts {
 export interface TrafficFacts {
   /** From the live color's first minute with requests in the hour (at most 60 complete minutes); `reportedMinutes` of them had requests. */
   readonly lastHour: { readonly minutes: number; readonly reportedMinutes: number; readonly requests: number; readonly failed: number; readonly slow: number };
-  readonly plan: EvidencePlan & { readonly judge: JudgeSettings };
+  readonly plan: Omit<EvidencePlan, 'judge'>;
+  /** The plan's judge, which decides what evidence a step needs. */
+  readonly judge: JudgeSettings;
   /** The input's acceptThinCanary: a thin first step is a warning instead of a refusal. */
   readonly acceptThinCanary: boolean;
 }
@@ -104,6 +106,10 @@ export function goNoGo(f: PreflightFacts): PreflightReport {
       const d = canary.detectable;
       notes.push(`${d.afterSeconds} s into the first step (about ${Math.round(d.newRequests)} new and ${Math.round(d.oldRequests)} old requests) the judge can tell a regression of ${d.failedPercentPoints.toFixed(2)} pp in failed or ${d.slowPercentPoints.toFixed(2)} pp in slow requests from noise`);
     }
+    // Expected counts only just enough: an hour a little quieter than the last fails the step (replays at such a rate run out of looks about a third of the time).
+    const e = canary.evidence;
+    const edge = e.steps.filter((s) => s.withinLongest && s.needed !== undefined && s.needed.looks > 1 && s.needed.looks === e.maxLooks);
+    if (edge.length > 0) warnings.push(`step${edge.length > 1 ? 's' : ''} ${edge.map((s) => `${s.step} (${s.percent}%)`).join(', ')} need${edge.length > 1 ? '' : 's'} the longest bake (${e.longestSeconds} s) at the last hour's rate: with less traffic than that it fails with InsufficientTraffic`);
     const later = canary.evidence.steps.slice(1).filter((s) => !s.withinLongest);
     if (later.length > 0) warnings.push(`step${later.length > 1 ? 's' : ''} ${later.map((s) => `${s.step} (${s.percent}%)`).join(', ')} will not gather the evidence to pass within the longest bake at the last hour's rate: unless traffic rises the cutover fails there with InsufficientTraffic`);
   } else if (f.traffic) {
@@ -118,9 +124,8 @@ export function canaryReport(t: TrafficFacts): CanaryReport {
   const h = t.lastHour;
   const rate = h.minutes > 0 ? h.requests / h.minutes : 0;
   const pct = (x: number) => (h.requests > 0 ? (100 * x) / h.requests : 0);
-  // A pass also needs a large regression ruled out, which at the live color's own proportions (A/A) takes more than the minimum.
-  const ruleOut = t.plan.judge.ruleOutPercentPoints !== undefined ? { percentPoints: t.plan.judge.ruleOutPercentPoints, confidence: t.plan.judge.confidence, failed: pct(h.failed) / 100, slow: pct(h.slow) / 100 } : undefined;
-  const plan = { ...t.plan, ...(ruleOut ? { ruleOut } : {}) };
+  // A step needs what the judge passes, which at the live color's own proportions (A/A) takes more than the minimum.
+  const plan: EvidencePlan = { ...t.plan, ...(h.requests > 0 ? { judge: { settings: t.judge, failed: h.failed / h.requests, slow: h.slow / h.requests } } : {}) };
   const evidence = canaryEvidence(rate, plan);
   const thin = evidence.thin;
   const first = t.plan.steps[0];
@@ -129,7 +134,7 @@ export function canaryReport(t: TrafficFacts): CanaryReport {
     // At the check that can first pass (the minimum reached), or the step's last.
     const s = evidence.steps[0];
     const span = s.withinLongest && s.needed ? s.needed.seconds : evidence.longestSeconds;
-    const d = detectableAt(h, h.minutes, first, span, { ...t.plan, settings: t.plan.judge });
+    const d = detectableAt(h, h.minutes, first, span, { ...t.plan, settings: t.judge });
     detectable = { afterSeconds: span, failedPercentPoints: d.failedDetectablePercentPoints, slowPercentPoints: d.slowDetectablePercentPoints, newRequests: d.requests.new, oldRequests: d.requests.old };
   }
   return {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import binomial = require('@stdlib/random-base-binomial');
 import mt19937 = require('@stdlib/random-base-mt19937');
-import { aaUpperBound, calibrate, CalibrationPlan, detectableAt, everyMinute, falseRollbacks, MinuteCounts, Randomness, sinceFirstRequest, splitAtRandom, timeSplitVerdict, total } from '../../../lambda/shared/decisions/calibration';
+import { aaUpperBounds, calibrate, CalibrationPlan, comparedSteps, detectableAt, everyMinute, falseRollbacks, MinuteCounts, Randomness, sinceFirstRequest, splitAtRandom, timeSplitVerdict, total } from '../../../lambda/shared/decisions/calibration';
 import { judgedMinutes } from '../../../lambda/shared/decisions/canaryEvidence';
 import { JudgeSettings, newcombe, zFor } from '../../../lambda/shared/decisions/judge';
 
@@ -42,7 +42,7 @@ describe('the history', () => {
 
 describe('A/A in time: first half against second', () => {
   it('a steady color passes against itself', () => {
-    const r = timeSplitVerdict(history(120, 1000, 0.003, 0.05), SETTINGS, 6);
+    const r = timeSplitVerdict(history(120, 1000, 0.003, 0.05), PLAN);
     expect(r.first.minutes).toBe(60);
     expect(r.second.minutes).toBe(60);
     expect(r.first.startMs).toBe(T0);
@@ -53,21 +53,29 @@ describe('A/A in time: first half against second', () => {
   it('a color whose failures rose in the second half is "worse" than itself: drift a real step does not see', () => {
     const steady = history(60, 1000, 0.003, 0.05, 1);
     const worse = history(60, 1000, 0.03, 0.05, 2).map((m, i) => ({ ...m, atMs: T0 + (60 + i) * 60_000 }));
-    expect(timeSplitVerdict([...steady, ...worse], SETTINGS, 6).verdict).toMatchObject({ decision: 'FAIL', error: 'JudgedWorse' });
+    expect(timeSplitVerdict([...steady, ...worse], PLAN).verdict).toMatchObject({ decision: 'FAIL', error: 'JudgedWorse' });
   });
 });
 
 describe('the smallest degradation it could detect', () => {
-  it('is the upper bound of the A/A interval, Newcombe at the baseline proportion', () => {
-    const z = zFor(1 - 0.01 / 6);
-    expect(aaUpperBound(0.003, 100, 900, z)).toBeCloseTo(newcombe(0.3, 100, 2.7, 900, z).upper, 12);
+  // The judge's confidence for this plan: 6 looks, 2 proportions, 2 comparing steps (10 and 50).
+  const Z = zFor(1 - 0.01 / (6 * 2 * 2));
+
+  it('is the upper bound of the A/A interval as the judge computes it (continuity-corrected Newcombe at its confidence for the plan)', () => {
+    expect(comparedSteps(PLAN)).toBe(2);
+    const u = aaUpperBounds({ requests: 1000, failed: 3, slow: 50 }, 100, 900, PLAN);
+    expect(u.failed).toBeCloseTo(newcombe(0.3, 100, 2.7, 900, Z, true).upper, 12);
+    expect(u.slow).toBeCloseTo(newcombe(5, 100, 45, 900, Z, true).upper, 12);
+    // More minutes (each color's requests growing together) never widen it once each color has a request: what
+    // pre-flight's search for the bake that passes relies on. (Adding to one side alone can, by a few millionths,
+    // where the continuity-corrected bound of a near-zero count is clamped.)
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 0.5, noNaN: true }), fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 100 }), (q, n, o, k) => {
-        const u = aaUpperBound(q, n, o, z);
-        expect(u).toBeGreaterThan(0);
-        // More evidence on either side never widens it.
-        expect(aaUpperBound(q, n + k, o, z)).toBeLessThanOrEqual(u + 1e-12);
-        expect(aaUpperBound(q, n, o + k, z)).toBeLessThanOrEqual(u + 1e-12);
+      fc.property(fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 1, max: 5000, noNaN: true }), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 300 }), (q, perMinute, percent, m) => {
+        const base = { requests: 1, failed: q, slow: q };
+        const at = (minutes: number) => aaUpperBounds(base, (perMinute * percent * minutes) / 100, (perMinute * (100 - percent) * minutes) / 100, PLAN).failed;
+        fc.pre(Math.min(percent, 100 - percent) * perMinute * m >= 100);
+        expect(at(m)).toBeGreaterThan(0);
+        expect(at(m + 1)).toBeLessThanOrEqual(at(m) + 1e-9);
       }),
     );
   });
@@ -77,10 +85,9 @@ describe('the smallest degradation it could detect', () => {
     const d = detectableAt(baseline, 120, 10, 300, PLAN);
     // 1,000 a minute, one judged minute after a 5-minute bake: 100 new and 900 old requests.
     expect(d).toMatchObject({ percent: 10, minutes: 1, requests: { new: 100, old: 900 } });
-    expect(d.perLookConfidence).toBeCloseTo(1 - 0.01 / 6, 12);
-    const z = zFor(1 - 0.01 / 6);
-    expect(d.failedPercentPoints).toBeCloseTo(100 * newcombe(0.3, 100, 2.7, 900, z).upper, 10);
-    expect(d.slowPercentPoints).toBeCloseTo(100 * newcombe(5, 100, 45, 900, z).upper, 10);
+    expect(d.perLookConfidence).toBeCloseTo(1 - 0.01 / 24, 12);
+    expect(d.failedPercentPoints).toBeCloseTo(100 * newcombe(0.3, 100, 2.7, 900, Z, true).upper, 10);
+    expect(d.slowPercentPoints).toBeCloseTo(100 * newcombe(5, 100, 45, 900, Z, true).upper, 10);
     expect(d.failedDetectablePercentPoints).toBe(Math.max(d.failedPercentPoints, 1));
     // A longer bake detects less.
     expect(detectableAt(baseline, 120, 10, 1800, PLAN).failedPercentPoints).toBeLessThan(d.failedPercentPoints);
@@ -161,7 +168,7 @@ describe('calibrate', () => {
     const c = calibrate(points, T0, T0 + 120 * 60_000, PLAN, 500, seeded(2));
     expect(c.window).toEqual({ startMs: T0, endMs: T0 + 120 * 60_000, minutes: 120, reportedMinutes: 119 });
     expect(c.traffic.requestsPerMinute).toBeCloseTo(c.traffic.requests / 120, 10);
-    expect(c.plan).toMatchObject({ maxLooks: 6, perLookConfidence: expect.closeTo(1 - 0.01 / 6, 12) });
+    expect(c.plan).toMatchObject({ maxLooks: 6, perLookConfidence: expect.closeTo(1 - 0.01 / 24, 12) });
     expect(c.timeSplit.verdict.decision).toBe('PASS');
     expect(c.falseRollbacks.trials).toBe(500);
     expect(c.detectable!.oneBake.requests.new).toBeCloseTo(c.traffic.requestsPerMinute * 0.1, 6);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { canaryEvidence, EvidencePlan, judgedMinutes, minutesFor, RuleOut, stepEvidence, thinMessage } from '../../../lambda/shared/decisions/canaryEvidence';
-import { newcombe, zFor } from '../../../lambda/shared/decisions/judge';
+import { BaselineJudge, canaryEvidence, EvidencePlan, judgeAt, judgedMinutes, minutesFor, stepEvidence, thinMessage } from '../../../lambda/shared/decisions/canaryEvidence';
+import { JudgeSettings, newcombe, zFor } from '../../../lambda/shared/decisions/judge';
 import { judgeWindow, looksFor } from '../../../lambda/shared/decisions/window';
 
 /** Production's plan: 5/25/50/100, 5-minute bakes, the judge's defaults. */
@@ -13,17 +13,30 @@ const planArb: fc.Arbitrary<EvidencePlan> = fc
     extra: fc.integer({ min: 0, max: 14_400 }),
     metricDelaySeconds: fc.oneof(fc.constantFrom(0, 60, 180), fc.integer({ min: 0, max: 900 })),
     first: fc.integer({ min: 1, max: 99 }),
-    ruleOut: fc.option(
+    judge: fc.option(
       fc.record({
-        percentPoints: fc.constantFrom(0.5, 1, 5, 20),
-        confidence: fc.constantFrom(0.9, 0.99, 0.999),
-        failed: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.2, noNaN: true })),
+        settings: fc.record({
+          errorMarginPercentPoints: fc.constantFrom(0.5, 1, 2),
+          confidence: fc.constantFrom(0.9, 0.99, 0.999),
+          minRequestsPerColor: fc.constant(0),
+          ruleOutPercentPoints: fc.constantFrom(2, 5, 20),
+          ceilingPercent: fc.constantFrom(5, 50),
+          onBothBad: fc.constant<'rollback'>('rollback'),
+        }),
+        failed: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.04, noNaN: true })),
         slow: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.5, noNaN: true })),
       }),
       { nil: undefined },
     ),
   })
-  .map(({ bakeSeconds, extra, first, ruleOut, ...rest }) => ({ ...rest, bakeSeconds, maxBakeSeconds: Math.max(60, bakeSeconds + extra), steps: [first, 100], ...(ruleOut ? { ruleOut } : {}) }));
+  .map(({ bakeSeconds, extra, first, judge, ...rest }) => ({
+    ...rest,
+    bakeSeconds,
+    maxBakeSeconds: Math.max(60, bakeSeconds + extra),
+    steps: [first, 100],
+    // The judge's own minimum is the plan's.
+    ...(judge ? { judge: { ...judge, settings: { ...judge.settings, minRequestsPerColor: rest.minRequestsPerColor } } } : {}),
+  }));
 const rateArb = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 50, noNaN: true }), fc.double({ min: 0, max: 100_000, noNaN: true }));
 /** Seconds until a step has its evidence; Infinity when never. */
 const seconds = (rate: number, percent: number, plan: EvidencePlan) => stepEvidence(rate, percent, 1, plan).needed?.seconds ?? Infinity;
@@ -114,39 +127,44 @@ describe('the evidence of each step', () => {
   });
 });
 
-describe('a pass must also rule out a large regression (judge.ruleOutPercentPoints)', () => {
-  /** Production's judge: 5 pp ruled out at 99%, at 0.3% failed and 5% slow requests. */
-  const RULE_OUT: RuleOut = { percentPoints: 5, confidence: 0.99, failed: 0.003, slow: 0.05 };
+describe('a step needs what the judge passes (judge.ruleOutPercentPoints ruled out at the baseline)', () => {
+  /** Production's judge, at 0.3% failed and 5% slow requests. */
+  const SETTINGS: JudgeSettings = { errorMarginPercentPoints: 1, confidence: 0.99, minRequestsPerColor: 100, ruleOutPercentPoints: 5, ceilingPercent: 5, onBothBad: 'rollback' };
+  const JUDGE: BaselineJudge = { settings: SETTINGS, failed: 0.003, slow: 0.05 };
+  const plan: EvidencePlan = { ...PRODUCTION, judge: JUDGE };
 
   it('takes more than the minimum: at 1,000 requests a minute the 5% step has 100 per color after 2 bakes, and rules out 5 pp later', () => {
     const bare = canaryEvidence(1000, PRODUCTION).steps[0];
-    const ruled = canaryEvidence(1000, { ...PRODUCTION, ruleOut: RULE_OUT }).steps[0];
+    const judged = canaryEvidence(1000, plan).steps[0];
     expect(bare.needed).toMatchObject({ looks: 2, seconds: 600 });
-    expect(ruled.needed!.looks).toBeGreaterThan(2);
-    expect(ruled.withinLongest).toBe(true);
-    // At the bake it names, the A/A upper bound of the slow difference is below 5 pp; a bake earlier it is not.
-    const z = zFor(1 - 0.01 / 6);
-    const upperAfter = (looks: number) => {
-      const m = judgedMinutes(looks * 300, 180);
-      return newcombe(0.05 * 50 * m, 50 * m, 0.05 * 950 * m, 950 * m, z).upper;
-    };
-    expect(upperAfter(ruled.needed!.looks)).toBeLessThan(0.05);
-    expect(upperAfter(ruled.needed!.looks - 1)).toBeGreaterThanOrEqual(0.05);
+    expect(judged.needed!.looks).toBeGreaterThan(2);
+    expect(judged.withinLongest).toBe(true);
+    // At the bake it names the judge passes the A/A counts; a bake earlier it does not.
+    expect(judgeAt(1000, 5, judged.needed!.looks, { ...plan, judge: JUDGE }).decision).toBe('PASS');
+    expect(judgeAt(1000, 5, judged.needed!.looks - 1, { ...plan, judge: JUDGE })).toMatchObject({ decision: 'INCONCLUSIVE', reason: expect.stringMatching(/not yet ruled out/) });
+  });
+
+  it('asks the judge at its confidence for the plan: split over the looks, both proportions and the comparing steps', () => {
+    const v = judgeAt(1000, 5, 3, { ...plan, judge: JUDGE });
+    // 6 looks, 2 proportions, 3 comparing steps (5, 25, 50).
+    expect(v.perLookConfidence).toBeCloseTo(1 - 0.01 / (6 * 2 * 3), 12);
+    const m = judgedMinutes(900, 180);
+    const slow = v.proportions.find((p) => p.metric === 'slow')!;
+    expect(slow.upper).toBeCloseTo(newcombe(0.05 * 50 * m, 50 * m, 0.05 * 950 * m, 950 * m, zFor(v.perLookConfidence), true).upper, 12);
   });
 
   it('the last step compares nothing, so it rules nothing out', () => {
-    expect(canaryEvidence(1000, { ...PRODUCTION, ruleOut: RULE_OUT }).steps[3].needed).toMatchObject({ looks: 1 });
+    expect(canaryEvidence(1000, plan).steps[3].needed).toMatchObject({ looks: 1 });
   });
 
-  it('says which requirement the first step misses', () => {
-    const plan = { ...PRODUCTION, ruleOut: RULE_OUT };
+  it('says what the judge would still find when the first step has the minimum but not the rest', () => {
     // 100 a minute at 5%: 130 new requests by the longest bake, over the minimum, but not enough to rule out 5 pp of slow requests.
     const e = canaryEvidence(100, plan);
     expect(e.thin).toBe(true);
     expect(e.steps[0].atLongest.new).toBe(130);
-    expect(thinMessage(e, plan)).toMatch(/gives the new color about 130 requests by its longest bake \(1800 s, 26 complete minutes\), enough for judge.minRequestsPerColor \(100\) but too few to rule out a 5 pp regression \(judge.ruleOutPercentPoints\) at the last hour's 0.30% failed and 5.00% slow requests/);
+    expect(thinMessage(e, plan)).toMatch(/gives the new color about 130 requests by its longest bake \(1800 s, 26 complete minutes\), enough for judge.minRequestsPerColor \(100\), but at the last hour's 0.30% failed and 5.00% slow requests the judge would still find: .*not yet ruled out; a pass needs it below 5 percentage points/);
     expect(e.smallestFirstStep).toBeGreaterThan(5);
-    expect(canaryEvidence(300, { ...plan, steps: [e.smallestFirstStep!, 100] }).thin).toBe(false);
+    expect(canaryEvidence(100, { ...plan, steps: [e.smallestFirstStep!, 100] }).thin).toBe(false);
   });
 });
 
@@ -196,9 +214,7 @@ describe('properties', () => {
           // The same arithmetic as the estimate: requests a minute, times minutes.
           const [n, o] = [((rate * percent) / 100) * m, ((rate * (100 - percent)) / 100) * m];
           if (n < plan.minRequestsPerColor || (percent < 100 && o < plan.minRequestsPerColor)) return false;
-          if (percent === 100 || !plan.ruleOut) return true;
-          const z = zFor(1 - (1 - plan.ruleOut.confidence) / looksFor(plan.bakeSeconds, plan.maxBakeSeconds));
-          return [plan.ruleOut.failed, plan.ruleOut.slow].every((q) => newcombe(q * n, n, q * o, o, z).upper < plan.ruleOut!.percentPoints / 100);
+          return !plan.judge || judgeAt(rate, percent, looks, { ...plan, judge: plan.judge }).decision === 'PASS';
         };
         expect(s.withinLongest).toBe(s.needed !== undefined && s.needed.looks <= looksFor(plan.bakeSeconds, plan.maxBakeSeconds));
         if (s.needed) {
@@ -229,7 +245,8 @@ describe('pre-flight: low traffic told in advance', () => {
   };
   const traffic = (perMinute: number, acceptThinCanary = false) => ({
     lastHour: { minutes: 60, reportedMinutes: 60, requests: perMinute * 60, failed: perMinute * 60 * 0.003, slow: perMinute * 60 * 0.05 },
-    plan: { ...PRODUCTION, judge },
+    plan: PRODUCTION,
+    judge,
     acceptThinCanary,
   });
 
@@ -249,8 +266,13 @@ describe('pre-flight: low traffic told in advance', () => {
   it('too thin: a failed check naming the smallest first step that would work', () => {
     const r = goNoGo({ ...healthy, traffic: traffic(40) });
     expect(r.go).toBe(false);
-    expect(r.reasons).toEqual([expect.stringMatching(/^first step can be judged within judge.maxBakeSeconds: at the last hour's 40 requests a minute, a 5% first step .*short of judge.minRequestsPerColor \(100\); the smallest first step that would do is 34%/)]);
-    expect(r.canary).toMatchObject({ thin: true, accepted: false, evidence: { smallestFirstStep: 34, ruleOutPercentPoints: 5 } });
+    expect(r.reasons).toEqual([expect.stringMatching(/^first step can be judged within judge.maxBakeSeconds: at the last hour's 40 requests a minute, a 5% first step .*short of judge.minRequestsPerColor \(100\); the smallest first step that would do is (\d+)%/)]);
+    expect(r.canary).toMatchObject({ thin: true, accepted: false, evidence: { ruleOutPercentPoints: 5 } });
+    // Far above the 10% the bare minimum would ask: ruling out 5 pp of a 5% slow share takes far more requests.
+    const smallest = r.canary!.evidence.smallestFirstStep!;
+    expect(r.reasons[0]).toContain(`would do is ${smallest}%`);
+    expect(smallest).toBeGreaterThan(canaryEvidence(40, PRODUCTION).smallestFirstStep!);
+    expect(canaryEvidence(40, { ...PRODUCTION, steps: [smallest, 100], judge: { settings: judge, failed: 0.003, slow: 0.05 } }).thin).toBe(false);
   });
 
   it('too thin but accepted: go, with the warning', () => {
@@ -258,13 +280,21 @@ describe('pre-flight: low traffic told in advance', () => {
     expect(r.go).toBe(true);
     expect(r.warnings[0]).toMatch(/^thin canary accepted \(acceptThinCanary\): at the last hour's 40 requests a minute/);
     // At 40 a minute the 25% step runs short too: said, not refused.
-    expect(r.warnings.slice(1)).toEqual(['step 2 (25%) will not gather the evidence to pass within the longest bake at the last hour\'s rate: unless traffic rises the cutover fails there with InsufficientTraffic']);
+    expect(r.warnings.slice(1)).toEqual(['steps 2 (25%), 3 (50%) will not gather the evidence to pass within the longest bake at the last hour\'s rate: unless traffic rises the cutover fails there with InsufficientTraffic']);
   });
 
   it('warns of a later step that runs short, without refusing', () => {
-    const r = goNoGo({ ...healthy, traffic: { ...traffic(300), plan: { ...PRODUCTION, steps: [10, 99, 100], judge } } });
+    const r = goNoGo({ ...healthy, traffic: { ...traffic(300), plan: { ...PRODUCTION, steps: [10, 99, 100] } } });
     expect(r.go).toBe(true);
     expect(r.warnings).toEqual([expect.stringMatching(/^step 2 \(99%\) will not gather the evidence to pass within the longest bake/)]);
+  });
+
+  it('warns of a step that needs its longest bake: at expected counts it only just passes', () => {
+    // 400 a minute at 0.3% failed and 5% slow: the 5% step needs all 6 bakes.
+    const r = goNoGo({ ...healthy, traffic: traffic(400) });
+    expect(r.canary!.evidence.steps[0].needed).toMatchObject({ looks: 6 });
+    expect(r.go).toBe(true);
+    expect(r.warnings).toContain("step 1 (5%) needs the longest bake (1800 s) at the last hour's rate: with less traffic than that it fails with InsufficientTraffic");
   });
 
   it('a DNS ramp has no clients on the load balancer yet: no estimate, no refusal', () => {
