@@ -159,31 +159,29 @@ function printJudging(j: Awaited<ReturnType<typeof judging>>): void {
   for (const a of j.aa) console.log(`  ${String(a.requestsPerMinute).padStart(6)}/min ${a.mode.padEnd(11)} ${a.runs - a.promoted}/${a.runs}${Object.keys(a.reasons).length > 0 ? ` (${Object.entries(a.reasons).map(([k, v]) => `${v}x ${k}`).join(', ')})` : ''}`);
 }
 
+/** The parts BENCH_ONLY can run alone. */
+const ONLY: Record<string, { measure: (moto: Moto) => Promise<any>; print: (result: any) => void }> = {
+  detection: { measure: detection, print: (r) => printDetection(r) },
+  judging: { measure: judging, print: (r) => printJudging(r) },
+};
+
 async function main(): Promise<number> {
   const moto = await Moto.start(7200);
   let report: any;
-  if (process.env.BENCH_ONLY === 'judging') {
+  // One part alone: measure it, print it, and write reports/bench-<part>.json.
+  const only = ONLY[process.env.BENCH_ONLY ?? ''];
+  if (only) {
+    let result: any;
     try {
-      report = { at: new Date().toISOString(), node: process.version, judging: await judging(moto) };
+      result = await only.measure(moto);
     } finally {
       await moto.stop();
     }
-    printJudging(report.judging);
+    only.print(result);
+    const file = `bench-${process.env.BENCH_ONLY}.json`;
     fs.mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
-    fs.writeFileSync(path.join(ROOT, 'reports', 'bench-judging.json'), JSON.stringify(report, null, 2));
-    console.log('\nwrote reports/bench-judging.json');
-    return 0;
-  }
-  if (process.env.BENCH_ONLY === 'detection') {
-    try {
-      report = { at: new Date().toISOString(), node: process.version, detection: await detection(moto) };
-    } finally {
-      await moto.stop();
-    }
-    printDetection(report.detection);
-    fs.mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
-    fs.writeFileSync(path.join(ROOT, 'reports', 'bench-detection.json'), JSON.stringify(report, null, 2));
-    console.log('\nwrote reports/bench-detection.json');
+    fs.writeFileSync(path.join(ROOT, 'reports', file), JSON.stringify({ at: new Date().toISOString(), node: process.version, [process.env.BENCH_ONLY!]: result }, null, 2));
+    console.log(`\nwrote reports/${file}`);
     return 0;
   }
   try {
