@@ -20,13 +20,23 @@ const LEDGER: Record<string, { has: string[]; lacks: string[] }> = {
 describe.each(SCENARIOS.map((s) => [s.name, s] as const))('rehearsal %s', (name, s) => {
   it('matches its expectation, read back from the emulator and the ledger', async () => {
     let world = env.world();
-    if (s.env || s.faults) {
+    const rebuilt = Boolean(s.env || s.faults);
+    if (rebuilt) {
       // This scenario needs another example environment or its own traffic: rebuild the world for it.
       await world.close();
       await env.moto().reset();
       world = new World(env.moto().endpoint, { env: s.env, faults: s.faults });
       await world.build();
     }
+    try {
+      await check(world);
+    } finally {
+      // A world built here is this test's to close (its stand-in app server would keep jest from exiting).
+      if (rebuilt) await world.close();
+    }
+  });
+
+  async function check(world: World): Promise<void> {
     const rep = await rehearse(world, s);
     expect({ matched: rep.matched, status: rep.status, error: rep.error }).toEqual({ matched: true, status: s.expect.status, error: s.expect.error });
     expect(await world.observeWeights()).toEqual(s.expect.weights);
@@ -48,6 +58,5 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('rehearsal %s', (name,
       expect(checkpoints).toEqual([1, 4, 24]);
     }
     if (name === 'dns-alarm-rollback') expect(await world.dnsWeights()).toEqual({ legacy: 100, alb: 0 });
-    if (s.env) await world.close();
-  });
+  }
 });
