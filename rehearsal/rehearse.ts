@@ -35,6 +35,8 @@ export interface Expectation {
   readonly alarmsNotFired?: readonly string[];
   readonly detectedWithinSeconds?: number;
   readonly maxNewWeight?: number;
+  /** At most this many requests may reach the new color once all traffic is verified back on the old one. */
+  readonly newColorRequestsAfterRestore?: number;
 }
 
 export interface TimelineRow {
@@ -89,6 +91,8 @@ export interface RehearsalReport {
   readonly restoredSeconds?: number;
   /** The highest share of traffic (percent) the new color reached, read back. */
   readonly maxNewWeight: number;
+  /** Requests the new color served in the minutes after traffic was verified back on the old one (sticky clients left behind). */
+  readonly newColorRequestsAfterRestore?: number;
   readonly requests: Record<Color, number>;
   readonly failedRequests: Record<Color, number>;
   readonly minutes: MinuteReport[];
@@ -165,7 +169,10 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   // In percent of traffic: a step with a decimal sets weights out of 1000.
   const maxNewWeight = Math.max(0, ...after.map((o) => percentOf(o.weights, colors.new)));
   const detectionSeconds = onset === undefined || detectedAt === undefined ? undefined : Math.round((detectedAt - onset) / 1000);
-  const mismatches = compare(s.expect, { status: r.status, error: r.error, finalWeights, alarmChanges, detectionSeconds, maxNewWeight, colors, alarmNames: sim.engine.names });
+  // A minute's requests are split by the weights read at its end: the minutes ending after the restore are all after it.
+  const newColorRequestsAfterRestore =
+    restoredAt === undefined ? undefined : sim.minutes.slice(firstMinute).filter((m) => m.atMs + 60_000 > restoredAt).reduce((a, m) => a + m.perColor[colors.new].requests, 0);
+  const mismatches = compare(s.expect, { status: r.status, error: r.error, finalWeights, alarmChanges, detectionSeconds, maxNewWeight, newColorRequestsAfterRestore, colors, alarmNames: sim.engine.names });
   const awsCalls = Object.fromEntries([...callCounter.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {
     scenario: s.name,
@@ -182,6 +189,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     detectionSeconds,
     restoredSeconds: onset === undefined || restoredAt === undefined ? undefined : Math.round((restoredAt - onset) / 1000),
     maxNewWeight,
+    newColorRequestsAfterRestore,
     requests: perColor((c) => minutes.reduce((a, m) => a + m.requests[c], 0)),
     failedRequests: perColor((c) => minutes.reduce((a, m) => a + m.failedRequests[c], 0)),
     minutes,
@@ -200,7 +208,17 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
 /** Each way an outcome differs from what was expected (none: it matched). */
 export function compare(
   want: Expectation | undefined,
-  got: { status: string; error?: string; finalWeights: Weights; alarmChanges: readonly AlarmChangeReport[]; detectionSeconds?: number; maxNewWeight: number; colors: { old: Color; new: Color }; alarmNames: readonly string[] },
+  got: {
+    status: string;
+    error?: string;
+    finalWeights: Weights;
+    alarmChanges: readonly AlarmChangeReport[];
+    detectionSeconds?: number;
+    maxNewWeight: number;
+    newColorRequestsAfterRestore?: number;
+    colors: { old: Color; new: Color };
+    alarmNames: readonly string[];
+  },
 ): string[] {
   if (!want) return [];
   const out: string[] = [];
@@ -224,6 +242,11 @@ export function compare(
     out.push(`detection ${got.detectionSeconds === undefined ? 'never happened' : `took ${got.detectionSeconds} s`}, expected at most ${want.detectedWithinSeconds} s`);
   }
   if (want.maxNewWeight !== undefined && got.maxNewWeight > want.maxNewWeight) out.push(`the new color reached ${got.maxNewWeight}%, expected at most ${want.maxNewWeight}%`);
+  const after = want.newColorRequestsAfterRestore;
+  if (after !== undefined) {
+    if (got.newColorRequestsAfterRestore === undefined) out.push(`traffic was never verified back on ${got.colors.old}, expected the new color to serve at most ${after} requests after that`);
+    else if (got.newColorRequestsAfterRestore > after) out.push(`the new color served ${got.newColorRequestsAfterRestore} requests after all traffic was verified back on ${got.colors.old}, expected at most ${after}`);
+  }
   return out;
 }
 
@@ -257,6 +280,7 @@ export function formatReport(rep: RehearsalReport): string {
     lines.push(`  fault onset        ${rep.faultOnsetSeconds} s after the start`);
     lines.push(`  detection          ${rep.detectionSeconds === undefined ? 'never' : `${rep.detectionSeconds} s after onset (first rollback action)`}`);
     lines.push(`  restored           ${rep.restoredSeconds === undefined ? 'never' : `${rep.restoredSeconds} s after onset (all traffic on ${rep.colors.old}, read back)`}`);
+    if (rep.newColorRequestsAfterRestore !== undefined) lines.push(`  after restore      ${rep.colors.new} served ${rep.newColorRequestsAfterRestore} requests`);
   }
   lines.push(`  new color          ${rep.colors.new}, at most ${rep.maxNewWeight}% of traffic`);
   lines.push(`  requests           ${COLORS.map((c) => `${c} ${rep.requests[c]} (${rep.failedRequests[c]} failed)`).join(', ')}`);

@@ -1,6 +1,7 @@
 import { Color, otherColor } from './colors';
 import { RollbackFailed } from './errors';
 import { rollbackWeights, sameWeights, Weights } from './decisions/weights';
+import { stickinessFor } from './decisions/stickiness';
 import * as elb from './adapters/elb';
 import * as ecs from './adapters/ecs';
 import * as ledger from './adapters/ledger';
@@ -90,7 +91,8 @@ export async function rollbackTo(s: Settings, req: RollbackRequest, o: RollbackO
   }
 
   const wanted = rollbackWeights(req.target);
-  await elb.setWeights(s.listenerArn, tgs, wanted, s.stickinessSeconds);
+  // All traffic onto one color: stickiness off in the same change, or clients pinned to the failing color would stay on it.
+  await elb.setWeights(s.listenerArn, tgs, wanted, stickinessFor({ to: wanted, newColor: otherColor(req.target) }, s.stickinessSeconds));
   let seen: Weights = await elb.readWeights(s.listenerArn, tgs);
   for (let i = 1; !sameWeights(seen, wanted); i++) {
     if (i >= (o.readbackAttempts ?? 10)) {

@@ -8,6 +8,7 @@ import { judgeStep } from '../shared/decisions/judge';
 import { judgeWindow, looksFor } from '../shared/decisions/window';
 import { notify } from '../shared/adapters/notify';
 import { sameWeights, Weights, weightsAt } from '../shared/decisions/weights';
+import { stickinessFor } from '../shared/decisions/stickiness';
 import { dnsWeightsAt } from '../shared/decisions/dns';
 import { setDnsWeights } from '../shared/adapters/route53';
 import { alarmStates, colorWindowCounts } from '../shared/adapters/cloudwatch';
@@ -42,8 +43,8 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
   const tgs = { blue: s.colors.blue.targetGroupArn, green: s.colors.green.targetGroupArn };
 
   /** Sets the listener's weights and reads them back until they match. */
-  const applyListener = async (wanted: Weights): Promise<Weights> => {
-    await elb.setWeights(s.listenerArn, tgs, wanted, s.stickinessSeconds);
+  const applyListener = async (wanted: Weights, from: Weights | undefined): Promise<Weights> => {
+    await elb.setWeights(s.listenerArn, tgs, wanted, stickinessFor({ from, to: wanted, newColor: lock.newColor }, s.stickinessSeconds));
     let seen = await elb.readWeights(s.listenerArn, tgs);
     for (let i = 1; !sameWeights(seen, wanted); i++) {
       if (i >= 10) throw new WeightsNotApplied(`set blue=${wanted.blue} green=${wanted.green}, the listener still reports blue=${seen.blue} green=${seen.green}`);
@@ -68,7 +69,7 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
       if (index === 0) {
         await setPhase(s.lockTable, pk, event.executionId, 'ramping', { dnsRamp: true });
         const wanted = weightsAt(100, lock.newColor);
-        seen = await applyListener(wanted);
+        seen = await applyListener(wanted, event.state.ramp?.weights);
         await ledger.record(s.ledgerTable, pk, 'weights', event.executionId, { ...step, set: wanted, readBack: seen, note: 'load balancer share; clients move in DNS' });
       }
       const wanted = dnsWeightsAt(percent);
@@ -80,7 +81,7 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
 
     const wanted = weightsAt(percent, lock.newColor);
     if (index === 0) await setPhase(s.lockTable, pk, event.executionId, 'ramping');
-    const seen = await applyListener(wanted);
+    const seen = await applyListener(wanted, event.state.ramp?.weights);
     // An alarm may have rolled back between the check above and the write: hand over to the rollback.
     await assertNotRolledBack(s, event.executionId);
     const slice: RampSlice = { index, percent, weights: seen, shiftedAtMs: Date.now(), done };

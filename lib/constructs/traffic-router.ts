@@ -37,11 +37,6 @@ export interface TrafficRouterProps {
    */
   readonly operatorCidrs?: string[];
   /**
-   * Group-level stickiness across the two colors of the production route.
-   * @default - off: a rollback moves every client at once
-   */
-  readonly stickiness?: Duration;
-  /**
    * Days to keep ALB access logs.
    * @default 90
    */
@@ -106,7 +101,8 @@ export class TrafficRouter extends Construct {
         { targetGroup: props.targetGroups.blue, weight: when(100, 0, 'blue') },
         { targetGroup: props.targetGroups.green, weight: when(100, 0, 'green') },
       ],
-      props.stickiness ? { stickinessDuration: props.stickiness } : {},
+      // No group stickiness here: with all traffic on one color it could only keep cookie holders on the other
+      // (a cookie outranks a weight of 0). The cutover turns it on while traffic is split (decisions/stickiness.ts).
     );
     const idleOnly = () =>
       elbv2.ListenerAction.weightedForward([

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -114,7 +114,6 @@ export class PlatformStack extends Stack {
       liveColor: recorded(props.stateParameters.liveColor),
       certificateArn: c.domain?.certificateArn,
       operatorCidrs: c.operatorCidrs,
-      stickiness: c.service.stickiness.enabled ? Duration.seconds(c.service.stickiness.durationSeconds) : undefined,
     });
 
     this.firewall = new WebFirewall(this, 'Firewall', {

@@ -27,6 +27,8 @@ export const drillExpectSchema = z.strictObject({
   detectedWithinSeconds: z.number().int().min(0).optional(),
   /** The new color must never carry more than this share of traffic (percent). */
   maxNewWeight: z.number().min(0).max(100).optional(),
+  /** Once all traffic is verified back on the old color, the new color may serve at most this many requests (0: sticky clients left it too). */
+  newColorRequestsAfterRestore: z.number().int().min(0).optional(),
 });
 export type DrillExpect = z.output<typeof drillExpectSchema>;
 

@@ -158,6 +158,14 @@ describe('colors', () => {
     expect(stg.TargetGroupAttributes).toEqual(expect.arrayContaining([{ Key: 'stickiness.enabled', Value: 'true' }, { Key: 'stickiness.lb_cookie.duration_seconds', Value: '600' }]));
   });
 
+  it('the deployed production route has no group stickiness, even when configured: with one color live it could only hold cookie holders on the other', () => {
+    const sticky = synthConfig(devWith((r) => (r.service.stickiness = { enabled: true, durationSeconds: 600 })));
+    const action = productionListener(sticky.platformTemplate, 80).Properties.DefaultActions[0];
+    expect(action.Type).toBe('forward');
+    expect(action.ForwardConfig.TargetGroups).toHaveLength(2);
+    expect(action.ForwardConfig.TargetGroupStickinessConfig?.Enabled ?? false).toBe(false);
+  });
+
   it('runs on a cluster with Container Insights on', () => {
     t.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
   });
