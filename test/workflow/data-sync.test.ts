@@ -18,7 +18,8 @@ const entries = async (type: string) => (await world.ledger()).filter((e) => e.t
  * Virtual time is real time plus the skipped waits, so a duration measured by the handlers is the simulated
  * one plus the real seconds the states took between its ends (up to the whole run's, on a loaded machine).
  */
-const lasted = (got: number, simulatedSeconds: number, realMs: number) => {
+const lasted = (got: unknown, simulatedSeconds: number, realMs: number) => {
+  if (typeof got !== 'number') throw new Error(`durationSeconds should be a number, got ${JSON.stringify(got)}`);
   expect(got).toBeGreaterThanOrEqual(simulatedSeconds);
   expect(got).toBeLessThanOrEqual(simulatedSeconds + Math.ceil(realMs / 1000));
 };
