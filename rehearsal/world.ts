@@ -95,6 +95,13 @@ export interface Faults {
    * until the rollback completes {@link ROLLBACK_COMPLETES_MS} later. Used once.
    */
   circuitBreakerRollback: Set<Color>;
+  /**
+   * Reads of the production listener, through the handlers' client, that
+   * return what the read before them saw: a listener whose weights lag one read.
+   */
+  lagListenerReads: number;
+  /** Another writer: right after each ModifyListener of the handlers, it sets the production weights to these. */
+  overwriteListener?: Weights;
 }
 
 /** How long the circuit breaker takes to fail a deployment whose tasks never start (a few failed launches). */
@@ -142,7 +149,9 @@ export interface WorldOptions {
 }
 
 export class World implements SimulatedWorld {
-  readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0, failPublish: 0, circuitBreakerRollback: new Set() };
+  readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0, failPublish: 0, circuitBreakerRollback: new Set(), lagListenerReads: 0 };
+  /** The production listener's actions at the handlers' last read (for faults.lagListenerReads). */
+  private lastListenerRead?: unknown;
   readonly app: AppBehaviour = { health: 200, business: 200 };
   /** Notifications the world saw published, newest last. */
   readonly published: Array<{ topic: string; subject: string }> = [];
@@ -613,6 +622,25 @@ export class World implements SimulatedWorld {
     return readWeights(this.listenerArn, this.targetGroups);
   }
 
+  /** faults.lagListenerReads: hands back the production listener's previous read instead of this one. */
+  lagListenerRead(arns: readonly string[] | undefined, listeners: Array<{ DefaultActions?: unknown }>): void {
+    if (!arns?.includes(this.listenerArn) || listeners.length !== 1) return;
+    const seen = listeners[0].DefaultActions;
+    if (this.faults.lagListenerReads > 0 && this.lastListenerRead !== undefined) {
+      this.faults.lagListenerReads--;
+      listeners[0].DefaultActions = this.lastListenerRead as never;
+    }
+    this.lastListenerRead = seen;
+  }
+
+  /** faults.overwriteListener: another writer sets the production weights right after a handler did. */
+  async overwriteListener(arn: string): Promise<void> {
+    const w = this.faults.overwriteListener;
+    if (w === undefined || arn !== this.listenerArn) return;
+    const DefaultActions = [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: COLORS.map((c) => ({ TargetGroupArn: this.targetGroups[c], Weight: w[c] })) } }];
+    await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.ModifyListenerCommand({ ListenerArn: arn, DefaultActions }));
+  }
+
   /** Production weights read with the world's own client: not counted among the handlers' calls. */
   async observeWeights(): Promise<Weights> {
     const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeListenersCommand({ ListenerArns: [this.listenerArn] }));
@@ -785,6 +813,8 @@ function installShims(world: World): void {
       }
       const out: any = await next(args);
       if (context.commandName === 'DescribeTargetHealthCommand') current.world.markUnhealthy(args.input.TargetGroupArn, out.output.TargetHealthDescriptions ?? []);
+      if (context.commandName === 'DescribeListenersCommand') current.world.lagListenerRead(args.input.ListenerArns, out.output.Listeners ?? []);
+      if (context.commandName === 'ModifyListenerCommand') await current.world.overwriteListener(args.input.ListenerArn);
       return out;
     },
     { step: 'initialize', name: 'switchyardThrottleInjection' },

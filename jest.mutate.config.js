@@ -1,0 +1,14 @@
+/**
+ * The tests Stryker runs against each mutant (stryker.config.mjs): the unit and
+ * property tests of lambda/ and of the alarm evaluator, which take milliseconds
+ * each. Workflow, rehearsal and stack tests (moto, synth) stay in `npm test`.
+ */
+const base = require('./jest.config');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/test/lambda/**/*.test.ts', '<rootDir>/test/rehearsal/alarms/**/*.test.ts'],
+  // Synthesizes the app (seconds per run); every mutant it covers would pay for it.
+  testPathIgnorePatterns: ['/node_modules/', '/test/rehearsal/alarms/template-synth\\.test\\.ts$'],
+};
