@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from './zod';
 import { awsCall, clients, conditionFailed } from './adapters/clients';
 import { createRule, deleteRule, productionActions } from './adapters/elb';
 import * as ledger from './adapters/ledger';
@@ -22,8 +22,8 @@ const itemSchema = z.object({
   reason: z.string(),
   by: z.string(),
   /** Set while a cutover's sync stage runs: expiry waits for it, up to this bound. */
-  syncUntilMs: z.number().optional(),
-  syncBy: z.string().optional(),
+  syncUntilMs: z.optional(z.number()),
+  syncBy: z.optional(z.string()),
 });
 export type MaintenanceItem = z.output<typeof itemSchema>;
 
