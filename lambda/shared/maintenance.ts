@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from './zod';
-import { awsCall, clients, conditionFailed } from './adapters/clients';
+import { awsCall, conditionFailed } from './adapters/clients';
+import { dynamo } from './adapters/dynamo';
 import { createRule, deleteRule, productionActions } from './adapters/elb';
 import * as ledger from './adapters/ledger';
 import { lockKey } from './adapters/lock';
@@ -8,6 +9,8 @@ import { notify } from './adapters/notify';
 import { secretString } from './adapters/secrets';
 import { MaintenanceNotOn } from './errors';
 import { Settings } from './settings';
+
+const clients = { dynamo };
 
 /** Operators send this header, with the test-route token, to pass through maintenance. */
 export const BYPASS_HEADER = 'X-Switchyard-Bypass';

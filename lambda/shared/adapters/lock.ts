@@ -1,7 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { colorSchema } from '../colors';
-import { awsCall, clients, conditionFailed } from './clients';
+import { awsCall, conditionFailed } from './clients';
+import { dynamo } from './dynamo';
+
+const clients = { dynamo };
 
 /** The lock item: who holds the service, and what the cutover is doing. */
 export const lockItemSchema = z.object({
