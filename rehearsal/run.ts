@@ -1,7 +1,7 @@
 import './polyfill';
-import { PublishCommand } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { clients } from '../lambda/shared/adapters/clients';
+import { sdkClient } from '../lambda/shared/adapters/clients';
 import { synthesizedApp, SynthesizedApp } from './app';
 import { VirtualClock } from './clock';
 
@@ -137,7 +137,7 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
       // The native SNS integration: publish to the critical topic of this world.
       overrides[name] = async (payload) => {
         await o.before?.(name, payload);
-        await clients.sns().send(new PublishCommand({ TopicArn: process.env.CRITICAL_TOPIC_ARN, Subject: payload.Subject, Message: typeof payload.Message === 'string' ? payload.Message : JSON.stringify(payload.Message) }));
+        await sdkClient('sns', (c) => new SNSClient(c))().send(new PublishCommand({ TopicArn: process.env.CRITICAL_TOPIC_ARN, Subject: payload.Subject, Message: typeof payload.Message === 'string' ? payload.Message : JSON.stringify(payload.Message) }));
         return {};
       };
     } else {

@@ -43,7 +43,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Color, COLORS, stateParameterNames } from '../lambda/shared/colors';
 import { CutoverDefaults, handlerDefaultsSchema } from '../lambda/shared/cutover-config';
-import { clients, callCounter } from '../lambda/shared/adapters/clients';
+import { callCounter, sdkClient } from '../lambda/shared/adapters/clients';
 import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
 import { getLock } from '../lambda/shared/adapters/lock';
 import { readWeights, weightsOf } from '../lambda/shared/adapters/elb';
@@ -773,7 +773,8 @@ function installShims(world: World): void {
   installedFor = { world };
   const current = installedFor;
 
-  clients.ecs().middlewareStack.add(
+  // The handlers' own clients: sdkClient gives the one instance per service.
+  sdkClient('ecs', (c) => new ECSClient(c))().middlewareStack.add(
     (next, context) => async (args: any) => {
       const out: any = await next(args);
       if (context.commandName === 'UpdateServiceCommand') {
@@ -797,7 +798,7 @@ function installShims(world: World): void {
     { step: 'initialize', name: 'switchyardEcsSimulator' },
   );
 
-  clients.cloudwatch().middlewareStack.add(
+  sdkClient('cloudwatch', (c) => new CloudWatchClient(c))().middlewareStack.add(
     (next, context) => async (args: any) => {
       if (context.commandName !== 'GetMetricDataCommand') return next(args);
       return { output: await current.world.getMetricData(args.input, async () => (await next(args)).output as GetMetricDataCommandOutput), response: {} } as any;
@@ -805,7 +806,7 @@ function installShims(world: World): void {
     { step: 'initialize', name: 'switchyardMetricStandIn' },
   );
 
-  clients.elb().middlewareStack.add(
+  sdkClient('elb', (c) => new elbv2.ElasticLoadBalancingV2Client(c))().middlewareStack.add(
     (next, context) => async (args: any) => {
       if (context.commandName === 'ModifyListenerCommand' && current.world.faults.throttleModifyListener > 0) {
         current.world.faults.throttleModifyListener--;
@@ -820,7 +821,7 @@ function installShims(world: World): void {
     { step: 'initialize', name: 'switchyardThrottleInjection' },
   );
 
-  clients.sns().middlewareStack.add(
+  sdkClient('sns', (c) => new SNSClient(c))().middlewareStack.add(
     (next, context) => async (args: any) => {
       if (context.commandName === 'PublishCommand') {
         if (current.world.faults.failPublish > 0) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { handler as wrap } from '../shared/handler';
 import { alarmDecision, MAX_EVENT_AGE_SECONDS } from '../shared/decisions/alarm';
 import { readWeights } from '../shared/adapters/elb';
@@ -18,8 +18,8 @@ const eventSchema = z.object({
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   detail: z.object({
     alarmName: z.string(),
-    state: z.object({ value: z.string(), timestamp: z.string().optional(), reason: z.string().optional() }),
-    previousState: z.object({ value: z.string() }).optional(),
+    state: z.object({ value: z.string(), timestamp: z.optional(z.string()), reason: z.optional(z.string()) }),
+    previousState: z.optional(z.object({ value: z.string() })),
   }),
 });
 type AlarmEvent = z.output<typeof eventSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { DataSyncFailed, MisconfiguredFunction, SyncValidationFailed } from '../shared/errors';
 import { handler as wrap } from '../shared/handler';
 import { syncStageSeconds, syncVerdict, SyncVerdict, taskFacts } from '../shared/decisions/sync';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { handler as wrap } from '../shared/handler';
 import { logger } from '../shared/logger';
 import { getLock } from '../shared/adapters/lock';
@@ -9,9 +9,9 @@ export { guardMessage } from '../shared/decisions/deploy-guard';
 
 const eventSchema = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
-  PhysicalResourceId: z.string().optional(),
+  PhysicalResourceId: z.optional(z.string()),
   /** The stack the guard belongs to; CloudFormation always sends it. */
-  StackId: z.string().optional(),
+  StackId: z.optional(z.string()),
   ResourceProperties: z.object({ LockTable: z.string(), LockKey: z.string() }),
 });
 

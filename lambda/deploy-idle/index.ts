@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { IdleDeploymentFailed, IdleNeverHealthy } from '../shared/errors';
 import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
@@ -19,7 +19,7 @@ const eventSchema = z.discriminatedUnion('action', [
   z.object({ ...base, action: z.literal('deploy'), state: z.object({ plan: planSchema, lock: lockSliceSchema }) }),
   z.object({ ...base, action: z.literal('status'), state: z.object({ plan: planSchema, lock: lockSliceSchema, deploy: deploySliceSchema }) }),
   // The lock slice is absent when taking the lock itself failed: then nothing was deployed.
-  z.object({ ...base, action: z.literal('abort'), state: z.object({ plan: planSchema, lock: lockSliceSchema.optional(), deploy: deploySliceSchema.optional(), error: caughtErrorSchema.optional() }) }),
+  z.object({ ...base, action: z.literal('abort'), state: z.object({ plan: planSchema, lock: z.optional(lockSliceSchema), deploy: z.optional(deploySliceSchema), error: z.optional(caughtErrorSchema) }) }),
 ]);
 
 export const handler = wrap('deploy-idle', eventSchema, async (event) => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { otherColor } from '../shared/colors';
 import { LockHeld } from '../shared/errors';
 import { lockSliceSchema, LockSlice } from '../shared/execution';
@@ -27,7 +27,7 @@ const releaseEvent = z.object({
   action: z.literal('release'),
   executionId: z.string(),
   outcome: z.string(),
-  state: z.object({ plan: planSchema, lock: lockSliceSchema.optional(), error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional() }),
+  state: z.object({ plan: planSchema, lock: z.optional(lockSliceSchema), error: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })) }),
 });
 const eventSchema = z.discriminatedUnion('action', [acquireEvent, releaseEvent]);
 

@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { handler as wrap } from '../shared/handler';
 import { maintenanceExpire, maintenanceOff, maintenanceOn } from '../shared/maintenance';
 import { settings } from '../shared/settings';
 
 const eventSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('on'), reason: z.string().min(3, 'say why maintenance mode goes on'), by: z.string().default('operator') }),
-  z.object({ action: z.literal('off'), by: z.string().default('operator'), why: z.string().default('turned off') }),
+  z.object({ action: z.literal('on'), reason: z.string().check(z.minLength(3, 'say why maintenance mode goes on')), by: z._default(z.string(), 'operator') }),
+  z.object({ action: z.literal('off'), by: z._default(z.string(), 'operator'), why: z._default(z.string(), 'turned off') }),
   // Sent every minute by a schedule: the bound on how long maintenance can stay on.
   z.object({ action: z.literal('expire') }),
 ]);

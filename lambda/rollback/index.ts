@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { colorSchema, otherColor } from '../shared/colors';
 import { caughtErrorSchema, lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
@@ -13,16 +13,16 @@ import { settings } from '../shared/settings';
 const fromCutover = z.object({
   source: z.literal('cutover'),
   executionId: z.string(),
-  state: z.object({ lock: lockSliceSchema, error: caughtErrorSchema.optional() }),
+  state: z.object({ lock: lockSliceSchema, error: z.optional(caughtErrorSchema) }),
 });
 /** From an operator (console or npm run rollback). */
 const manual = z.object({
   source: z.literal('manual'),
   executionId: z.string(),
   request: z.strictObject({
-    reason: z.string().min(3, 'say why you roll back'),
+    reason: z.string().check(z.minLength(3, 'say why you roll back')),
     /** Color to put all traffic on; default: the running cutover's previous color, else the color not serving now. */
-    target: colorSchema.optional(),
+    target: z.optional(colorSchema),
   }),
 });
 const eventSchema = z.discriminatedUnion('source', [fromCutover, manual]);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 /** The two colors of a service. */
 export const COLORS = ['blue', 'green'] as const;

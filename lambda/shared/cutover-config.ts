@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { FULL_SECRET_ARN, fullSecretArnMessage } from './secret-arn';
 
 /**
@@ -7,82 +7,89 @@ import { FULL_SECRET_ARN, fullSecretArnMessage } from './secret-arn';
  */
 export const rampStepsSchema = z
   .array(
-    z
-      .number()
-      .min(0.1, 'each step must be at least 0.1 percent')
-      .max(100, 'each step must be at most 100 percent')
+    z.number().check(
+      z.gte(0.1, 'each step must be at least 0.1 percent'),
+      z.lte(100, 'each step must be at most 100 percent'),
       // ALB weights are whole numbers up to 999: 0.1% is 1 against 999, so one decimal is the finest step.
-      .refine((p) => Math.abs(p * 10 - Math.round(p * 10)) < 1e-9, 'each step is a percent with at most one decimal, such as 0.5 or 10 (ALB weights allow 0.1% as 1 against 999)'),
+      z.refine((p) => Math.abs(p * 10 - Math.round(p * 10)) < 1e-9, 'each step is a percent with at most one decimal, such as 0.5 or 10 (ALB weights allow 0.1% as 1 against 999)'),
+    ),
     { error: 'steps must be a list of percents such as [0.5, 10, 50, 100]' },
   )
-  .min(1, 'give at least one step, the last being 100')
-  .max(20, 'at most 20 steps; merge some steps')
-  .superRefine((steps, ctx) => {
-    for (let i = 1; i < steps.length; i++) {
-      if (steps[i] <= steps[i - 1]) {
-        ctx.addIssue({ code: 'custom', message: `steps must rise: step ${i + 1} (${steps[i]}) is not above step ${i} (${steps[i - 1]}); sort them and drop repeats` });
-        return;
+  .check(
+    z.minLength(1, 'give at least one step, the last being 100'),
+    z.maxLength(20, 'at most 20 steps; merge some steps'),
+    z.superRefine((steps, ctx) => {
+      for (let i = 1; i < steps.length; i++) {
+        if (steps[i] <= steps[i - 1]) {
+          ctx.addIssue({ code: 'custom', message: `steps must rise: step ${i + 1} (${steps[i]}) is not above step ${i} (${steps[i - 1]}); sort them and drop repeats` });
+          return;
+        }
       }
-    }
-    if (steps[steps.length - 1] !== 100) {
-      ctx.addIssue({ code: 'custom', message: `steps must end at 100 (the last is ${steps[steps.length - 1]}); append 100` });
-    }
-  });
+      if (steps[steps.length - 1] !== 100) {
+        ctx.addIssue({ code: 'custom', message: `steps must end at 100 (the last is ${steps[steps.length - 1]}); append 100` });
+      }
+    }),
+  );
 
 /** Longest watch window a cutover may ask for; keeps execution history far below its limit. */
 export const MAX_WATCH_WINDOW_HOURS = 72;
 
 const jsonExpectation = z.strictObject({
   /** Dot path into the JSON body, such as `status` or `items.0.id`. */
-  path: z.string().min(1),
+  path: z.string().check(z.minLength(1)),
   /** Value the field must equal. */
   equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
 });
 
 /** One HTTP check run against the idle color through the test route. */
 export const smokeCheckSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9 _.-]{1,60}$/, 'smoke check names are letters, digits, spaces, dots, dashes and underscores'),
-  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-  path: z.string().startsWith('/', 'smoke check paths start with /'),
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
-  expectStatus: z.number().int().min(100).max(599).default(200),
-  bodyContains: z.string().optional(),
-  json: z.array(jsonExpectation).default([]),
-  maxLatencyMs: z.number().int().min(1).max(60000).default(2000),
+  name: z.string().check(z.regex(/^[A-Za-z0-9 _.-]{1,60}$/, 'smoke check names are letters, digits, spaces, dots, dashes and underscores')),
+  method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']), 'GET'),
+  path: z.string().check(z.startsWith('/', 'smoke check paths start with /')),
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  body: z.optional(z.string()),
+  expectStatus: z._default(z.number().check(z.int(), z.gte(100), z.lte(599)), 200),
+  bodyContains: z.optional(z.string()),
+  json: z._default(z.array(jsonExpectation), []),
+  maxLatencyMs: z._default(z.number().check(z.int(), z.gte(1), z.lte(60000)), 2000),
 });
 export type SmokeCheck = z.output<typeof smokeCheckSchema>;
 
 /** A short burst of requests through the test route, gated on error rate and p95. */
 export const loadBurstSchema = z.strictObject({
-  path: z.string().startsWith('/').default('/'),
-  requests: z.number().int().min(1).max(5000).default(200),
-  concurrency: z.number().int().min(1).max(50).default(10),
-  maxErrorRatePercent: z.number().min(0).max(100).default(1),
-  maxP95Ms: z.number().int().min(1).default(3000),
+  path: z._default(z.string().check(z.startsWith('/')), '/'),
+  requests: z._default(z.number().check(z.int(), z.gte(1), z.lte(5000)), 200),
+  concurrency: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 10),
+  maxErrorRatePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 1),
+  maxP95Ms: z._default(z.number().check(z.int(), z.gte(1)), 3000),
 });
 export type LoadBurst = z.output<typeof loadBurstSchema>;
 
 /** `judge.comparisonAlarm`: the judge's comparison as an alarm between step checks. */
-export const comparisonAlarmSchema = z
-  .strictObject({
+export const comparisonAlarmSchema = z.prefault(
+  z.strictObject({
     /** Off: no comparison alarm; only the step checks compare the colors. */
-    enabled: z.boolean({ error: 'judge.comparisonAlarm.enabled must be true or false' }).default(true),
+    enabled: z._default(z.boolean({ error: 'judge.comparisonAlarm.enabled must be true or false' }), true),
     /** The rolling window (one period, re-evaluated every minute) both colors' counts are summed over. */
-    windowMinutes: z
-      .number({ error: 'judge.comparisonAlarm.windowMinutes must be a whole number of minutes such as 5' })
-      .int('judge.comparisonAlarm.windowMinutes must be whole minutes (CloudWatch periods are multiples of 60 seconds)')
-      .min(1, 'judge.comparisonAlarm.windowMinutes must be at least 1; 5 is the default')
-      .max(60, 'judge.comparisonAlarm.windowMinutes must be at most 60: a longer window reacts later than the step checks; 5 is the default')
-      .default(5),
+    windowMinutes: z._default(
+      z.number({ error: 'judge.comparisonAlarm.windowMinutes must be a whole number of minutes such as 5' }).check(
+        z.int('judge.comparisonAlarm.windowMinutes must be whole minutes (CloudWatch periods are multiples of 60 seconds)'),
+        z.gte(1, 'judge.comparisonAlarm.windowMinutes must be at least 1; 5 is the default'),
+        z.lte(60, 'judge.comparisonAlarm.windowMinutes must be at most 60: a longer window reacts later than the step checks; 5 is the default'),
+      ),
+      5,
+    ),
     /** The alarm fires above this z (standard errors beyond the margin). */
-    zScore: z
-      .number({ error: 'judge.comparisonAlarm.zScore must be a number such as 4' })
-      .min(3, 'judge.comparisonAlarm.zScore must be at least 3: it is checked every minute, so lower values roll back healthy releases; 4 is the default')
-      .max(20, 'judge.comparisonAlarm.zScore must be at most 20; to turn the alarm off set judge.comparisonAlarm.enabled to false')
-      .default(4),
-  })
-  .prefault({});
+    zScore: z._default(
+      z.number({ error: 'judge.comparisonAlarm.zScore must be a number such as 4' }).check(
+        z.gte(3, 'judge.comparisonAlarm.zScore must be at least 3: it is checked every minute, so lower values roll back healthy releases; 4 is the default'),
+        z.lte(20, 'judge.comparisonAlarm.zScore must be at most 20; to turn the alarm off set judge.comparisonAlarm.enabled to false'),
+      ),
+      4,
+    ),
+  }),
+  {},
+);
 export type ComparisonAlarmConfig = z.output<typeof comparisonAlarmSchema>;
 
 /**
@@ -90,26 +97,26 @@ export type ComparisonAlarmConfig = z.output<typeof comparisonAlarmSchema>;
  * complete minutes (lambda/shared/decisions/judge.ts). Set in the environment
  * file as `judge`; a cutover's input may tighten it, never loosen it.
  */
-export const judgeSchema = z
-  .strictObject({
+export const judgeSchema = z.prefault(
+  z.strictObject({
     /** A worse new color fails only by at least this much (percentage points of requests). */
-    errorMarginPercentPoints: z.number({ error: 'judge.errorMarginPercentPoints must be a number of percentage points' }).min(0.1, 'judge.errorMarginPercentPoints must be at least 0.1').max(50, 'judge.errorMarginPercentPoints must be at most 50').default(1),
+    errorMarginPercentPoints: z._default(z.number({ error: 'judge.errorMarginPercentPoints must be a number of percentage points' }).check(z.gte(0.1, 'judge.errorMarginPercentPoints must be at least 0.1'), z.lte(50, 'judge.errorMarginPercentPoints must be at most 50')), 1),
     /** One-sided confidence of each step's verdict. */
-    confidence: z.number({ error: 'judge.confidence must be a number such as 0.99' }).min(0.8, 'judge.confidence must be at least 0.8 (0.99 is the default); lower values roll back healthy releases').max(0.9999, 'judge.confidence must be at most 0.9999').default(0.99),
+    confidence: z._default(z.number({ error: 'judge.confidence must be a number such as 0.99' }).check(z.gte(0.8, 'judge.confidence must be at least 0.8 (0.99 is the default); lower values roll back healthy releases'), z.lte(0.9999, 'judge.confidence must be at most 0.9999')), 0.99),
     /** Requests each color must serve in the window before a step can pass. */
-    minRequestsPerColor: z.number().int('judge.minRequestsPerColor must be a whole number').min(1, 'judge.minRequestsPerColor must be at least 1').max(1_000_000).default(100),
+    minRequestsPerColor: z._default(z.number().check(z.int('judge.minRequestsPerColor must be a whole number'), z.gte(1, 'judge.minRequestsPerColor must be at least 1'), z.lte(1_000_000)), 100),
     /** A step passes only once the evidence rules out a regression this large (percentage points of failed or slow requests). */
-    ruleOutPercentPoints: z.number({ error: 'judge.ruleOutPercentPoints must be a number of percentage points' }).min(0.5, 'judge.ruleOutPercentPoints must be at least 0.5').max(100).default(5),
+    ruleOutPercentPoints: z._default(z.number({ error: 'judge.ruleOutPercentPoints must be a number of percentage points' }).check(z.gte(0.5, 'judge.ruleOutPercentPoints must be at least 0.5'), z.lte(100)), 5),
     /** An inconclusive step's bake extends, one bake at a time, up to this; then the cutover fails with InsufficientTraffic. */
-    maxBakeSeconds: z.number().int('judge.maxBakeSeconds must be whole seconds').min(60, 'judge.maxBakeSeconds must be at least 60').max(14_400, 'judge.maxBakeSeconds must be at most 14400 (4 hours)').default(1800),
+    maxBakeSeconds: z._default(z.number().check(z.int('judge.maxBakeSeconds must be whole seconds'), z.gte(60, 'judge.maxBakeSeconds must be at least 60'), z.lte(14_400, 'judge.maxBakeSeconds must be at most 14400 (4 hours)')), 1800),
     /** Requests slower than this count as slow. Default: the p95 warning level (alarms.p95Latency.warning). */
-    latencyThresholdSeconds: z.number().positive('judge.latencyThresholdSeconds must be above 0').max(60).optional(),
+    latencyThresholdSeconds: z.optional(z.number().check(z.positive('judge.latencyThresholdSeconds must be above 0'), z.lte(60))),
     /** Both colors failing above the ceiling (a shared dependency): roll back, or hold at the current weights and page. */
-    onBothBad: z.enum(['rollback', 'hold'], { error: 'judge.onBothBad must be "rollback" or "hold"' }).default('rollback'),
+    onBothBad: z._default(z.enum(['rollback', 'hold'], { error: 'judge.onBothBad must be "rollback" or "hold"' }), 'rollback'),
     /** Minutes are judged only once they are this old: ALB datapoints arrive one to three minutes late. */
-    metricDelaySeconds: z.number().int().min(0).max(900, 'judge.metricDelaySeconds must be at most 900').default(180),
+    metricDelaySeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(900, 'judge.metricDelaySeconds must be at most 900')), 180),
     /** The failure rate (percent) above which the new color fails whatever the old does. Default: the critical error-rate level. */
-    ceilingPercent: z.number().gt(0).max(100).optional(),
+    ceilingPercent: z.optional(z.number().check(z.gt(0), z.lte(100))),
     /**
      * Between step checks, the same comparison as a CloudWatch alarm per color
      * (`<prefix>-<color>-worse-than-<other>`), in that color's rollback alarm:
@@ -117,38 +124,39 @@ export const judgeSchema = z
      * window, 0 until both colors served `minRequestsPerColor` in it.
      */
     comparisonAlarm: comparisonAlarmSchema,
-  })
-  .prefault({})
-  .refine((j) => j.ruleOutPercentPoints >= j.errorMarginPercentPoints, { message: 'judge.ruleOutPercentPoints must be at least judge.errorMarginPercentPoints; a pass cannot rule out less than the margin fails on', path: ['ruleOutPercentPoints'] });
+  }),
+  {},
+).check(z.refine((j) => j.ruleOutPercentPoints >= j.errorMarginPercentPoints, { message: 'judge.ruleOutPercentPoints must be at least judge.errorMarginPercentPoints; a pass cannot rule out less than the margin fails on', path: ['ruleOutPercentPoints'] }));
 export type JudgeConfig = z.output<typeof judgeSchema>;
 
 /** Cutover defaults from the environment file (`cutover`). */
 const cutoverFields = {
-    steps: rampStepsSchema.default([10, 50, 100]),
-    bakeSeconds: z.number().int().min(0).max(3600).default(300),
-    watchWindowHours: z.number().min(0).max(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`).default(24),
-    checkpointHours: z.array(z.number().positive()).default([1, 4, 24]),
+    steps: z._default(rampStepsSchema, [10, 50, 100]),
+    bakeSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(3600)), 300),
+    watchWindowHours: z._default(z.number().check(z.gte(0), z.lte(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`)), 24),
+    checkpointHours: z._default(z.array(z.number().check(z.positive())), [1, 4, 24]),
     // Traffic moves within seconds of an alarm via EventBridge; the tick is how soon the
     // execution itself notices, and each tick costs three state transitions.
-    watchTickSeconds: z.number().int().min(60).max(21600).default(7200),
-    minRequestsPerStep: z.never({ error: 'cutover.minRequestsPerStep is now judge.minRequestsPerColor (requests each color must serve before a step can pass); move the value there' }).optional(),
-    idleDeadlineSeconds: z.number().int().min(1).max(3600).default(900),
-    scaleDownOldColor: z.boolean().default(true),
-    smoke: z
-      .strictObject({
-        checks: z.array(smokeCheckSchema).default([]),
-        load: loadBurstSchema.optional(),
-        credentialsSecretArn: z.string().regex(FULL_SECRET_ARN, fullSecretArnMessage('smoke.credentialsSecretArn')).optional(),
-      })
-      .prefault({}),
+    watchTickSeconds: z._default(z.number().check(z.int(), z.gte(60), z.lte(21600)), 7200),
+    minRequestsPerStep: z.optional(z.never({ error: 'cutover.minRequestsPerStep is now judge.minRequestsPerColor (requests each color must serve before a step can pass); move the value there' })),
+    idleDeadlineSeconds: z._default(z.number().check(z.int(), z.gte(1), z.lte(3600)), 900),
+    scaleDownOldColor: z._default(z.boolean(), true),
+    smoke: z.prefault(
+      z.strictObject({
+        checks: z._default(z.array(smokeCheckSchema), []),
+        load: z.optional(loadBurstSchema),
+        credentialsSecretArn: z.optional(z.string().check(z.regex(FULL_SECRET_ARN, fullSecretArnMessage('smoke.credentialsSecretArn')))),
+      }),
+      {},
+    ),
 };
 const checkpointsInWindow = (d: { checkpointHours: number[]; watchWindowHours: number }) => d.checkpointHours.every((h) => h <= d.watchWindowHours) || d.watchWindowHours === 0;
 const checkpointMessage = { message: 'every checkpoint must fall inside the watch window; drop later checkpoints or lengthen watchWindowHours', path: ['checkpointHours'] };
 
-export const cutoverDefaultsSchema = z.strictObject(cutoverFields).refine(checkpointsInWindow, checkpointMessage);
+export const cutoverDefaultsSchema = z.strictObject(cutoverFields).check(z.refine(checkpointsInWindow, checkpointMessage));
 
 /** What the Lambda functions get as CUTOVER_DEFAULTS: the cutover defaults and the environment's judge. */
-export const handlerDefaultsSchema = z.strictObject({ ...cutoverFields, judge: judgeSchema }).refine(checkpointsInWindow, checkpointMessage);
+export const handlerDefaultsSchema = z.strictObject({ ...cutoverFields, judge: judgeSchema }).check(z.refine(checkpointsInWindow, checkpointMessage));
 export type CutoverDefaults = z.output<typeof handlerDefaultsSchema>;
 
 /** The judge a cutover runs with: every setting resolved. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { colorSchema } from './colors';
 
 /**
@@ -9,7 +9,7 @@ export const lockSliceSchema = z.object({
   previousColor: colorSchema,
   newColor: colorSchema,
   /** Task count of the live color at the start: the idle color deploys to it and a rollback needs it. */
-  liveDesired: z.number().int().min(1),
+  liveDesired: z.number().check(z.int(), z.gte(1)),
   startedAtMs: z.number(),
   expiresAtMs: z.number(),
 });
@@ -18,22 +18,22 @@ export type LockSlice = z.output<typeof lockSliceSchema>;
 export const deploySliceSchema = z.object({
   image: z.string(),
   taskDefinition: z.string(),
-  desired: z.number().int(),
+  desired: z.number().check(z.int()),
   deadlineMs: z.number(),
-  previousIdleCount: z.number().int().min(0),
+  previousIdleCount: z.number().check(z.int(), z.gte(0)),
   previousImage: z.string(),
   previousTaskDefinition: z.string(),
 });
 export type DeploySlice = z.output<typeof deploySliceSchema>;
 
 export const rampSliceSchema = z.object({
-  index: z.number().int().min(0),
-  percent: z.number().min(0).max(100),
+  index: z.number().check(z.int(), z.gte(0)),
+  percent: z.number().check(z.gte(0), z.lte(100)),
   weights: z.object({ blue: z.number(), green: z.number() }),
   shiftedAtMs: z.number(),
   done: z.boolean(),
   /** Record weights read back, when this cutover ramps DNS from a legacy endpoint. */
-  dns: z.object({ legacy: z.number(), alb: z.number() }).optional(),
+  dns: z.optional(z.object({ legacy: z.number(), alb: z.number() })),
 });
 export type RampSlice = z.output<typeof rampSliceSchema>;
 
@@ -42,13 +42,13 @@ export const promotionSliceSchema = z.object({ promotedAtMs: z.number() });
 export const watchSliceSchema = z.object({
   elapsedSeconds: z.number(),
   reported: z.array(z.number()),
-  nextWaitSeconds: z.number().int().min(0),
+  nextWaitSeconds: z.number().check(z.int(), z.gte(0)),
   done: z.boolean(),
 });
 export type WatchSlice = z.output<typeof watchSliceSchema>;
 
 /** A caught error, as Step Functions puts it under ResultPath. */
-export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
 /** What pre-flight tells later states: whether this cutover ramps DNS. */
-export const preflightSliceSchema = z.object({ dns: z.object({ ramp: z.boolean() }).optional() });
+export const preflightSliceSchema = z.object({ dns: z.optional(z.object({ ramp: z.boolean() })) });

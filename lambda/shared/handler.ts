@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { CutoverError } from './errors';
 import { logger } from './logger';
 
@@ -13,7 +13,7 @@ export class MalformedState extends CutoverError {
  * Wraps a handler: parse the event with `schema`, then run `body`. Errors keep
  * their names (Step Functions routes on them) and are logged, never swallowed.
  */
-export function handler<S extends z.ZodType, O>(name: string, schema: S, body: (event: z.output<S>) => Promise<O>): (event: unknown) => Promise<O> {
+export function handler<S extends z.ZodMiniType, O>(name: string, schema: S, body: (event: z.output<S>) => Promise<O>): (event: unknown) => Promise<O> {
   return async (event: unknown) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {

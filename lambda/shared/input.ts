@@ -1,72 +1,71 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
 
 /** A cutover's own judge settings: each may only be stricter than the environment's (checked when the plan is made). */
 const judgeInputSchema = z.strictObject({
-  errorMarginPercentPoints: z.number().min(0.1).max(50).optional(),
-  confidence: z.number().min(0.8).max(0.9999).optional(),
-  minRequestsPerColor: z.number().int().min(1).optional(),
-  ruleOutPercentPoints: z.number().min(0.5).max(100).optional(),
-  maxBakeSeconds: z.number().int().min(60).optional(),
-  latencyThresholdSeconds: z.number().positive().optional(),
-  onBothBad: z.enum(['rollback', 'hold']).optional(),
+  errorMarginPercentPoints: z.optional(z.number().check(z.gte(0.1), z.lte(50))),
+  confidence: z.optional(z.number().check(z.gte(0.8), z.lte(0.9999))),
+  minRequestsPerColor: z.optional(z.number().check(z.int(), z.gte(1))),
+  ruleOutPercentPoints: z.optional(z.number().check(z.gte(0.5), z.lte(100))),
+  maxBakeSeconds: z.optional(z.number().check(z.int(), z.gte(60))),
+  latencyThresholdSeconds: z.optional(z.number().check(z.positive())),
+  onBothBad: z.optional(z.enum(['rollback', 'hold'])),
 });
 
 /** What an operator passes to start a cutover. Unknown fields are errors. */
 export const cutoverInputSchema = z
   .strictObject({
     /** Image for the idle color; omit to cut over to what the idle color already runs. */
-    image: z.string().min(1, 'image must not be empty; omit it to keep the idle color\'s image').max(512).optional(),
+    image: z.optional(z.string().check(z.minLength(1, 'image must not be empty; omit it to keep the idle color\'s image'), z.maxLength(512))),
     /** canary: the environment's default steps; linear: 20% at a time; all-at-once: 100. */
-    strategy: z.enum(['canary', 'linear', 'all-at-once'], { error: 'strategy must be canary, linear or all-at-once (or give steps instead)' }).optional(),
+    strategy: z.optional(z.enum(['canary', 'linear', 'all-at-once'], { error: 'strategy must be canary, linear or all-at-once (or give steps instead)' })),
     /** Explicit steps, such as [10, 50, 100]; instead of strategy. */
-    steps: rampStepsSchema.optional(),
+    steps: z.optional(rampStepsSchema),
     /** Seconds to bake at each step. */
-    bakeSeconds: z.number().int('bakeSeconds must be whole seconds').min(0).max(3600, 'bakeSeconds must be at most 3600').optional(),
+    bakeSeconds: z.optional(z.number().check(z.int('bakeSeconds must be whole seconds'), z.gte(0), z.lte(3600, 'bakeSeconds must be at most 3600'))),
     /** Hours to watch after promotion, with the old color at full size. */
-    watchWindowHours: z.number().min(0).max(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`).optional(),
+    watchWindowHours: z.optional(z.number().check(z.gte(0), z.lte(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`))),
     /** Why: goes into the ledger and every notification. */
-    reason: z.string({ error: 'reason is required: say why this cutover runs, such as "release 1.43.0"' }).min(3, 'reason must say why, in a few words').max(500),
+    reason: z.string({ error: 'reason is required: say why this cutover runs, such as "release 1.43.0"' }).check(z.minLength(3, 'reason must say why, in a few words'), z.maxLength(500)),
     /** Run every check and smoke test without moving traffic. */
-    dryRun: z.boolean({ error: 'dryRun must be true or false' }).default(false),
+    dryRun: z._default(z.boolean({ error: 'dryRun must be true or false' }), false),
     /** Run the configured final data sync (default: true when one is configured). */
-    dataSync: z.boolean({ error: 'dataSync must be true or false' }).optional(),
+    dataSync: z.optional(z.boolean({ error: 'dataSync must be true or false' })),
     /** Freeze writes with maintenance mode until traffic first moves (default: on when the data sync runs). */
-    maintenance: z.boolean({ error: 'maintenance must be true or false' }).optional(),
+    maintenance: z.optional(z.boolean({ error: 'maintenance must be true or false' })),
     /** Tighten the judge for this cutover (a smaller margin, more evidence...); never looser than the environment's. */
-    judge: judgeInputSchema.optional(),
+    judge: z.optional(judgeInputSchema),
     /** Start even though pre-flight finds too little traffic to judge the first step (CanaryTooThin). */
-    acceptThinCanary: z.boolean({ error: 'acceptThinCanary must be true or false' }).optional(),
-  })
-  .refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] });
+    acceptThinCanary: z.optional(z.boolean({ error: 'acceptThinCanary must be true or false' })),
+  }).check(z.refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] }));
 export type CutoverInput = z.output<typeof cutoverInputSchema>;
 
 /** The normalized plan every later state reads. */
 export const planSchema = z.object({
-  image: z.string().optional(),
-  steps: z.array(z.number().min(0.1).max(100)),
-  bakeSeconds: z.number().int().min(0),
-  watchWindowSeconds: z.number().int().min(0),
-  checkpointSeconds: z.array(z.number().int().positive()),
-  watchTickSeconds: z.number().int().positive(),
+  image: z.optional(z.string()),
+  steps: z.array(z.number().check(z.gte(0.1), z.lte(100))),
+  bakeSeconds: z.number().check(z.int(), z.gte(0)),
+  watchWindowSeconds: z.number().check(z.int(), z.gte(0)),
+  checkpointSeconds: z.array(z.number().check(z.int(), z.positive())),
+  watchTickSeconds: z.number().check(z.int(), z.positive()),
   reason: z.string(),
   dryRun: z.boolean(),
   /** Maintenance mode goes on after the smoke test and off once traffic first moves. */
-  maintenance: z.boolean().default(false),
+  maintenance: z._default(z.boolean(), false),
   /** The final data sync (and its validation) runs inside maintenance mode. */
-  dataSync: z.boolean().default(false),
+  dataSync: z._default(z.boolean(), false),
   /** How each step is judged, every setting resolved. */
   judge: z.object({
     errorMarginPercentPoints: z.number(),
     confidence: z.number(),
-    minRequestsPerColor: z.number().int(),
+    minRequestsPerColor: z.number().check(z.int()),
     ruleOutPercentPoints: z.number(),
-    maxBakeSeconds: z.number().int(),
+    maxBakeSeconds: z.number().check(z.int()),
     latencyThresholdSeconds: z.number(),
     onBothBad: z.enum(['rollback', 'hold']),
-    metricDelaySeconds: z.number().int(),
+    metricDelaySeconds: z.number().check(z.int()),
     ceilingPercent: z.number(),
   }),
-  acceptThinCanary: z.boolean().default(false),
+  acceptThinCanary: z._default(z.boolean(), false),
 });
 export type Plan = z.output<typeof planSchema>;

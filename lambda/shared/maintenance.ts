@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { awsCall, clients, conditionFailed } from './adapters/clients';
+import * as z from './zod';
+import { awsCall, conditionFailed } from './adapters/clients';
+import { dynamo } from './adapters/dynamo';
 import { createRule, deleteRule, productionActions } from './adapters/elb';
 import * as ledger from './adapters/ledger';
 import { lockKey } from './adapters/lock';
@@ -8,6 +9,8 @@ import { notify } from './adapters/notify';
 import { secretString } from './adapters/secrets';
 import { MaintenanceNotOn } from './errors';
 import { Settings } from './settings';
+
+const clients = { dynamo };
 
 /** Operators send this header, with the test-route token, to pass through maintenance. */
 export const BYPASS_HEADER = 'X-Switchyard-Bypass';
@@ -22,8 +25,8 @@ const itemSchema = z.object({
   reason: z.string(),
   by: z.string(),
   /** Set while a cutover's sync stage runs: expiry waits for it, up to this bound. */
-  syncUntilMs: z.number().optional(),
-  syncBy: z.string().optional(),
+  syncUntilMs: z.optional(z.number()),
+  syncBy: z.optional(z.string()),
 });
 export type MaintenanceItem = z.output<typeof itemSchema>;
 

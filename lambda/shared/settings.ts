@@ -1,21 +1,27 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { Color, StateParameterNames, stateParameterNames } from './colors';
 import { CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
 import { MisconfiguredFunction } from './errors';
 
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-const json = <T extends z.ZodType>(schema: T) =>
-  z.string().transform((s, ctx) => {
-    try {
-      return JSON.parse(s);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not JSON' });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+const list = z.pipe(z.string(), z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
+const json = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s, ctx) => {
+        try {
+          return JSON.parse(s);
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'not JSON', input: s });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
 
-const oneOffTaskSchema = z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.number().int().positive() });
-export const dataSyncSchema = z.object({ sync: oneOffTaskSchema, validation: oneOffTaskSchema.optional() });
+const oneOffTaskSchema = z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.number().check(z.int(), z.positive()) });
+export const dataSyncSchema = z.object({ sync: oneOffTaskSchema, validation: z.optional(oneOffTaskSchema) });
 export type DataSyncSettings = z.output<typeof dataSyncSchema>;
 
 export const dnsCutoverSchema = z.object({
@@ -32,48 +38,48 @@ export type DnsCutover = z.output<typeof dnsCutoverSchema>;
 
 /** Environment of every Switchyard function, set by the control-plane construct. */
 export const environmentSchema = z.object({
-  SERVICE: z.string().min(1),
-  ENVIRONMENT: z.string().min(1),
-  LISTENER_ARN: z.string().min(1),
-  TEST_RULE_ARN: z.string().min(1),
-  CLUSTER: z.string().min(1),
-  SERVICE_BLUE: z.string().min(1),
-  SERVICE_GREEN: z.string().min(1),
-  TARGET_GROUP_BLUE: z.string().min(1),
-  TARGET_GROUP_GREEN: z.string().min(1),
-  ROLLBACK_ALARM_BLUE: z.string().min(1),
-  ROLLBACK_ALARM_GREEN: z.string().min(1),
+  SERVICE: z.string().check(z.minLength(1)),
+  ENVIRONMENT: z.string().check(z.minLength(1)),
+  LISTENER_ARN: z.string().check(z.minLength(1)),
+  TEST_RULE_ARN: z.string().check(z.minLength(1)),
+  CLUSTER: z.string().check(z.minLength(1)),
+  SERVICE_BLUE: z.string().check(z.minLength(1)),
+  SERVICE_GREEN: z.string().check(z.minLength(1)),
+  TARGET_GROUP_BLUE: z.string().check(z.minLength(1)),
+  TARGET_GROUP_GREEN: z.string().check(z.minLength(1)),
+  ROLLBACK_ALARM_BLUE: z.string().check(z.minLength(1)),
+  ROLLBACK_ALARM_GREEN: z.string().check(z.minLength(1)),
   GATING_ALARMS_BLUE: list,
   GATING_ALARMS_GREEN: list,
-  LOCK_TABLE: z.string().min(1),
-  LEDGER_TABLE: z.string().min(1),
-  CRITICAL_TOPIC_ARN: z.string().min(1),
-  WARNING_TOPIC_ARN: z.string().min(1),
-  TEST_TOKEN_SECRET_ARN: z.string().min(1),
-  BASE_URL: z.string().url(),
-  WAF_MODE: z.enum(['COUNT', 'BLOCK']).default('COUNT'),
-  WAF_ACL_NAME: z.string().optional(),
-  STICKINESS_SECONDS: z.coerce.number().int().positive().optional(),
-  DEREGISTRATION_DELAY_SECONDS: z.coerce.number().int().min(0).default(30),
-  TARGET_ERROR_RATE_PERCENT: z.coerce.number().positive().default(1),
-  TARGET_P95_SECONDS: z.coerce.number().positive().default(0.5),
+  LOCK_TABLE: z.string().check(z.minLength(1)),
+  LEDGER_TABLE: z.string().check(z.minLength(1)),
+  CRITICAL_TOPIC_ARN: z.string().check(z.minLength(1)),
+  WARNING_TOPIC_ARN: z.string().check(z.minLength(1)),
+  TEST_TOKEN_SECRET_ARN: z.string().check(z.minLength(1)),
+  BASE_URL: z.url(),
+  WAF_MODE: z._default(z.enum(['COUNT', 'BLOCK']), 'COUNT'),
+  WAF_ACL_NAME: z.optional(z.string()),
+  STICKINESS_SECONDS: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  DEREGISTRATION_DELAY_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 30),
+  TARGET_ERROR_RATE_PERCENT: z._default(z.coerce.number().check(z.positive()), 1),
+  TARGET_P95_SECONDS: z._default(z.coerce.number().check(z.positive()), 0.5),
   /** Lambda target group serving the maintenance page. */
-  MAINTENANCE_TARGET_GROUP_ARN: z.string().optional(),
-  MAINTENANCE_MAX_SECONDS: z.coerce.number().int().min(1).default(60),
+  MAINTENANCE_TARGET_GROUP_ARN: z.optional(z.string()),
+  MAINTENANCE_MAX_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
   /** Value of the switchyard:maintenance tag on the rules maintenance makes; IAM lets only those be changed. */
-  MAINTENANCE_TAG: z.string().optional(),
-  OPERATOR_CIDRS: list.default([]),
+  MAINTENANCE_TAG: z.optional(z.string()),
+  OPERATOR_CIDRS: z._default(list, []),
   /** RDS instance to snapshot before the cutover changes anything; unset: no backup stage. */
-  DATABASE_INSTANCE: z.string().optional(),
-  SNAPSHOT_MAX_AGE_MINUTES: z.coerce.number().int().min(0).default(60),
-  SNAPSHOT_DEADLINE_MINUTES: z.coerce.number().int().min(1).default(60),
+  DATABASE_INSTANCE: z.optional(z.string()),
+  SNAPSHOT_MAX_AGE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
+  SNAPSHOT_DEADLINE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
-  POLL_MS: z.coerce.number().int().min(1).default(2000),
+  POLL_MS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 2000),
   CUTOVER_DEFAULTS: json(handlerDefaultsSchema),
   /** The final data sync and validation tasks: where they log, how long they may run; unset: no sync configured. */
-  DATA_SYNC: json(dataSyncSchema).optional(),
+  DATA_SYNC: z.optional(json(dataSyncSchema)),
   /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */
-  DNS_CUTOVER: json(dnsCutoverSchema).optional(),
+  DNS_CUTOVER: z.optional(json(dnsCutoverSchema)),
 });
 
 export interface ColorSettings {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { COLORS, otherColor } from '../shared/colors';
 import { SmokeRoutedToLiveColor, SmokeTestFailed } from '../shared/errors';
 import { lockSliceSchema } from '../shared/execution';

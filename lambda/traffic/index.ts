@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { AboveCeiling, AlarmBreached, BothColorsBad, IdleNeverHealthy, InsufficientTraffic, JudgedWorse, RolledBackByAlarm, WeightsNotApplied } from '../shared/errors';
 import { lockSliceSchema, preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
@@ -21,7 +21,7 @@ import { settings, Settings } from '../shared/settings';
 const ERRORS = { AlarmBreached, InsufficientTraffic, IdleNeverHealthy, JudgedWorse, AboveCeiling, BothColorsBad } as const;
 
 /** The previous check, if it was of this step: its look number. */
-const checkSliceSchema = z.object({ step: z.number().int(), look: z.number().int() }).partial().passthrough();
+const checkSliceSchema = z.partial(z.looseObject({ step: z.number().check(z.int()), look: z.number().check(z.int()) }));
 
 /** Throws when an alarm already rolled this cutover back: a ramp must never undo a rollback. */
 async function assertNotRolledBack(s: Settings, executionId: string): Promise<void> {
@@ -32,8 +32,8 @@ async function assertNotRolledBack(s: Settings, executionId: string): Promise<vo
 }
 
 const eventSchema = z.discriminatedUnion('action', [
-  z.object({ executionId: z.string(), action: z.literal('shift'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema.optional(), preflight: preflightSliceSchema.optional() }) }),
-  z.object({ executionId: z.string(), action: z.literal('check'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema, check: checkSliceSchema.optional() }) }),
+  z.object({ executionId: z.string(), action: z.literal('shift'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: z.optional(rampSliceSchema), preflight: z.optional(preflightSliceSchema) }) }),
+  z.object({ executionId: z.string(), action: z.literal('check'), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema, check: z.optional(checkSliceSchema) }) }),
 ]);
 
 export const handler = wrap('traffic', eventSchema, async (event) => {

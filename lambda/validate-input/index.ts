@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { InvalidInput } from '../shared/errors';
 import { handler as wrap } from '../shared/handler';
 import { CutoverInput, cutoverInputSchema, Plan } from '../shared/input';

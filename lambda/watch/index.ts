@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { AlarmBreached, RolledBackByAlarm } from '../shared/errors';
 import { lockSliceSchema, promotionSliceSchema, watchSliceSchema, WatchSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
@@ -13,7 +13,7 @@ import { settings } from '../shared/settings';
 const eventSchema = z.object({
   executionId: z.string(),
   action: z.literal('tick'),
-  state: z.object({ plan: planSchema, lock: lockSliceSchema, promotion: promotionSliceSchema, watch: watchSliceSchema.optional() }),
+  state: z.object({ plan: planSchema, lock: lockSliceSchema, promotion: promotionSliceSchema, watch: z.optional(watchSliceSchema) }),
 });
 
 /** One tick of the watch window: stop on a rollback or an alarm, report due checkpoints, plan the next tick. */

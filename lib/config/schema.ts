@@ -502,7 +502,7 @@ export const configSchema = z
       .optional(),
 
     /** Cutover defaults: ramp, bake, watch window, smoke checks. */
-    cutover: cutoverDefaultsSchema.prefault({}),
+    cutover: z.prefault(cutoverDefaultsSchema, {}),
 
     /**
      * How each ramp step judges the new color against the old one (see the

@@ -1,14 +1,22 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as path from 'path';
+import { bundlingLogLevel } from '../bundling-output';
 
 /** Repository folder holding one folder per Lambda task. */
 export const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
+
+/**
+ * esbuild options of every handler. The AWS SDK clients are bundled, tree-shaken
+ * from their ES modules (`module` before `main`): a cold start then takes about
+ * half as long as loading the runtime's copy (`npm run bench`, BENCH_ONLY=bundles).
+ */
+export const FUNCTION_BUNDLING: BundlingOptions = { minify: true, sourceMap: false, target: 'node24', externalModules: [], mainFields: ['module', 'main'] };
 
 /** Properties of {@link TaskFunction}. */
 export interface TaskFunctionProps {
@@ -37,7 +45,7 @@ export interface TaskFunctionProps {
 
 /**
  * One Switchyard handler as a Lambda function: bundled with esbuild (the AWS
- * SDK comes with the runtime), its own log group and a role with no managed
+ * SDK clients included), its own log group and a role with no managed
  * policy, so every permission is granted by name.
  */
 export class TaskFunction extends Construct {
@@ -67,7 +75,7 @@ export class TaskFunction extends Construct {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { POWERTOOLS_SERVICE_NAME: 'switchyard', ...props.environment },
-      bundling: { minify: true, sourceMap: false, target: 'node24', externalModules: ['@aws-sdk/*'] },
+      bundling: { ...FUNCTION_BUNDLING, logLevel: bundlingLogLevel(this) },
       depsLockFilePath: path.join(LAMBDA_DIR, '..', 'package-lock.json'),
     });
   }

@@ -1,13 +1,3 @@
-import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { RDSClient } from '@aws-sdk/client-rds';
-import type { Route53Client } from '@aws-sdk/client-route-53';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withThrottleRetry } from '../retry';
 
 // Throttles are retried by withThrottleRetry (one policy, tested); other
@@ -15,35 +5,19 @@ import { withThrottleRetry } from '../retry';
 // retries would multiply both, so they are off.
 const config = { maxAttempts: 1 };
 
-let elb: ElasticLoadBalancingV2Client | undefined;
-let ecs: ECSClient | undefined;
-let cw: CloudWatchClient | undefined;
-let ssm: SSMClient | undefined;
-let ddb: DynamoDBDocumentClient | undefined;
-let sns: SNSClient | undefined;
-let sm: SecretsManagerClient | undefined;
-let rds: RDSClient | undefined;
-let r53: Route53Client | undefined;
-let cfn: CloudFormationClient | undefined;
+const made = new Map<string, unknown>();
 
-// Each SDK package is loaded where a client is first made, so a handler loads
-// only the packages of the services it calls (each costs 45-85 ms to load).
-export const clients = {
-  elb: () => (elb ??= new (require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config)),
-  ecs: () => (ecs ??= new (require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs')).ECSClient(config)),
-  cloudwatch: () => (cw ??= new (require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
-  ssm: () => (ssm ??= new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(config)),
-  dynamo: () =>
-    (ddb ??= (require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(
-      new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(config),
-      { marshallOptions: { removeUndefinedValues: true } },
-    )),
-  sns: () => (sns ??= new (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(config)),
-  secrets: () => (sm ??= new (require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config)),
-  rds: () => (rds ??= new (require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds')).RDSClient(config)),
-  route53: () => (r53 ??= new (require('@aws-sdk/client-route-53') as typeof import('@aws-sdk/client-route-53')).Route53Client(config)),
-  cloudformation: () => (cfn ??= new (require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')).CloudFormationClient(config)),
-};
+/**
+ * The one client of `service` in this process, made on first use. Each adapter
+ * imports its client class itself, beside the commands it sends: a handler
+ * loads (or, bundled, holds) only the clients of the services it calls.
+ */
+export function sdkClient<T>(service: string, make: (c: typeof config) => T): () => T {
+  return () => {
+    if (!made.has(service)) made.set(service, make(config));
+    return made.get(service) as T;
+  };
+}
 
 /** Counts AWS calls per operation, for the benchmark and the rehearsal summary. */
 export const callCounter = new Map<string, number>();

@@ -1,5 +1,7 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { awsCall, clients } from './clients';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { awsCall, sdkClient } from './clients';
+
+const clients = { cloudformation: sdkClient('cloudformation', (c) => new CloudFormationClient(c)) };
 
 /** The status of a stack (by name or id), such as UPDATE_IN_PROGRESS. */
 export async function stackStatus(stackId: string): Promise<string | undefined> {

@@ -1,5 +1,7 @@
-import { DescribeAlarmsCommand, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { awsCall, clients } from './clients';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { awsCall, sdkClient } from './clients';
+
+const clients = { cloudwatch: sdkClient('cloudwatch', (c) => new CloudWatchClient(c)) };
 
 const call = <T>(name: string, fn: () => Promise<T>) => awsCall(`cloudwatch:${name}`, fn);
 

@@ -1,5 +1,7 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-import { awsCall, clients } from './clients';
+import { DescribeServicesCommand, ECSClient, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
+import { awsCall, sdkClient } from './clients';
+
+const clients = { ecs: sdkClient('ecs', (c) => new ECSClient(c)) };
 import { DeploymentFact } from '../decisions/idle';
 
 const call = <T>(name: string, fn: () => Promise<T>) => awsCall(`ecs:${name}`, fn);

@@ -9,10 +9,13 @@ import {
   ModifyRuleCommand,
   Action,
   RuleCondition,
+  ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Color, COLORS } from '../colors';
 import { validateWeights, Weights } from '../decisions/weights';
-import { awsCall, clients } from './clients';
+import { awsCall, sdkClient } from './clients';
+
+const clients = { elb: sdkClient('elb', (c) => new ElasticLoadBalancingV2Client(c)) };
 
 export type TargetGroups = Readonly<Record<Color, string>>;
 

@@ -1,7 +1,10 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'crypto';
 import { logger } from '../logger';
-import { awsCall, clients, conditionFailed } from './clients';
+import { awsCall, conditionFailed } from './clients';
+import { dynamo } from './dynamo';
+
+const clients = { dynamo };
 
 /** Kinds of ledger entries. */
 export type LedgerType =

@@ -1,7 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../zod';
 import { colorSchema } from '../colors';
-import { awsCall, clients, conditionFailed } from './clients';
+import { awsCall, conditionFailed } from './clients';
+import { dynamo } from './dynamo';
+
+const clients = { dynamo };
 
 /** The lock item: who holds the service, and what the cutover is doing. */
 export const lockItemSchema = z.object({
@@ -14,13 +17,13 @@ export const lockItemSchema = z.object({
   previousColor: colorSchema,
   newColor: colorSchema,
   /** Task count the previous color had at the start: what a rollback onto it needs. */
-  liveDesired: z.number().int().min(1),
+  liveDesired: z.number().check(z.int(), z.gte(1)),
   reason: z.string(),
-  phase: z.enum(['starting', 'ramping', 'watching']).default('starting'),
-  rolledBackAtMs: z.number().optional(),
-  rollbackReason: z.string().optional(),
+  phase: z._default(z.enum(['starting', 'ramping', 'watching']), 'starting'),
+  rolledBackAtMs: z.optional(z.number()),
+  rollbackReason: z.optional(z.string()),
   /** This cutover moved DNS off the legacy endpoint: a rollback moves it back. */
-  dnsRamp: z.boolean().optional(),
+  dnsRamp: z.optional(z.boolean()),
 });
 export type LockItem = z.output<typeof lockItemSchema>;
 

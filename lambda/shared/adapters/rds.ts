@@ -1,6 +1,8 @@
-import { CreateDBSnapshotCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { CreateDBSnapshotCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { SnapshotFacts } from '../decisions/backup';
-import { awsCall, clients } from './clients';
+import { awsCall, sdkClient } from './clients';
+
+const clients = { rds: sdkClient('rds', (c) => new RDSClient(c)) };
 
 const rds = clients.rds;
 const facts = (s: { DBSnapshotIdentifier?: string; Status?: string; SnapshotCreateTime?: Date }): SnapshotFacts => ({

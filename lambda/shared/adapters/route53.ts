@@ -3,9 +3,11 @@ import { DnsNotReady, DnsWeightsNotApplied } from '../errors';
 import { DnsWeights, RecordFacts, sameDnsWeights } from '../decisions/dns';
 import { sleep } from '../retry';
 import { DnsCutover } from '../settings';
-import { awsCall, clients } from './clients';
+import { awsCall, sdkClient } from './clients';
 
+// Loaded on first use: only cutovers with a DNS stage call Route 53.
 const sdk = () => require('@aws-sdk/client-route-53') as typeof import('@aws-sdk/client-route-53');
+const clients = { route53: sdkClient('route53', (c) => new (sdk().Route53Client)(c)) };
 /** Route 53 answers with fully qualified, lower-case names. */
 const fqdn = (n: string) => `${n.replace(/\.$/, '').toLowerCase()}.`;
 

@@ -1,6 +1,8 @@
-import { GetParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Color, colorSchema, COLORS, StateParameterNames } from '../colors';
-import { awsCall, clients } from './clients';
+import { awsCall, sdkClient } from './clients';
+
+const clients = { ssm: sdkClient('ssm', (c) => new SSMClient(c)) };
 
 /** What the last cutover recorded. */
 export interface RecordedState {
