@@ -1,5 +1,6 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -59,7 +60,11 @@ export class ControlTowerGuardrails implements IPolicyValidationPluginBeta1 {
       const template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type: string }> };
       for (const r of Object.values(template.Resources ?? {})) present.add(r.Type);
     }
-    return new CfnGuardValidator({ disabledRules: rulesWithNothingToEvaluate(present) }).validate(context);
+    const report = new CfnGuardValidator({ disabledRules: rulesWithNothingToEvaluate(present) }).validate(context);
+    // The plugin sets no severity. Once any violation is acknowledged, aws-cdk-lib
+    // recomputes success from the rest and counts only those marked error or fatal,
+    // so unmarked violations would pass synth unseen.
+    return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
   }
 }
 
@@ -100,7 +105,7 @@ export const GUARDRAIL_EXEMPTIONS: readonly GuardrailExemption[] = [
     control: 'CT.CLOUDWATCH.PR.2',
     reason: (c) =>
       `Every log group keeps its events for logRetentionDays, ${c.logRetentionDays} days in this environment, below the control's year; set logRetentionDays to 365 or more where your organisation enforces CT.CLOUDWATCH.PR.2.`,
-    covers: (s, c) => (c.logRetentionDays < 365 ? everyStack(s) : []),
+    covers: (s, c) => (c.logRetentionDays < 365 ? everyStack(s).flatMap((x) => x.node.findAll().filter((n) => n instanceof logs.CfnLogGroup)) : []),
   },
   {
     rule: 'cloudwatch_alarm_action_check',
