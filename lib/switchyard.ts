@@ -1,6 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SwitchyardConfig } from './config/schema';
+import { acknowledgeGuardrailExemptions, ControlTowerGuardrails } from './guardrails';
 import { ResourceNames } from './naming';
 import { ControlStack } from './stacks/control-stack';
 import { PlatformStack } from './stacks/platform-stack';
@@ -26,6 +27,11 @@ export interface BuildOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /**
+   * Run AWS Control Tower's proactive controls (cfn-guard) at synth; see lib/guardrails.ts.
+   * @default - the same as `nag`
+   */
+  readonly guardrails?: boolean;
   /**
    * Changes on every deploy so the platform's deploy guard runs each time.
    * @default - fixed; bin/ passes the synth time
@@ -63,8 +69,13 @@ export function buildSwitchyard(app: App, config: SwitchyardConfig, options: Bui
   for (const [key, value] of [['switchyard:service', config.service.name], ['switchyard:environment', config.environment]]) {
     Tags.of(app).add(key, value, { excludeResourceTypes: UNTAGGED_TYPES });
   }
+  const stacks = { state, platform, control };
+  acknowledgeGuardrailExemptions(stacks, config);
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
-  return { state, platform, control };
+  if (options.guardrails ?? options.nag ?? true) {
+    Validations.of(app).addPlugins(new ControlTowerGuardrails());
+  }
+  return stacks;
 }

@@ -294,9 +294,39 @@ const injectedSecrets = z
   )
   .default([]);
 
+const ROOT_USER = /^(0|root)(:.*)?$/;
+
+/**
+ * How a container runs: as which user, on a read-only root filesystem with
+ * writable scratch volumes. Organisations' guardrails (Control Tower CT.ECS.PR.3
+ * and PR.6) refuse root users and writable root filesystems.
+ */
+const containerSettings = (what: string) => ({
+  /** User (name or uid, optionally :group) the container runs as; the image's own user when left out. */
+  user: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, `${what}.user is a user name or uid, optionally with :group, such as "1000" or "app:app"`)
+    .refine((u) => !ROOT_USER.test(u), `${what}.user must not be root (0 or root); leave it out to run as the image's own user`)
+    .optional(),
+  /** The root filesystem is read-only; the container writes only to `scratchPaths`. */
+  readonlyRootFilesystem: z.boolean().default(true),
+  /** Writable, empty directories (task-scoped volumes) the container may write to, such as /tmp. */
+  scratchPaths: z
+    .array(
+      z
+        .string()
+        .regex(/^(\/[A-Za-z0-9._-]+)+$/, `${what}.scratchPaths are absolute directories such as /tmp or /var/cache/nginx`)
+        .refine((p) => !p.split('/').includes('..'), `${what}.scratchPaths must not contain ..`),
+    )
+    .max(10, `${what}.scratchPaths: at most 10 scratch directories`)
+    .refine((l) => new Set(l).size === l.length, `${what}.scratchPaths must not repeat a directory`)
+    .default(['/tmp']),
+});
+
 /** A one-off container the cutover runs to completion: the final data sync, or its validation. */
 const oneOffTask = (what: string, timeoutDefault: number) =>
   z.strictObject({
+    ...containerSettings(what),
     image: image(`${what}.image`, 'the container that runs, such as 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-sync:1.0'),
     /** Command and arguments; the image's own when left out. */
     command: z.array(z.string()).min(1, `${what}.command must name a program; leave it out to run the image's default`).optional(),
@@ -339,6 +369,7 @@ export const configSchema = z
           message: 'service.healthCheck.timeoutSeconds must be below intervalSeconds',
           path: ['timeoutSeconds'],
         }),
+      ...containerSettings('service'),
       deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
       stickiness: z
         .strictObject({
@@ -372,6 +403,16 @@ export const configSchema = z
         hostedZone: z.strictObject({ id: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'domain.hostedZone.id must be a Route 53 zone id such as Z0123456789ABC'), name: z.string() }).optional(),
       })
       .optional(),
+
+    loadBalancer: z
+      .strictObject({
+        /**
+         * Refuse deleting the load balancer (CloudFormation and the console alike) until turned off.
+         * @default true in the environment named production, false elsewhere (see {@link deletionProtection})
+         */
+        deletionProtection: z.boolean().optional(),
+      })
+      .prefault({}),
 
     /** Operators' source ranges: they may preview the idle color from here. */
     operatorCidrs: z.array(cidr).max(4, 'at most 4 operatorCidrs fit one ALB rule; merge ranges into larger blocks').default([]),
@@ -586,6 +627,11 @@ export function cutoverStages(c: {
     syncStageSeconds: c.dataSync ? syncStageSeconds({ sync: { timeoutSeconds: c.dataSync.timeoutMinutes * 60 }, validation: c.dataSync.validation && { timeoutSeconds: c.dataSync.validation.timeoutMinutes * 60 } }) : 0,
     deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,
   };
+}
+
+/** Whether the load balancer refuses deletion: as configured, else only in production. */
+export function deletionProtection(c: { readonly environment: string; readonly loadBalancer: { readonly deletionProtection?: boolean } }): boolean {
+  return c.loadBalancer.deletionProtection ?? c.environment === 'production';
 }
 
 /** Input form of the configuration (defaults not yet applied), as written in config/*.json. */

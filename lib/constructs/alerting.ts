@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ResourceNames } from '../naming';
+import { limitGrantsToAwsServices } from './log-encryption';
 
 /** Properties of {@link Alerting}. */
 export interface AlertingProps {
@@ -58,6 +59,7 @@ export class Alerting extends Construct {
         resources: ['*'],
       }),
     );
+    limitGrantsToAwsServices(key);
     this.key = key;
 
     const names = new ResourceNames(props.namePrefix);

@@ -38,8 +38,39 @@ export interface ColorHealthCheck {
   readonly healthyHttpCodes: string;
 }
 
+/** How a container runs: as which user, and what it may write. */
+export interface ContainerRuntime {
+  /**
+   * User (name or uid, optionally :group) the container runs as.
+   * @default - the image's own user
+   */
+  readonly user?: string;
+  /**
+   * Mount the root filesystem read-only.
+   * @default true
+   */
+  readonly readonlyRootFilesystem?: boolean;
+  /**
+   * Writable empty directories, each a volume that lives as long as the task.
+   * @default ['/tmp']
+   */
+  readonly scratchPaths?: string[];
+}
+
+/** Gives `container` a writable task-scoped volume at each scratch path. */
+export function addScratchVolumes(taskDefinition: ecs.TaskDefinition, container: ecs.ContainerDefinition, paths: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const containerPath of paths) {
+    const name = `scratch${containerPath.replace(/[^A-Za-z0-9]+/g, '-')}`;
+    if (seen.has(name)) throw new Error(`scratch paths ${paths.join(', ')} give two volumes the name ${name}; rename one directory`);
+    seen.add(name);
+    taskDefinition.addVolume({ name });
+    container.addMountPoints({ sourceVolume: name, containerPath, readOnly: false });
+  }
+}
+
 /** Properties of {@link ColorService}. */
-export interface ColorServiceProps {
+export interface ColorServiceProps extends ContainerRuntime {
   /** Which color this is. */
   readonly color: Color;
   /** Cluster to run in. */
@@ -132,8 +163,12 @@ export class ColorService extends Construct {
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: props.color, logGroup: this.logGroup }),
       environment: { ...(props.environment ?? {}), SWITCHYARD_COLOR: props.color },
       secrets,
-      readonlyRootFilesystem: false,
+      // The task's memory is the container's hard limit too: it is the only container.
+      memoryLimitMiB: props.memoryMiB,
+      user: props.user,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
     });
+    addScratchVolumes(this.taskDefinition, this.container, props.scratchPaths ?? ['/tmp']);
     grantEcrPull(this.taskDefinition.obtainExecutionRole(), props.pullableImages ?? []);
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',

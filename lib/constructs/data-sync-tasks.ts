@@ -5,10 +5,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantEcrPull } from '../ecr';
 import { ResourceNames } from '../naming';
-import { InjectedSecret } from './color-service';
+import { addScratchVolumes, ContainerRuntime, InjectedSecret } from './color-service';
 
 /** A container the cutover runs to completion. */
-export interface OneOffTaskSpec {
+export interface OneOffTaskSpec extends ContainerRuntime {
   /** Image of the container. */
   readonly image: string;
   /**
@@ -111,7 +111,11 @@ export class DataSyncTasks extends Construct {
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: name, logGroup }),
       environment: { ...(spec.environment ?? {}), SWITCHYARD_STAGE: name },
       secrets,
+      memoryLimitMiB: spec.memoryMiB,
+      user: spec.user,
+      readonlyRootFilesystem: spec.readonlyRootFilesystem ?? true,
     });
+    addScratchVolumes(taskDefinition, container, spec.scratchPaths ?? ['/tmp']);
     // fromRegistry grants nothing: a private ECR image needs pull permission on its repository.
     grantEcrPull(taskDefinition.obtainExecutionRole(), [spec.image]);
     Validations.of(taskDefinition).acknowledge({

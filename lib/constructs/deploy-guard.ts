@@ -1,5 +1,6 @@
-import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { ResourceNames } from '../naming';
@@ -20,6 +21,11 @@ export interface DeployGuardProps {
   readonly nonce?: string;
   /** Resources that must not change while a cutover runs; each waits for the guard. */
   readonly protects: IConstruct[];
+  /**
+   * Retention of the guard's and its provider's log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -37,12 +43,15 @@ export class DeployGuard extends Construct {
       functionName: new ResourceNames(props.namePrefix).lambdaFunction('deploy-guard'),
       environment: {},
       timeout: Duration.seconds(30),
+      logRetention: props.logRetention,
     });
     fn.allow(['dynamodb:GetItem'], [props.lockTable.tableArn]);
     // While the lock is held, the guard reads its own stack's status to tell
     // CloudFormation's rollback of a failed update (which it lets through) from a deploy.
     fn.allow(['cloudformation:DescribeStacks'], [Stack.of(this).stackId]);
-    const provider = new cr.Provider(this, 'Provider', { onEventHandler: fn.function });
+    // Without a group of its own the framework's function would log to one that never expires.
+    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const provider = new cr.Provider(this, 'Provider', { onEventHandler: fn.function, logGroup: providerLogs });
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SwitchyardDeployGuard',

@@ -49,7 +49,9 @@ export class Network extends Construct {
       maxAzs: create.maxAzs,
       natGateways: create.natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Only the load balancer and NAT gateways live here, and both bring their own
+        // addresses: nothing launched here should get a public IP by default.
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       ],
     });

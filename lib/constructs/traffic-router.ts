@@ -41,6 +41,11 @@ export interface TrafficRouterProps {
    * @default 90
    */
   readonly accessLogDays?: number;
+  /**
+   * Refuse deleting the load balancer until this is turned off again.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -77,7 +82,9 @@ export class TrafficRouter extends Construct {
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(props.accessLogDays ?? 90) }],
+      // Versioned, so a deleted or overwritten log stays recoverable for as long as logs are kept.
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(props.accessLogDays ?? 90), noncurrentVersionExpiration: Duration.days(props.accessLogDays ?? 90) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.accessLogBucket).acknowledge({
@@ -89,6 +96,7 @@ export class TrafficRouter extends Construct {
       vpc: props.vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
     });
     this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');

@@ -19,6 +19,7 @@ import { CutoverStateMachine } from '../constructs/cutover-state-machine';
 import { RollbackStateMachine } from '../constructs/rollback-state-machine';
 import { PlatformStack } from './platform-stack';
 import { DataSyncTasks } from '../constructs/data-sync-tasks';
+import { LogEncryption } from '../constructs/log-encryption';
 import { DataSyncSettings, DnsCutover } from '../../lambda/shared/settings';
 
 /** What the data-sync handler needs to know about each task: where it logs and how long it may run. */
@@ -57,6 +58,7 @@ export class ControlStack extends Stack {
     const retention = c.logRetentionDays as logs.RetentionDays;
     const color = (x: 'blue' | 'green') => p.colors[x];
     const alarms = (x: 'blue' | 'green') => p.monitoring.colors[x];
+    new LogEncryption(this, 'LogEncryption', { namePrefix: prefix });
 
     // The sync tasks live here, beside the state machine that runs them: their
     // ARNs change with every revision, which a cross-stack export cannot.

@@ -8,10 +8,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { Color, COLORS, StateParameterNames } from '../../lambda/shared/colors';
-import { SwitchyardConfig } from '../config/schema';
+import { deletionProtection, SwitchyardConfig } from '../config/schema';
 import { Alerting } from '../constructs/alerting';
 import { ColorService } from '../constructs/color-service';
 import { DeployGuard } from '../constructs/deploy-guard';
+import { LogEncryption } from '../constructs/log-encryption';
 import { MaintenancePage } from '../constructs/maintenance-page';
 import { Monitoring } from '../constructs/monitoring';
 import { Network } from '../constructs/network';
@@ -58,6 +59,8 @@ export class PlatformStack extends Stack {
   public readonly stateParameters: StateParameterNames;
   /** The maintenance page's target group. */
   public readonly maintenancePage: MaintenancePage;
+  /** The key encrypting this stack's log groups. */
+  public readonly logEncryption: LogEncryption;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -68,6 +71,7 @@ export class PlatformStack extends Stack {
     const retention = c.logRetentionDays as logs.RetentionDays;
     // Resolved by CloudFormation at deploy time: a deploy follows the last cutover.
     const recorded = (name: string) => ssm.StringParameter.valueForStringParameter(this, name);
+    this.logEncryption = new LogEncryption(this, 'LogEncryption', { namePrefix: this.namePrefix });
 
     const network = new Network(this, 'Network', {
       vpcId: 'vpcId' in c.network ? c.network.vpcId : undefined,
@@ -101,6 +105,9 @@ export class PlatformStack extends Stack {
         deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,
         stickinessSeconds: c.service.stickiness.enabled ? c.service.stickiness.durationSeconds : undefined,
         environment: c.service.environment,
+        user: c.service.user,
+        readonlyRootFilesystem: c.service.readonlyRootFilesystem,
+        scratchPaths: c.service.scratchPaths,
         secrets,
         logRetention: retention,
       });
@@ -113,6 +120,7 @@ export class PlatformStack extends Stack {
       targetGroups: { blue: colors.blue.targetGroup, green: colors.green.targetGroup },
       liveColor: recorded(props.stateParameters.liveColor),
       certificateArn: c.domain?.certificateArn,
+      deletionProtection: deletionProtection(c),
       operatorCidrs: c.operatorCidrs,
     });
 
@@ -159,6 +167,7 @@ export class PlatformStack extends Stack {
       lockTable: props.lockTable,
       lockKey: `${c.service.name}#${c.environment}`,
       nonce: props.deployNonce,
+      logRetention: retention,
       protects: [this.router.productionListener, this.router.testRule, ...COLORS.map((x) => colors[x].service)],
     });
 

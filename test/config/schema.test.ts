@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, listEnvironments, loadConfig, parseConfig } from '../../lib/config/load';
-import { rampStepsSchema, SwitchyardConfigInput } from '../../lib/config/schema';
+import { deletionProtection, rampStepsSchema, SwitchyardConfigInput } from '../../lib/config/schema';
 import { resolveJudge } from '../../lambda/shared/cutover-config';
 
 const DEV = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'config', 'dev.json'), 'utf8'));
@@ -276,6 +276,11 @@ const RULES: Array<[string, (raw: any) => void, RegExp]> = [
   ['comparison alarm window is at most an hour', (r) => (r.judge = { comparisonAlarm: { windowMinutes: 120 } }), /judge\.comparisonAlarm\.windowMinutes must be at most 60/],
   ['comparison alarm switch is a boolean', (r) => (r.judge = { comparisonAlarm: { enabled: 'no' } }), /judge\.comparisonAlarm\.enabled must be true or false/],
   ['comparison alarm has no other settings', (r) => (r.judge = { comparisonAlarm: { threshold: 4 } }), /judge\.comparisonAlarm: Unrecognized key: "threshold"/],
+  ['the service does not run as root', (r) => (r.service.user = '0:0'), /service\.user: service\.user must not be root \(0 or root\); leave it out to run as the image's own user/],
+  ['a data sync does not run as root', (r) => (r.dataSync = { image: 'sync:1', user: 'root' }), /dataSync\.user: dataSync\.user must not be root/],
+  ['scratch paths are absolute directories', (r) => (r.service.scratchPaths = ['tmp']), /service\.scratchPaths\.0: service\.scratchPaths are absolute directories such as \/tmp/],
+  ['scratch paths stay inside the filesystem', (r) => (r.service.scratchPaths = ['/var/../etc']), /service\.scratchPaths\.0: service\.scratchPaths must not contain \.\./],
+  ['deletion protection is a switch', (r) => (r.loadBalancer = { deletionProtection: 'yes' }), /loadBalancer\.deletionProtection/],
   ['log retention is a CloudWatch value', (r) => (r.logRetentionDays = 10), /logRetentionDays must be one of 1, 3, 5/],
   ['unknown fields are errors', (r) => (r.service.replicas = 3), /service: Unrecognized key: "replicas"/],
   ['unknown top-level fields are errors', (r) => (r.colour = 'blue'), /\(top level\): Unrecognized key: "colour"/],
@@ -284,6 +289,17 @@ const RULES: Array<[string, (raw: any) => void, RegExp]> = [
 describe.each(RULES)('rule: %s', (_name, patch, message) => {
   it('is rejected with a message that names the field and the fix', () => {
     expect(errorOf(withPatch(patch))).toMatch(message);
+  });
+});
+
+describe('guardrail settings', () => {
+  it('default to a read-only root filesystem with /tmp writable, the image\'s own user, and deletion protection only in production', () => {
+    const c = parseConfig({ environment: 'qa', region: 'us-east-1', service: { name: 'api', image: 'nginx:1' } }, 'inline');
+    expect({ user: c.service.user, readonly: c.service.readonlyRootFilesystem, scratch: c.service.scratchPaths }).toEqual({ user: undefined, readonly: true, scratch: ['/tmp'] });
+    expect(deletionProtection(c)).toBe(false);
+    expect(deletionProtection(parseConfig({ environment: 'production', region: 'us-east-1', service: { name: 'api', image: 'nginx:1' } }, 'inline'))).toBe(true);
+    expect(deletionProtection(parseConfig({ environment: 'production', region: 'us-east-1', service: { name: 'api', image: 'nginx:1' }, loadBalancer: { deletionProtection: false } }, 'inline'))).toBe(false);
+    expect(deletionProtection(parseConfig({ environment: 'qa', region: 'us-east-1', service: { name: 'api', image: 'nginx:1' }, loadBalancer: { deletionProtection: true } }, 'inline'))).toBe(true);
   });
 });
 
