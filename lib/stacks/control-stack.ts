@@ -4,6 +4,8 @@ import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Token, Validations }
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -264,6 +266,13 @@ export class ControlStack extends Stack {
       description: 'Turn maintenance mode off once it has lasted its maximum',
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new eventTargets.LambdaFunction(maintenance.function, { event: events.RuleTargetInput.fromObject({ action: 'expire' }), retryAttempts: 2 })],
+    });
+    // A tick whose handler throws is retried by Lambda, then dropped; the next tick
+    // tries again, but an expiry that keeps failing leaves maintenance mode on: page.
+    new lambda.EventInvokeConfig(this, 'MaintenanceExpiryAsyncInvoke', {
+      function: maintenance.function,
+      retryAttempts: 2,
+      onFailure: new destinations.SnsDestination(p.alerting.critical),
     });
 
     let backup: TaskFunction | undefined;

@@ -179,6 +179,19 @@ describe('alarm-driven rollback', () => {
   });
 });
 
+describe('maintenance expiry', () => {
+  it('an expiry tick whose handler keeps throwing pages the critical topic instead of being dropped', () => {
+    const resources = json().Resources as Record<string, any>;
+    const fnId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'shop-dev-maintenance')![0];
+    const schedule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression === 'rate(1 minute)')!.Properties;
+    expect(JSON.stringify(schedule.Targets[0].Arn)).toContain(fnId);
+    const configs = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName.Ref === fnId);
+    expect(configs).toHaveLength(1);
+    expect(configs[0].Properties.MaximumRetryAttempts).toBe(2);
+    expect(JSON.stringify(configs[0].Properties.DestinationConfig.OnFailure.Destination)).toMatch(/AlertingCritical/);
+  });
+});
+
 describe('deploy guard', () => {
   it('runs before the listener, test rule and services change', () => {
     const p = dev.platformTemplate.toJSON();
