@@ -67,6 +67,8 @@ export const environmentSchema = z.object({
   DATABASE_INSTANCE: z.string().optional(),
   SNAPSHOT_MAX_AGE_MINUTES: z.coerce.number().int().min(0).default(60),
   SNAPSHOT_DEADLINE_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Repositories (exact) and prefixes (ending in /) a cutover may deploy from: service.allowedImages as JSON. */
+  ALLOWED_IMAGES: json(z.array(z.string().min(1)).min(1)).optional(),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
   POLL_MS: z.coerce.number().int().min(1).default(2000),
   CUTOVER_DEFAULTS: json(handlerDefaultsSchema),
@@ -109,6 +111,8 @@ export interface Settings {
   readonly defaults: CutoverDefaults;
   readonly dataSync?: DataSyncSettings;
   readonly dns?: DnsCutover;
+  /** Where a cutover may take its image from; unset only in a misconfigured function. */
+  readonly allowedImages?: readonly string[];
 }
 
 /** Parses the function environment; a missing or bad variable fails loudly, naming it. */
@@ -148,6 +152,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     defaults: e.CUTOVER_DEFAULTS,
     dataSync: e.DATA_SYNC,
     dns: e.DNS_CUTOVER,
+    allowedImages: e.ALLOWED_IMAGES,
   };
 }
 

@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
 import { ResourceNames } from '../naming';
 import { snapshotIdPrefix } from '../../lambda/shared/snapshot-id';
 import { COLORS } from '../../lambda/shared/colors';
-import { cutoverStages, SwitchyardConfig } from '../config/schema';
+import { allowedImages, cutoverStages, SwitchyardConfig } from '../config/schema';
+import { acknowledgeEcrPrefixes, ecrRepositoryArns } from '../ecr';
 import { executionTimeoutSeconds } from '../../lambda/shared/decisions/limits';
 import { AlarmRollback } from '../constructs/alarm-rollback';
 import { CutoverState } from '../constructs/cutover-state';
@@ -104,6 +105,7 @@ export class ControlStack extends Stack {
       MAINTENANCE_MAX_SECONDS: String(c.maintenance.maxSeconds),
       MAINTENANCE_TAG: prefix,
       OPERATOR_CIDRS: c.operatorCidrs.join(','),
+      ALLOWED_IMAGES: JSON.stringify(allowedImages(c)),
       ...(c.database
         ? { DATABASE_INSTANCE: c.database.instanceIdentifier, SNAPSHOT_MAX_AGE_MINUTES: String(c.database.snapshotMaxAgeMinutes), SNAPSHOT_DEADLINE_MINUTES: String(c.database.snapshotDeadlineMinutes) }
         : {}),
@@ -207,6 +209,12 @@ export class ControlStack extends Stack {
         id: `AwsSolutions-IAM5[Resource::${ecsWhere}:task-definition/${color(x).taskDefinition.family}:*]`,
         reason: 'A revision number exists only once RegisterTaskDefinition makes it; tagging is limited to that call (ecs:CreateAction) on this one family.',
       });
+    }
+    // It pins the image to its digest: DescribeImages on the repositories images may come from.
+    const repositories = ecrRepositoryArns(this.partition, allowedImages(c));
+    if (repositories.length > 0) {
+      deployIdle.allow(['ecr:DescribeImages'], repositories);
+      acknowledgeEcrPrefixes(deployIdle.role, repositories, 'Digests are read in every repository under a service.allowedImages prefix, the boundary the configuration sets; DescribeImages reads image metadata only.');
     }
     state.grantRead(deployIdle.role);
     state.grantWrite(deployIdle.role);

@@ -8,7 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { Color, COLORS, StateParameterNames } from '../../lambda/shared/colors';
-import { SwitchyardConfig } from '../config/schema';
+import { allowedImages, SwitchyardConfig } from '../config/schema';
 import { Alerting } from '../constructs/alerting';
 import { ColorService } from '../constructs/color-service';
 import { DeployGuard } from '../constructs/deploy-guard';
@@ -92,7 +92,8 @@ export class PlatformStack extends Stack {
         cluster: this.cluster,
         namePrefix: this.namePrefix,
         image: recorded(props.stateParameters.image[color]),
-        pullableImages: [c.service.image],
+        // Any image a cutover may deploy (service.allowedImages) must be pullable.
+        pullableImages: allowedImages(c),
         desiredCount: Token.asNumber(recorded(props.stateParameters.desiredCount[color])),
         containerPort: c.service.containerPort,
         cpu: c.service.cpu,

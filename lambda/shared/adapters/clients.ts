@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RDSClient } from '@aws-sdk/client-rds';
@@ -25,11 +26,18 @@ let sm: SecretsManagerClient | undefined;
 let rds: RDSClient | undefined;
 let r53: Route53Client | undefined;
 let cfn: CloudFormationClient | undefined;
+// ECR answers in the region of the registry an image names: one client per region.
+const ecr = new Map<string, ECRClient>();
 
 // Each SDK package is loaded where a client is first made, so a handler loads
 // only the packages of the services it calls (each costs 45-85 ms to load).
 export const clients = {
   elb: () => (elb ??= new (require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config)),
+  ecr: (region: string) => {
+    let c = ecr.get(region);
+    if (!c) ecr.set(region, (c = new (require('@aws-sdk/client-ecr') as typeof import('@aws-sdk/client-ecr')).ECRClient({ ...config, region })));
+    return c;
+  },
   ecs: () => (ecs ??= new (require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs')).ECSClient(config)),
   cloudwatch: () => (cw ??= new (require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
   ssm: () => (ssm ??= new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(config)),
