@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +16,7 @@ import { DeployGuard } from '../constructs/deploy-guard';
 import { MaintenancePage } from '../constructs/maintenance-page';
 import { Monitoring } from '../constructs/monitoring';
 import { Network } from '../constructs/network';
+import { PlatformParameters } from '../constructs/platform-parameters';
 import { TrafficRouter } from '../constructs/traffic-router';
 import { WebFirewall } from '../constructs/web-firewall';
 import { ResourceNames } from '../naming';
@@ -58,6 +60,10 @@ export class PlatformStack extends Stack {
   public readonly stateParameters: StateParameterNames;
   /** The maintenance page's target group. */
   public readonly maintenancePage: MaintenancePage;
+  /** The generated names the control stack resolves from SSM at its deploy. */
+  public readonly parameters: PlatformParameters;
+  /** How many private subnets `network/private-subnet-ids` lists. */
+  public readonly privateSubnetCount: number;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -172,6 +178,32 @@ export class PlatformStack extends Stack {
         target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.router.loadBalancer)),
       });
     }
+
+    // What the control stack needs of the names AWS generates, by SSM parameter, never by export.
+    const privateSubnets = network.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    this.parameters = new PlatformParameters(this, 'Parameters', {
+      service: c.service.name,
+      environment: c.environment,
+      values: {
+        'listener-arn': this.router.productionListener.listenerArn,
+        'test-rule-arn': this.router.testRule.listenerRuleArn,
+        'blue/target-group-arn': colors.blue.targetGroup.targetGroupArn,
+        'green/target-group-arn': colors.green.targetGroup.targetGroupArn,
+        'maintenance/target-group-arn': this.maintenancePage.targetGroup.targetGroupArn,
+        'test-token-secret-arn': this.router.testTokenSecret.secretArn,
+        'load-balancer/dns-name': this.router.loadBalancer.loadBalancerDnsName,
+        'load-balancer/hosted-zone-id': this.router.loadBalancer.loadBalancerCanonicalHostedZoneId,
+        'alerting/key-arn': this.alerting.critical.masterKey!.keyArn,
+        'blue/task-role-arn': colors.blue.taskDefinition.taskRole.roleArn,
+        'blue/execution-role-arn': colors.blue.taskDefinition.obtainExecutionRole().roleArn,
+        'green/task-role-arn': colors.green.taskDefinition.taskRole.roleArn,
+        'green/execution-role-arn': colors.green.taskDefinition.obtainExecutionRole().roleArn,
+        'network/vpc-id': network.vpc.vpcId,
+        // SSM refuses an empty value; a VPC without private subnets cannot run the data sync anyway.
+        'network/private-subnet-ids': privateSubnets.length > 0 ? Fn.join(',', privateSubnets) : 'none',
+      },
+    });
+    this.privateSubnetCount = privateSubnets.length;
 
     new CfnOutput(this, 'Url', { value: c.domain ? `https://${c.domain.domainName}` : this.router.url, description: 'Production URL' });
     new CfnOutput(this, 'LoadBalancerDns', { value: this.router.loadBalancer.loadBalancerDnsName });
