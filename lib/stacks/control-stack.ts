@@ -25,7 +25,7 @@ import { OperatorPolicies } from '../constructs/operator-policies';
 import { PlatformStack } from './platform-stack';
 import { PlatformNames, PlatformReferences } from '../constructs/platform-references';
 import { DataSyncTasks } from '../constructs/data-sync-tasks';
-import { DataSyncSettings, DnsCutover } from '../../lambda/shared/settings';
+import { DataSyncSettings, DnsCutover, HANDLER_ENV, HandlerTask } from '../../lambda/shared/settings';
 
 /** What the data-sync handler needs to know about each task: where it logs and how long it may run. */
 function dataSyncSettings(t: DataSyncTasks, c: NonNullable<SwitchyardConfig['dataSync']>): DataSyncSettings {
@@ -161,8 +161,10 @@ export class ControlStack extends Stack {
           }
         : {}),
     };
-    const fn = (task: string, timeout = Duration.seconds(60)) => {
-      const t = new TaskFunction(this, task, { task, functionName: new ResourceNames(prefix).lambdaFunction(task), environment, timeout, logRetention: retention });
+    // Each function gets only the variables its handler reads (HANDLER_ENV): Lambda allows 4 KB in all.
+    const fn = (task: HandlerTask, timeout = Duration.seconds(60)) => {
+      const own = Object.fromEntries(HANDLER_ENV[task].filter((k) => k in environment).map((k) => [k, environment[k]]));
+      const t = new TaskFunction(this, task, { task, functionName: new ResourceNames(prefix).lambdaFunction(task), environment: own, timeout, logRetention: retention });
       this.functions[task] = t;
       return t;
     };
