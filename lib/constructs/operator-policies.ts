@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -67,17 +67,19 @@ export class OperatorPolicies extends Construct {
       // GetMetricData has no resource-level permission: AWS accepts only "*".
       new iam.PolicyStatement({ sid: 'JudgeMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
     ]);
+    // cdk-nag names a finding by the ARN as synthesized: a concrete region and account, or the pseudo parameters.
+    const where = `arn:<AWS::Partition>:%s:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}`;
     Validations.of(this.operator).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'cloudwatch:GetMetricData supports no resource-level permission (AWS accepts only "*"); it reads metrics, for judge calibration.',
       },
       ...[...new Set([props.cutover.name, props.rollback.name])].map((name) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+        id: `AwsSolutions-IAM5[Resource::${where.replace('%s', 'states')}:execution:${name}:*]`,
         reason: 'Execution ARNs exist only once started; following is limited to the executions of this one state machine.',
       })),
       ...props.outputStacks.map((name) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/${name}/*]`,
+        id: `AwsSolutions-IAM5[Resource::${where.replace('%s', 'cloudformation')}:stack/${name}/*]`,
         reason: 'A stack ARN ends in an id CloudFormation assigns; DescribeStacks is limited to this one stack name.',
       })),
     );
