@@ -659,6 +659,18 @@ export class World implements SimulatedWorld {
     return r.image!.imageId!.imageDigest!;
   }
 
+  /**
+   * A rehearsed cutover's release, pushed as it would be before a real one: its
+   * image, when it is a private ECR image by tag, is put in the emulator's ECR
+   * (deploy-idle resolves its digest there). Anything else is left alone.
+   */
+  async pushRelease(input: unknown): Promise<void> {
+    const image = (input as { image?: unknown } | null)?.image;
+    if (typeof image !== 'string') return;
+    const ref = parseImageRef(image);
+    if (ref?.tag && !ref.digest && ecrRepositoryOf(ref.repository)) await this.pushImage(image);
+  }
+
   async parameter(name: string): Promise<string> {
     return (await this.sdk(SSMClient).send(new GetParameterCommand({ Name: name }))).Parameter!.Value!;
   }
