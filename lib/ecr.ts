@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { ecrRepositoryOf } from '../lambda/shared/images';
 
 /** An image reference in a private Amazon ECR registry. */
 export interface EcrImage {
@@ -30,6 +31,25 @@ export function parseEcrImage(image: string): EcrImage | undefined {
 }
 
 /**
+ * ARNs of the private ECR repositories `entries` name: images or repositories
+ * (exactly), and prefixes ending in `/` (`repository/<path>/*`, every
+ * repository under it). Other registries have no ARN and are left out. Pure.
+ */
+export function ecrRepositoryArns(partition: string, entries: readonly string[]): string[] {
+  const arns = new Set<string>();
+  for (const entry of entries) {
+    if (entry.endsWith('/')) {
+      const repo = ecrRepositoryOf(entry);
+      if (repo) arns.add(`arn:${partition}:ecr:${repo.region}:${repo.account}:repository/${repo.name}*`);
+      continue;
+    }
+    const ecr = parseEcrImage(entry);
+    if (ecr) arns.add(`arn:${partition}:ecr:${ecr.region}:${ecr.account}:repository/${ecr.repository}`);
+  }
+  return [...arns];
+}
+
+/**
  * Lets `role` (a task's execution role) pull the images in `images` that live
  * in private ECR: the three pull actions on exactly those repositories, in the
  * account and region each image names (a cross-account repository must also
@@ -38,18 +58,15 @@ export function parseEcrImage(image: string): EcrImage | undefined {
  */
 export function grantEcrPull(role: iam.IRole, images: readonly string[]): EcrImage[] {
   const stack = Stack.of(role);
-  const repos = new Map<string, EcrImage>();
-  for (const image of images) {
-    const ecr = parseEcrImage(image);
-    if (ecr) repos.set(`arn:${stack.partition}:ecr:${ecr.region}:${ecr.account}:repository/${ecr.repository}`, ecr);
-  }
-  if (repos.size === 0) return [];
+  const arns = ecrRepositoryArns(stack.partition, images);
+  if (arns.length === 0) return [];
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-      resources: [...repos.keys()],
+      resources: arns,
     }),
   );
+  acknowledgeEcrPrefixes(role, arns, 'Pulls are allowed from every repository under a service.allowedImages prefix (the prefix is the boundary the configuration sets)');
   // GetAuthorizationToken has no resource-level permission: AWS accepts only "*".
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
   Validations.of(role).acknowledge({
@@ -57,5 +74,13 @@ export function grantEcrPull(role: iam.IRole, images: readonly string[]): EcrIma
     reason:
       'ecr:GetAuthorizationToken supports no resource-level permission (AWS accepts only "*"); the token it returns is a registry login that grants no image by itself. Image pulls are limited to the named repositories.',
   });
-  return [...repos.values()];
+  return images.map((i) => parseEcrImage(i)).filter((x): x is EcrImage => x !== undefined);
+}
+
+/** One cdk-nag acknowledgment per repository-prefix ARN (`…/team/*`) in `arns`, with `reason`. */
+export function acknowledgeEcrPrefixes(scope: iam.IRole, arns: readonly string[], reason: string): void {
+  const stack = Stack.of(scope);
+  for (const arn of arns.filter((a) => a.endsWith('*'))) {
+    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${arn.replace(stack.partition, '<AWS::Partition>')}]`, reason });
+  }
 }

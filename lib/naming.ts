@@ -24,6 +24,7 @@ export const NAME_LIMITS = {
   stateMachine: 80,
   sqsQueue: 80,
   stack: 128,
+  managedPolicy: 128,
   wafWebAcl: 128,
   wafMetric: 128,
   chatbotConfiguration: 128,

@@ -65,6 +65,7 @@ export function buildSwitchyard(app: App, config: SwitchyardConfig, options: Bui
     platform,
     description: `Switchyard ${prefix}: cutover and rollback state machines, alarm-driven rollback`,
   });
+  control.addStackDependency(platform, 'the control stack resolves the platform\'s SSM parameters (no exports) at deploy time');
 
   for (const [key, value] of [['switchyard:service', config.service.name], ['switchyard:environment', config.environment]]) {
     Tags.of(app).add(key, value, { excludeResourceTypes: UNTAGGED_TYPES });

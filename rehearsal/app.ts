@@ -29,7 +29,7 @@ export interface SynthesizedApp {
   readonly targetGroup: { readonly port: number; readonly healthCheckPath: string; readonly interval: number; readonly timeout: number; readonly healthy: number; readonly unhealthy: number };
   /** The composite rollback alarm and the critical alarms under it, per color. */
   readonly alarms: Readonly<Record<Color, { readonly rollback: string; readonly critical: TemplateAlarm[] }>>;
-  /** Literal environment values the control stack gives its handlers (defaults, targets, WAF mode). */
+  /** Literal environment values the control stack gives its handlers (defaults, targets, WAF mode), all functions' together. */
   readonly handlerEnv: Record<string, string>;
   readonly image: string;
   readonly desiredCount: number;
@@ -101,9 +101,11 @@ export function synthesizedApp(env = 'dev', overrides?: object): SynthesizedApp 
     alarms[color] = { rollback: composite.Properties.AlarmName, critical };
   }
 
-  const fn = Object.values(c.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `${prefix}-traffic`)!;
+  // Each function has only its own variables; the world's process holds them all, and each handler reads only its own.
   const handlerEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)) if (typeof v === 'string') handlerEnv[k] = v;
+  for (const fn of Object.values(c.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment)) {
+    for (const [k, v] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)) if (typeof v === 'string') handlerEnv[k] = v;
+  }
 
   const result: SynthesizedApp = {
     service: config.service.name,

@@ -31,6 +31,9 @@ export function renderDefinition(template: any, logicalId: string, region = 'eu-
       }
       // Other ids (security groups of the sync tasks): placeholders naming their resource.
       if (p['Fn::GetAtt'] && template.Resources[p['Fn::GetAtt'][0]]) return `${p['Fn::GetAtt'][1].toLowerCase()}-${p['Fn::GetAtt'][0]}`;
+      // Values the control stack resolves from the platform's SSM parameters (the sync tasks' subnets): placeholders naming them.
+      if (p.Ref && template.Parameters?.[p.Ref]) return `parameter-${p.Ref}`;
+      if (p['Fn::Select']?.[1]?.['Fn::Split']?.[1]?.Ref) return `parameter-${p['Fn::Select'][1]['Fn::Split'][1].Ref}-${p['Fn::Select'][0]}`;
       if (p['Fn::ImportValue']) return `arn:aws:sns:${region}:${FAKE_ACCOUNT}:imported-${String(p['Fn::ImportValue']).replace(/[^A-Za-z0-9-]/g, '')}`.slice(0, 200);
       throw new Error(`unrendered token ${JSON.stringify(p)}`);
     })

@@ -122,6 +122,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   const firstMinute = sim.minutes.length;
   const firstChange = sim.alarmChanges.length;
   const firstDelivery = sim.deliveries.length;
+  await world.pushRelease(s.input);
 
   const r = await runStateMachine(
     s.input,

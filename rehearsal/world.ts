@@ -32,6 +32,7 @@
 import { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataCommandOutput, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -39,9 +40,11 @@ import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { createHash } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Color, COLORS, stateParameterNames } from '../lambda/shared/colors';
+import { ecrRepositoryOf, parseImageRef } from '../lambda/shared/images';
 import { CutoverDefaults, handlerDefaultsSchema } from '../lambda/shared/cutover-config';
 import { callCounter, sdkClient } from '../lambda/shared/adapters/clients';
 import { history, LedgerEntry } from '../lambda/shared/adapters/ledger';
@@ -279,6 +282,10 @@ export class World implements SimulatedWorld {
       this.serviceTaskDefinition.set(`${this.prefix}-${c}`, td);
       await this.setTargets(c, count);
     }
+
+    // The configured image, when in private ECR, is in its repository as a deployed account's would be.
+    const startImage = parseImageRef(this.synthesized.image);
+    if (startImage?.tag && ecrRepositoryOf(startImage.repository)) await this.pushImage(this.synthesized.image);
 
     const ssm = this.sdk(SSMClient);
     const put = (Name: string, Value: string) => ssm.send(new PutParameterCommand({ Name, Value, Type: 'String', Overwrite: true }));
@@ -656,6 +663,40 @@ export class World implements SimulatedWorld {
   async rules(): Promise<Array<{ priority: string; conditions: unknown; actions: elbv2.Action[] }>> {
     const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ ListenerArn: this.listenerArn }));
     return (r.Rules ?? []).filter((x) => !x.IsDefault).map((x) => ({ priority: x.Priority!, conditions: x.Conditions, actions: x.Actions ?? [] })).sort((a, b) => Number(a.priority) - Number(b.priority));
+  }
+
+  /**
+   * Pushes `image` (a private ECR image by tag) into the emulator's ECR, making
+   * its repository (in the registry the image names) when missing. `content`
+   * stands for what was built: pushing other content under the same tag moves
+   * the tag. Returns the image's digest.
+   */
+  async pushImage(image: string, content = image): Promise<string> {
+    const ref = parseImageRef(image);
+    const repo = ref && ecrRepositoryOf(ref.repository);
+    if (!ref?.tag || !repo) throw new Error(`pushImage takes a private ECR image by tag, not ${image}`);
+    const ecr = this.sdk(ECRClient);
+    try {
+      await ecr.send(new CreateRepositoryCommand({ registryId: repo.account, repositoryName: repo.name }));
+    } catch (e) {
+      if ((e as Error).name !== 'RepositoryAlreadyExistsException') throw e;
+    }
+    const layer = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+    const manifest = { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: layer }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 1, digest: layer }] };
+    const r = await ecr.send(new PutImageCommand({ registryId: repo.account, repositoryName: repo.name, imageTag: ref.tag, imageManifest: JSON.stringify(manifest) }));
+    return r.image!.imageId!.imageDigest!;
+  }
+
+  /**
+   * A rehearsed cutover's release, pushed as it would be before a real one: its
+   * image, when it is a private ECR image by tag, is put in the emulator's ECR
+   * (deploy-idle resolves its digest there). Anything else is left alone.
+   */
+  async pushRelease(input: unknown): Promise<void> {
+    const image = (input as { image?: unknown } | null)?.image;
+    if (typeof image !== 'string') return;
+    const ref = parseImageRef(image);
+    if (ref?.tag && !ref.digest && ecrRepositoryOf(ref.repository)) await this.pushImage(image);
   }
 
   async parameter(name: string): Promise<string> {

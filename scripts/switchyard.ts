@@ -288,6 +288,7 @@ async function local(command: string | undefined, values: { input?: string; reas
   try {
     await world.build();
     print(`local ${values.env} environment on ${moto.endpoint}: blue live with ${world.desired} tasks, green idle`);
+    await world.pushRelease(input);
     const started = performance.now();
     // Simulated users (1,000 healthy requests a minute) and the alarms as synthesized, in simulated time.
     const r = await runStateMachine(input, world.runOptions({

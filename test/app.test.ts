@@ -88,3 +88,18 @@ describe('cdk-nag wiring', () => {
     expect(() => app.synth()).toThrow(/Extra\/Plain\/Resource[\s\S]*AwsSolutions-S1/);
   });
 });
+
+describe('service.allowedImages with an ECR prefix', () => {
+  it('grants pull and digest reads under the prefix, each wildcard acknowledged once, nothing left unacknowledged', () => {
+    const raw = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, '..', 'config', 'production.json'), 'utf8'));
+    raw.service.allowedImages = ['111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop', '111111111111.dkr.ecr.eu-west-1.amazonaws.com/team/'];
+    const app = newApp();
+    const { control, platform } = buildSwitchyard(app, require('../lib/config/load').parseConfig(raw, 'test'), { nag: false });
+    const r = new AwsSolutionsChecks(app).validateScope(app);
+    expect(r.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((x) => x.constructPath).join(', ')}`)).toEqual([]);
+    const text = (s: Stack) => JSON.stringify(require('aws-cdk-lib/assertions').Template.fromStack(s).toJSON());
+    expect(text(control)).toContain(':ecr:eu-west-1:111111111111:repository/team/*');
+    expect(text(platform)).toContain(':ecr:eu-west-1:111111111111:repository/team/*');
+    expect(text(platform)).toContain(':ecr:eu-west-1:111111111111:repository/shop"');
+  });
+});

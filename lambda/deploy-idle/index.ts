@@ -4,7 +4,9 @@ import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } fr
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
 import { idleReadiness, rolloutOf } from '../shared/decisions/idle';
+import * as ecr from '../shared/adapters/ecr';
 import * as ecs from '../shared/adapters/ecs';
+import { pinnedImage, pinningOf } from '../shared/images';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { lockKey } from '../shared/adapters/lock';
@@ -13,6 +15,19 @@ import { settings } from '../shared/settings';
 
 /** The container every Switchyard task definition runs the application in. */
 export const APP_CONTAINER = 'app';
+
+/**
+ * The image as it is now: an ECR tag resolved to its digest (ecr:DescribeImages),
+ * an ECR digest checked to exist, another registry's reference as given (pinned
+ * only when it names a digest). The task definition runs the pinned image, so a
+ * tag moved later changes neither what runs nor what a rollback returns to.
+ */
+export async function pin(image: string): Promise<{ image: string; digest: string | null }> {
+  const p = pinningOf(image);
+  if (p.how === 'unpinned') return { image, digest: null };
+  const digest = p.how === 'given' ? p.digest : await ecr.imageDigest(p.repository, p);
+  return { image: pinnedImage(image, digest), digest };
+}
 
 const base = { executionId: z.string() };
 const eventSchema = z.discriminatedUnion('action', [
@@ -38,7 +53,8 @@ export const handler = wrap('deploy-idle', eventSchema, async (event) => {
     const current = await ecs.describeService(s.cluster, svc);
     const described = await ecs.describeTaskDefinition(current.taskDefinition);
     const currentImage = ecs.imageIn(described, APP_CONTAINER) ?? recorded.image[idle];
-    const image = event.state.plan.image ?? recorded.image[idle];
+    const requestedImage = event.state.plan.image ?? recorded.image[idle];
+    const { image, digest } = await pin(requestedImage);
     const desired = lock.liveDesired;
     let taskDefinition = current.taskDefinition;
     // A retried deploy finds the image already in place and registers nothing new.
@@ -55,7 +71,7 @@ export const handler = wrap('deploy-idle', eventSchema, async (event) => {
       previousImage: recorded.image[idle],
       previousTaskDefinition: current.taskDefinition,
     };
-    await ledger.record(s.ledgerTable, pk, 'deployed', event.executionId, { color: idle, ...slice });
+    await ledger.record(s.ledgerTable, pk, 'deployed', event.executionId, { color: idle, ...slice, requestedImage, digest });
     return slice;
   }
 

@@ -18,6 +18,10 @@ const named = (name: string) =>
 
 /** The execution input is not a valid cutover request. */
 export const InvalidInput = named('InvalidInput');
+/** The input's image is not in a repository service.allowedImages allows; refused before any AWS change. */
+export const ImageNotAllowed = named('ImageNotAllowed');
+/** The image's tag or digest is not in its ECR repository, so it cannot be pinned (or run). */
+export const ImageNotFound = named('ImageNotFound');
 /** Another cutover holds the service's lock. */
 export const LockHeld = named('LockHeld');
 /** Pre-flight found a reason not to start. */

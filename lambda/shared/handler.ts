@@ -1,6 +1,7 @@
 import * as z from './zod';
 import { CutoverError } from './errors';
 import { logger } from './logger';
+import { asTask } from './settings';
 
 /** The state handed to a Task did not have the shape the handler needs: a bug in the state machine. */
 export class MalformedState extends CutoverError {
@@ -22,7 +23,7 @@ export function handler<S extends z.ZodMiniType, O>(name: string, schema: S, bod
     const data = parsed.data as { executionId?: string; action?: string };
     logger.appendKeys({ task: name, executionId: data.executionId, action: data.action });
     try {
-      const out = await body(parsed.data);
+      const out = await asTask(name, () => body(parsed.data));
       logger.info(`${name} done`, { output: out as unknown as Record<string, unknown> });
       return out;
     } catch (e) {

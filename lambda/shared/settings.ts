@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import * as z from './zod';
 import { Color, StateParameterNames, stateParameterNames } from './colors';
 import { CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
@@ -73,6 +74,8 @@ export const environmentSchema = z.object({
   DATABASE_INSTANCE: z.optional(z.string()),
   SNAPSHOT_MAX_AGE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
   SNAPSHOT_DEADLINE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
+  /** Repositories (exact) and prefixes (ending in /) a cutover may deploy from: service.allowedImages as JSON. */
+  ALLOWED_IMAGES: z.optional(json(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
   POLL_MS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 2000),
   CUTOVER_DEFAULTS: json(handlerDefaultsSchema),
@@ -115,55 +118,136 @@ export interface Settings {
   readonly defaults: CutoverDefaults;
   readonly dataSync?: DataSyncSettings;
   readonly dns?: DnsCutover;
+  /** Where a cutover may take its image from; unset only in a misconfigured function. */
+  readonly allowedImages?: readonly string[];
 }
 
-/** Parses the function environment; a missing or bad variable fails loudly, naming it. */
-export function parseSettings(env: Record<string, string | undefined>): Settings {
-  const r = environmentSchema.safeParse(env);
-  if (!r.success) {
-    throw new MisconfiguredFunction(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+/** A variable of the function environment. */
+export type EnvKey = keyof typeof environmentSchema.shape;
+type Env = z.output<typeof environmentSchema>;
+
+// What the shared modules read on a handler's behalf.
+const IDENTITY = ['SERVICE', 'ENVIRONMENT'] as const satisfies readonly EnvKey[];
+/** stagesFromSettings: the plan's limits. */
+const STAGES = ['CUTOVER_DEFAULTS', 'DATABASE_INSTANCE', 'SNAPSHOT_MAX_AGE_MINUTES', 'SNAPSHOT_DEADLINE_MINUTES', 'DATA_SYNC', 'DEREGISTRATION_DELAY_SECONDS'] as const satisfies readonly EnvKey[];
+/** lambda/shared/maintenance.ts. */
+const MAINTENANCE = [...IDENTITY, 'LISTENER_ARN', 'LOCK_TABLE', 'LEDGER_TABLE', 'WARNING_TOPIC_ARN', 'TEST_TOKEN_SECRET_ARN', 'OPERATOR_CIDRS', 'MAINTENANCE_TARGET_GROUP_ARN', 'MAINTENANCE_MAX_SECONDS', 'MAINTENANCE_TAG'] as const satisfies readonly EnvKey[];
+const COLOR_SERVICES = ['SERVICE_BLUE', 'SERVICE_GREEN'] as const satisfies readonly EnvKey[];
+const TARGET_GROUPS = ['TARGET_GROUP_BLUE', 'TARGET_GROUP_GREEN'] as const satisfies readonly EnvKey[];
+const ROLLBACK_ALARMS = ['ROLLBACK_ALARM_BLUE', 'ROLLBACK_ALARM_GREEN'] as const satisfies readonly EnvKey[];
+/** lambda/shared/rollback.ts. */
+const ROLLBACK = [...IDENTITY, 'LISTENER_ARN', 'TEST_RULE_ARN', 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'LOCK_TABLE', 'LEDGER_TABLE', 'CRITICAL_TOPIC_ARN', 'STICKINESS_SECONDS', 'POLL_MS', 'DNS_CUTOVER'] as const satisfies readonly EnvKey[];
+
+/**
+ * The variables each handler reads (through settings() and the shared
+ * modules it calls), by task folder under lambda/. The control stack gives
+ * each function only these, of those it sets; inside a handler, reading a
+ * setting whose variable is not listed fails as MisconfiguredFunction naming
+ * it, so a list that is too short fails every test that takes that path.
+ */
+export const HANDLER_ENV = {
+  'validate-input': ['ALLOWED_IMAGES', 'DNS_CUTOVER', ...STAGES],
+  lock: [...MAINTENANCE, 'CRITICAL_TOPIC_ARN', ...STAGES],
+  preflight: [...IDENTITY, 'LISTENER_ARN', 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'GATING_ALARMS_BLUE', 'GATING_ALARMS_GREEN', 'LEDGER_TABLE', 'WAF_MODE', 'WAF_ACL_NAME', 'CUTOVER_DEFAULTS', 'DNS_CUTOVER'],
+  'deploy-idle': [...IDENTITY, 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'LEDGER_TABLE', 'CUTOVER_DEFAULTS'],
+  'smoke-test': [...IDENTITY, 'TEST_RULE_ARN', ...TARGET_GROUPS, 'LEDGER_TABLE', 'TEST_TOKEN_SECRET_ARN', 'BASE_URL', 'CUTOVER_DEFAULTS'],
+  traffic: [...IDENTITY, 'LISTENER_ARN', ...TARGET_GROUPS, ...ROLLBACK_ALARMS, 'LOCK_TABLE', 'LEDGER_TABLE', 'CRITICAL_TOPIC_ARN', 'STICKINESS_SECONDS', 'POLL_MS', 'DNS_CUTOVER'],
+  promote: [...IDENTITY, 'TEST_RULE_ARN', ...TARGET_GROUPS, 'LOCK_TABLE', 'LEDGER_TABLE', 'WARNING_TOPIC_ARN'],
+  watch: [...IDENTITY, 'LISTENER_ARN', ...TARGET_GROUPS, ...ROLLBACK_ALARMS, 'LOCK_TABLE', 'LEDGER_TABLE', 'TARGET_ERROR_RATE_PERCENT', 'TARGET_P95_SECONDS'],
+  'scale-down': [...IDENTITY, 'LISTENER_ARN', 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'LEDGER_TABLE', 'CUTOVER_DEFAULTS'],
+  maintenance: MAINTENANCE,
+  'data-sync': [...MAINTENANCE, 'CRITICAL_TOPIC_ARN', 'DATA_SYNC'],
+  backup: [...IDENTITY, 'LEDGER_TABLE', 'DATABASE_INSTANCE', 'SNAPSHOT_MAX_AGE_MINUTES', 'SNAPSHOT_DEADLINE_MINUTES'],
+  rollback: ROLLBACK,
+  'alarm-handler': [...ROLLBACK, ...ROLLBACK_ALARMS, 'CUTOVER_DEFAULTS'],
+} as const satisfies Record<string, readonly EnvKey[]>;
+export type HandlerTask = keyof typeof HANDLER_ENV;
+
+/** A plain object whose fields are computed on first read. */
+function lazy<T extends object>(fields: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T;
+  for (const [k, f] of Object.entries(fields) as Array<[string, () => unknown]>) {
+    let done = false;
+    let value: unknown;
+    Object.defineProperty(out, k, { enumerable: true, get: () => (done ? value : ((value = f()), (done = true), value)) });
   }
-  const e = r.data;
-  return {
-    service: e.SERVICE,
-    environment: e.ENVIRONMENT,
-    listenerArn: e.LISTENER_ARN,
-    testRuleArn: e.TEST_RULE_ARN,
-    cluster: e.CLUSTER,
-    colors: {
-      blue: { service: e.SERVICE_BLUE, targetGroupArn: e.TARGET_GROUP_BLUE, rollbackAlarm: e.ROLLBACK_ALARM_BLUE, gatingAlarms: e.GATING_ALARMS_BLUE },
-      green: { service: e.SERVICE_GREEN, targetGroupArn: e.TARGET_GROUP_GREEN, rollbackAlarm: e.ROLLBACK_ALARM_GREEN, gatingAlarms: e.GATING_ALARMS_GREEN },
-    },
-    lockTable: e.LOCK_TABLE,
-    ledgerTable: e.LEDGER_TABLE,
-    parameters: stateParameterNames(e.SERVICE, e.ENVIRONMENT),
-    topics: { critical: e.CRITICAL_TOPIC_ARN, warning: e.WARNING_TOPIC_ARN },
-    testTokenSecretArn: e.TEST_TOKEN_SECRET_ARN,
-    baseUrl: e.BASE_URL.replace(/\/$/, ''),
-    wafMode: e.WAF_MODE,
-    wafAclName: e.WAF_ACL_NAME,
-    stickinessSeconds: e.STICKINESS_SECONDS,
-    deregistrationDelaySeconds: e.DEREGISTRATION_DELAY_SECONDS,
-    checkpointTargets: { errorRatePercent: e.TARGET_ERROR_RATE_PERCENT, p95Seconds: e.TARGET_P95_SECONDS },
-    pollMs: e.POLL_MS,
-    maintenance: e.MAINTENANCE_TARGET_GROUP_ARN
-      ? { targetGroupArn: e.MAINTENANCE_TARGET_GROUP_ARN, maxSeconds: e.MAINTENANCE_MAX_SECONDS, tag: e.MAINTENANCE_TAG ?? `${e.SERVICE}-${e.ENVIRONMENT}` }
-      : undefined,
-    operatorCidrs: e.OPERATOR_CIDRS,
-    database: e.DATABASE_INSTANCE ? { instance: e.DATABASE_INSTANCE, snapshotMaxAgeMinutes: e.SNAPSHOT_MAX_AGE_MINUTES, snapshotDeadlineMinutes: e.SNAPSHOT_DEADLINE_MINUTES } : undefined,
-    defaults: e.CUTOVER_DEFAULTS,
-    dataSync: e.DATA_SYNC,
-    dns: e.DNS_CUTOVER,
-  };
+  return out;
 }
 
-let cached: Settings | undefined;
-/** Settings of this process, read once at cold start. */
+/**
+ * The settings of a function environment, each read and checked when first
+ * used: a missing or bad variable fails loudly, naming it. With `task`, only
+ * the variables HANDLER_ENV lists for it may be read, whatever else `env` holds.
+ */
+export function parseSettings(env: Record<string, string | undefined>, task?: HandlerTask): Settings {
+  const allowed: ReadonlySet<string> | undefined = task ? new Set(HANDLER_ENV[task]) : undefined;
+  const read = <K extends EnvKey>(key: K): Env[K] => {
+    if (allowed && !allowed.has(key)) throw new MisconfiguredFunction(`${task} reads ${key}, which is not in its environment; add it to HANDLER_ENV['${task}'] (lambda/shared/settings.ts)`);
+    const r = environmentSchema.shape[key].safeParse(env[key]);
+    if (!r.success) throw new MisconfiguredFunction(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+    return r.data as Env[K];
+  };
+  const color = (c: Color) =>
+    lazy<ColorSettings>({
+      service: () => read(c === 'blue' ? 'SERVICE_BLUE' : 'SERVICE_GREEN'),
+      targetGroupArn: () => read(c === 'blue' ? 'TARGET_GROUP_BLUE' : 'TARGET_GROUP_GREEN'),
+      rollbackAlarm: () => read(c === 'blue' ? 'ROLLBACK_ALARM_BLUE' : 'ROLLBACK_ALARM_GREEN'),
+      gatingAlarms: () => read(c === 'blue' ? 'GATING_ALARMS_BLUE' : 'GATING_ALARMS_GREEN'),
+    });
+  const colors = { blue: color('blue'), green: color('green') };
+  return lazy<Settings>({
+    service: () => read('SERVICE'),
+    environment: () => read('ENVIRONMENT'),
+    listenerArn: () => read('LISTENER_ARN'),
+    testRuleArn: () => read('TEST_RULE_ARN'),
+    cluster: () => read('CLUSTER'),
+    colors: () => colors,
+    lockTable: () => read('LOCK_TABLE'),
+    ledgerTable: () => read('LEDGER_TABLE'),
+    parameters: () => stateParameterNames(read('SERVICE'), read('ENVIRONMENT')),
+    topics: () => lazy<Settings['topics']>({ critical: () => read('CRITICAL_TOPIC_ARN'), warning: () => read('WARNING_TOPIC_ARN') }),
+    testTokenSecretArn: () => read('TEST_TOKEN_SECRET_ARN'),
+    baseUrl: () => read('BASE_URL').replace(/\/$/, ''),
+    wafMode: () => read('WAF_MODE'),
+    wafAclName: () => read('WAF_ACL_NAME'),
+    stickinessSeconds: () => read('STICKINESS_SECONDS'),
+    deregistrationDelaySeconds: () => read('DEREGISTRATION_DELAY_SECONDS'),
+    checkpointTargets: () => ({ errorRatePercent: read('TARGET_ERROR_RATE_PERCENT'), p95Seconds: read('TARGET_P95_SECONDS') }),
+    pollMs: () => read('POLL_MS'),
+    maintenance: () => {
+      const targetGroupArn = read('MAINTENANCE_TARGET_GROUP_ARN');
+      return targetGroupArn ? { targetGroupArn, maxSeconds: read('MAINTENANCE_MAX_SECONDS'), tag: read('MAINTENANCE_TAG') ?? `${read('SERVICE')}-${read('ENVIRONMENT')}` } : undefined;
+    },
+    operatorCidrs: () => read('OPERATOR_CIDRS'),
+    database: () => {
+      const instance = read('DATABASE_INSTANCE');
+      return instance ? { instance, snapshotMaxAgeMinutes: read('SNAPSHOT_MAX_AGE_MINUTES'), snapshotDeadlineMinutes: read('SNAPSHOT_DEADLINE_MINUTES') } : undefined;
+    },
+    defaults: () => read('CUTOVER_DEFAULTS'),
+    dataSync: () => read('DATA_SYNC'),
+    dns: () => read('DNS_CUTOVER'),
+    allowedImages: () => read('ALLOWED_IMAGES'),
+  });
+}
+
+// The handler running now (handler.ts sets it around each invocation), so
+// settings() reads only what that handler's function is given.
+const running = new AsyncLocalStorage<HandlerTask>();
+/** Runs `body` as handler `task`: settings() inside it reads only HANDLER_ENV[task]. */
+export function asTask<T>(task: string, body: () => Promise<T>): Promise<T> {
+  return task in HANDLER_ENV ? running.run(task as HandlerTask, body) : body();
+}
+
+const cached = new Map<string, Settings>();
+/** Settings of this process (of the running handler), read once at cold start. */
 export function settings(): Settings {
-  cached ??= parseSettings(process.env);
-  return cached;
+  const task = running.getStore();
+  const key = task ?? '';
+  let s = cached.get(key);
+  if (!s) cached.set(key, (s = parseSettings(process.env, task)));
+  return s;
 }
 /** Forgets the cached settings (tests change the environment between cases). */
 export function resetSettings(): void {
-  cached = undefined;
+  cached.clear();
 }

@@ -1,5 +1,6 @@
 import * as z from '../shared/zod';
-import { InvalidInput } from '../shared/errors';
+import { ImageNotAllowed, InvalidInput, MisconfiguredFunction } from '../shared/errors';
+import { imageProblem } from '../shared/images';
 import { handler as wrap } from '../shared/handler';
 import { CutoverInput, cutoverInputSchema, Plan } from '../shared/input';
 import { settings } from '../shared/settings';
@@ -79,5 +80,10 @@ export const handler = wrap('validate-input', eventSchema, async (event) => {
   const parsed = cutoverInputSchema.safeParse(event.input);
   if (!parsed.success) throw new InvalidInput(explain(parsed.error.issues));
   const s = settings();
+  if (parsed.data.image !== undefined) {
+    if (!s.allowedImages) throw new MisconfiguredFunction('ALLOWED_IMAGES is not set: no image can be checked, so none is deployed');
+    const problem = imageProblem(parsed.data.image, s.allowedImages);
+    if (problem) throw new ImageNotAllowed(`${problem}; nothing was changed`);
+  }
   return planFrom(parsed.data, s.defaults, s.dataSync !== undefined, s.dns !== undefined, stagesFromSettings(s));
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cutoverDefaultsSchema, judgeSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
 import { parseEcrImage } from '../ecr';
 import { MetricMathError, metricMathIds, parseMetricMath } from '../metric-math';
+import { allowedEntryProblem, defaultAllowedImages, imageAllowed, parseImageRef } from '../../lambda/shared/images';
 import { FULL_SECRET_ARN, fullSecretArnMessage } from '../../lambda/shared/secret-arn';
 import { planLimitProblems, Stages } from '../../lambda/shared/decisions/limits';
 import { syncStageSeconds } from '../../lambda/shared/decisions/sync';
@@ -278,6 +279,7 @@ const image = (what: string, example: string) =>
   z
     .string()
     .min(1, `${what} is required: ${example}`)
+    .refine((i) => parseImageRef(i) !== undefined, `${what} is not an image reference: <registry>/<repository>[:tag|@sha256:digest] in lower case, such as ${example.replace(/^.*such as /, '')}`)
     .refine(
       (i) => !/\.dkr\.ecr[.-]/.test(i.split('/')[0]) || parseEcrImage(i) !== undefined,
       `${what} looks like a private ECR image but is not <account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag|@sha256:digest] (12-digit account, lower-case repository); copy the image URI from the ECR console`,
@@ -349,6 +351,18 @@ export const configSchema = z
     service: z.strictObject({
       name: z.string().regex(NAME, 'service.name must be 2-30 lower-case letters, digits or dashes, starting with a letter'),
       image: image('service.image', 'the image both colors start from, such as public.ecr.aws/nginx/nginx:1.27'),
+      /**
+       * Repositories a cutover may deploy from (exactly), or prefixes ending in `/`
+       * (every repository under them). Default: the repository of service.image alone.
+       */
+      allowedImages: z
+        .array(z.string().superRefine((e, ctx) => {
+          const problem = allowedEntryProblem(e);
+          if (problem) ctx.addIssue({ code: 'custom', message: `service.allowedImages: ${problem}` });
+        }))
+        .min(1, 'service.allowedImages must list at least one repository; leave it out to allow only the repository of service.image')
+        .max(20, 'service.allowedImages: at most 20 entries; use a prefix ending in / for a group of repositories')
+        .optional(),
       containerPort: z.number().int().min(1).max(65535).default(8080),
       cpu: z.number().int().default(512),
       memoryMiB: z.number().int().default(1024),
@@ -601,6 +615,9 @@ export const configSchema = z
         message: `${c.dns.recordName} is both domain.domainName with a hostedZone (a plain alias record) and dns.recordName (weighted records the cutover moves); remove domain.hostedZone while the legacy cutover is configured`,
       });
     }
+    if (!imageAllowed(c.service.image, allowedImages(c))) {
+      ctx.addIssue({ code: 'custom', path: ['service', 'allowedImages'], message: `service.image ${c.service.image} is not in service.allowedImages; add its repository (${defaultAllowedImages(c.service.image)[0]})` });
+    }
     if ('vpcId' in c.network && !c.account) {
       ctx.addIssue({ code: 'custom', path: ['account'], message: 'account is required with network.vpcId: looking up a VPC needs the account it lives in' });
     }
@@ -632,6 +649,11 @@ export function cutoverStages(c: {
 /** Whether the load balancer refuses deletion: as configured, else only in production. */
 export function deletionProtection(c: { readonly environment: string; readonly loadBalancer: { readonly deletionProtection?: boolean } }): boolean {
   return c.loadBalancer.deletionProtection ?? c.environment === 'production';
+}
+
+/** Repositories (and prefixes ending in /) a cutover may deploy from: service.allowedImages, or the repository of service.image. */
+export function allowedImages(c: { readonly service: { readonly image: string; readonly allowedImages?: readonly string[] } }): string[] {
+  return c.service.allowedImages ? [...c.service.allowedImages] : defaultAllowedImages(c.service.image);
 }
 
 /** Input form of the configuration (defaults not yet applied), as written in config/*.json. */

@@ -1,7 +1,10 @@
 import { comparisonAlarmName } from '../../lambda/shared/alarm-names';
 import { resolveJudge } from '../../lambda/shared/cutover-config';
 import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,22 +15,48 @@ import { Construct } from 'constructs';
 import { ResourceNames } from '../naming';
 import { snapshotIdPrefix } from '../../lambda/shared/snapshot-id';
 import { COLORS } from '../../lambda/shared/colors';
-import { cutoverStages, SwitchyardConfig } from '../config/schema';
+import { allowedImages, cutoverStages, SwitchyardConfig } from '../config/schema';
+import { acknowledgeEcrPrefixes, ecrRepositoryArns } from '../ecr';
 import { executionTimeoutSeconds } from '../../lambda/shared/decisions/limits';
 import { AlarmRollback } from '../constructs/alarm-rollback';
 import { CutoverState } from '../constructs/cutover-state';
 import { TaskFunction } from '../constructs/cutover-functions';
 import { CutoverStateMachine } from '../constructs/cutover-state-machine';
 import { RollbackStateMachine } from '../constructs/rollback-state-machine';
+import { OperatorPolicies } from '../constructs/operator-policies';
 import { PlatformStack } from './platform-stack';
+import { PlatformNames, PlatformReferences } from '../constructs/platform-references';
 import { DataSyncTasks } from '../constructs/data-sync-tasks';
 import { LogEncryption } from '../constructs/log-encryption';
-import { DataSyncSettings, DnsCutover } from '../../lambda/shared/settings';
+import { DataSyncSettings, DnsCutover, HANDLER_ENV, HandlerTask } from '../../lambda/shared/settings';
 
 /** What the data-sync handler needs to know about each task: where it logs and how long it may run. */
 function dataSyncSettings(t: DataSyncTasks, c: NonNullable<SwitchyardConfig['dataSync']>): DataSyncSettings {
   const one = (x: NonNullable<DataSyncTasks['validation']>, minutes: number) => ({ logGroup: x.logGroupName, streamPrefix: x.streamPrefix, container: x.container.containerName, timeoutSeconds: minutes * 60 });
   return { sync: one(t.sync, c.timeoutMinutes), validation: t.validation && c.validation ? one(t.validation, c.validation.timeoutMinutes) : undefined };
+}
+
+/** A name the platform fixed at synth (a token would be a cross-stack reference). */
+function literal(value: string | undefined, what: string): string {
+  if (!value || Token.isUnresolved(value)) throw new Error(`${what} has no name fixed at synth; give it a physical name so the control stack can refer to it without an export`);
+  return value;
+}
+
+/** The names the platform stack gave the resources the control stack refers to, read from its L1 resources. */
+function platformNames(p: PlatformStack): PlatformNames {
+  const alarmName = (a: cloudwatch.IAlarm) => literal((a.node.defaultChild as cloudwatch.CfnAlarm | cloudwatch.CfnCompositeAlarm).alarmName, a.node.path);
+  const byColor = <T>(f: (x: 'blue' | 'green') => T) => ({ blue: f('blue'), green: f('green') });
+  return {
+    cluster: literal((p.cluster.node.defaultChild as ecs.CfnCluster).clusterName, 'the cluster'),
+    services: byColor((x) => literal((p.colors[x].service.node.defaultChild as ecs.CfnService).serviceName, `the ${x} service`)),
+    taskFamilies: byColor((x) => literal(p.colors[x].taskDefinition.family, `the ${x} task family`)),
+    topics: {
+      critical: literal((p.alerting.critical.node.defaultChild as sns.CfnTopic).topicName, 'the critical topic'),
+      warning: literal((p.alerting.warning.node.defaultChild as sns.CfnTopic).topicName, 'the warning topic'),
+    },
+    rollbackAlarms: byColor((x) => alarmName(p.monitoring.colors[x].rollbackAlarm)),
+    criticalAlarms: byColor((x) => p.monitoring.colors[x].criticalAlarms.map(alarmName)),
+  };
 }
 
 /** Properties of {@link ControlStack}. */
@@ -50,6 +79,10 @@ export class ControlStack extends Stack {
   public readonly alarmRollback: AlarmRollback;
   /** The final data sync and validation tasks, when `dataSync` is configured. */
   public readonly dataSync?: DataSyncTasks;
+  /** The managed policies people attach, one per role (operator; approver with the approval gates). */
+  public readonly operatorPolicies: OperatorPolicies;
+  /** The platform as this stack refers to it: by name and SSM parameter, no export. */
+  public readonly platform: PlatformReferences;
   /** Every handler, by task folder. */
   public readonly functions: Record<string, TaskFunction> = {};
 
@@ -58,8 +91,15 @@ export class ControlStack extends Stack {
     const { config: c, state, platform: p } = props;
     const prefix = p.namePrefix;
     const retention = c.logRetentionDays as logs.RetentionDays;
-    const color = (x: 'blue' | 'green') => p.colors[x];
-    const alarms = (x: 'blue' | 'green') => p.monitoring.colors[x];
+    // The platform by name and by SSM parameter, never by export (see PlatformReferences).
+    this.platform = new PlatformReferences(this, 'Platform', {
+      service: c.service.name,
+      environment: c.environment,
+      names: platformNames(p),
+      network: { privateSubnetCount: p.privateSubnetCount, availabilityZones: p.cluster.vpc.availabilityZones },
+    });
+    const pr = this.platform;
+    const color = (x: 'blue' | 'green') => pr.colors[x];
     new LogEncryption(this, 'LogEncryption', { namePrefix: prefix });
 
     // The sync tasks live here, beside the state machine that runs them: their
@@ -70,7 +110,7 @@ export class ControlStack extends Stack {
       const { validation, ...sync } = c.dataSync;
       this.dataSync = new DataSyncTasks(this, 'DataSync', {
         namePrefix: prefix,
-        cluster: p.cluster,
+        cluster: pr.cluster,
         sync: { ...sync, secrets: secrets(sync.secrets, 'Sync') },
         validation: validation ? { ...validation, secrets: secrets(validation.secrets, 'Validation') } : undefined,
         logRetention: retention,
@@ -80,23 +120,24 @@ export class ControlStack extends Stack {
     const environment: Record<string, string> = {
       SERVICE: c.service.name,
       ENVIRONMENT: c.environment,
-      LISTENER_ARN: p.router.productionListener.listenerArn,
-      TEST_RULE_ARN: p.router.testRule.listenerRuleArn,
-      CLUSTER: p.cluster.clusterName,
-      SERVICE_BLUE: color('blue').service.serviceName,
-      SERVICE_GREEN: color('green').service.serviceName,
-      TARGET_GROUP_BLUE: color('blue').targetGroup.targetGroupArn,
-      TARGET_GROUP_GREEN: color('green').targetGroup.targetGroupArn,
-      ROLLBACK_ALARM_BLUE: alarms('blue').rollbackAlarm.alarmName,
-      ROLLBACK_ALARM_GREEN: alarms('green').rollbackAlarm.alarmName,
-      GATING_ALARMS_BLUE: [alarms('blue').rollbackAlarm, ...alarms('blue').criticalAlarms].map((a) => a.alarmName).join(','),
-      GATING_ALARMS_GREEN: [alarms('green').rollbackAlarm, ...alarms('green').criticalAlarms].map((a) => a.alarmName).join(','),
+      LISTENER_ARN: pr.listenerArn,
+      TEST_RULE_ARN: pr.testRuleArn,
+      CLUSTER: pr.clusterName,
+      SERVICE_BLUE: color('blue').serviceName,
+      SERVICE_GREEN: color('green').serviceName,
+      TARGET_GROUP_BLUE: color('blue').targetGroupArn,
+      TARGET_GROUP_GREEN: color('green').targetGroupArn,
+      ROLLBACK_ALARM_BLUE: color('blue').rollbackAlarm.alarmName,
+      ROLLBACK_ALARM_GREEN: color('green').rollbackAlarm.alarmName,
+      GATING_ALARMS_BLUE: color('blue').gatingAlarms.map((a) => a.alarmName).join(','),
+      GATING_ALARMS_GREEN: color('green').gatingAlarms.map((a) => a.alarmName).join(','),
       LOCK_TABLE: state.lockTable.tableName,
       LEDGER_TABLE: state.ledgerTable.tableName,
-      CRITICAL_TOPIC_ARN: p.alerting.critical.topicArn,
-      WARNING_TOPIC_ARN: p.alerting.warning.topicArn,
-      TEST_TOKEN_SECRET_ARN: p.router.testTokenSecret.secretArn,
-      BASE_URL: c.domain ? `https://${c.domain.domainName}` : p.router.url,
+      CRITICAL_TOPIC_ARN: pr.criticalTopic.topicArn,
+      WARNING_TOPIC_ARN: pr.warningTopic.topicArn,
+      TEST_TOKEN_SECRET_ARN: pr.testTokenSecret.secretArn,
+      // With a domain the router serves HTTPS on it; without one, plain HTTP on the load balancer's name.
+      BASE_URL: c.domain ? `https://${c.domain.domainName}` : `http://${pr.loadBalancerDnsName}`,
       WAF_MODE: c.waf.mode,
       WAF_ACL_NAME: new ResourceNames(prefix).webAcl(),
       DEREGISTRATION_DELAY_SECONDS: String(c.service.deregistrationDelaySeconds),
@@ -104,10 +145,11 @@ export class ControlStack extends Stack {
       TARGET_P95_SECONDS: String(c.alarms.p95Latency.warning),
       // The judge's ceiling and latency threshold default to the alarm levels.
       CUTOVER_DEFAULTS: JSON.stringify({ ...c.cutover, judge: resolveJudge(c.judge, { errorRateCriticalPercent: c.alarms.errorRate.critical, p95WarningSeconds: c.alarms.p95Latency.warning }) }),
-      MAINTENANCE_TARGET_GROUP_ARN: p.maintenancePage.targetGroup.targetGroupArn,
+      MAINTENANCE_TARGET_GROUP_ARN: pr.maintenanceTargetGroupArn,
       MAINTENANCE_MAX_SECONDS: String(c.maintenance.maxSeconds),
       MAINTENANCE_TAG: prefix,
       OPERATOR_CIDRS: c.operatorCidrs.join(','),
+      ALLOWED_IMAGES: JSON.stringify(allowedImages(c)),
       ...(c.database
         ? { DATABASE_INSTANCE: c.database.instanceIdentifier, SNAPSHOT_MAX_AGE_MINUTES: String(c.database.snapshotMaxAgeMinutes), SNAPSHOT_DEADLINE_MINUTES: String(c.database.snapshotDeadlineMinutes) }
         : {}),
@@ -117,28 +159,30 @@ export class ControlStack extends Stack {
         ? {
             DNS_CUTOVER: this.toJsonString({
               ...c.dns,
-              albDnsName: p.router.loadBalancer.loadBalancerDnsName,
-              albHostedZoneId: p.router.loadBalancer.loadBalancerCanonicalHostedZoneId,
+              albDnsName: pr.loadBalancerDnsName,
+              albHostedZoneId: pr.loadBalancerHostedZoneId,
             } satisfies DnsCutover),
           }
         : {}),
     };
-    const fn = (task: string, timeout = Duration.seconds(60)) => {
-      const t = new TaskFunction(this, task, { task, functionName: new ResourceNames(prefix).lambdaFunction(task), environment, timeout, logRetention: retention });
+    // Each function gets only the variables its handler reads (HANDLER_ENV): Lambda allows 4 KB in all.
+    const fn = (task: HandlerTask, timeout = Duration.seconds(60)) => {
+      const own = Object.fromEntries(HANDLER_ENV[task].filter((k) => k in environment).map((k) => [k, environment[k]]));
+      const t = new TaskFunction(this, task, { task, functionName: new ResourceNames(prefix).lambdaFunction(task), environment: own, timeout, logRetention: retention });
       this.functions[task] = t;
       return t;
     };
 
     // What each handler may touch, named resource by resource.
-    const listener = p.router.productionListener.listenerArn;
-    const testRule = p.router.testRule.listenerRuleArn;
-    const services = COLORS.map((x) => color(x).service.serviceArn);
-    const taskRoles = COLORS.flatMap((x) => [color(x).taskDefinition.taskRole.roleArn, color(x).taskDefinition.obtainExecutionRole().roleArn]);
-    const rollbackAlarmArns = COLORS.map((x) => alarms(x).rollbackAlarm.alarmArn);
-    const gatingAlarmArns = COLORS.flatMap((x) => [alarms(x).rollbackAlarm, ...alarms(x).criticalAlarms].map((a) => a.alarmArn));
+    const listener = pr.listenerArn;
+    const testRule = pr.testRuleArn;
+    const services = COLORS.map((x) => color(x).serviceArn);
+    const taskRoles = COLORS.flatMap((x) => [color(x).taskRoleArn, color(x).executionRoleArn]);
+    const rollbackAlarmArns = COLORS.map((x) => color(x).rollbackAlarm.alarmArn);
+    const gatingAlarmArns = COLORS.flatMap((x) => color(x).gatingAlarms.map((a) => a.alarmArn));
     const elbRead = ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeRules'];
     const ledgerWrite = (t: TaskFunction) => t.allow(['dynamodb:PutItem'], [state.ledgerTable.tableArn]);
-    const publish = (t: TaskFunction) => t.allowPublish([p.alerting.critical, p.alerting.warning]);
+    const publish = (t: TaskFunction) => t.allowPublish([pr.criticalTopic, pr.warningTopic]);
 
     // Maintenance rules are made at run time, so their ARNs are unknown: they are
     // tagged when made, and only rules carrying this environment's tag may be changed.
@@ -149,7 +193,7 @@ export class ControlStack extends Stack {
       t.allowTagged(['elasticloadbalancing:AddTags'], { 'aws:RequestTag/switchyard:maintenance': prefix });
       t.allowTagged(['elasticloadbalancing:DeleteRule'], maintenanceTag);
       t.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [state.lockTable.tableArn]);
-      p.router.testTokenSecret.grantRead(t.role);
+      pr.testTokenSecret.grantRead(t.role);
       ledgerWrite(t);
       publish(t);
     };
@@ -203,21 +247,27 @@ export class ControlStack extends Stack {
     deployIdle.allow(['iam:PassRole'], taskRoles);
     // A new revision keeps its family's tags, and registering with tags needs
     // TagResource: only as part of RegisterTaskDefinition, only on the two families.
-    const families = COLORS.map((x) => this.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${color(x).taskDefinition.family}:*` }));
+    const families = COLORS.map((x) => this.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${color(x).taskFamily}:*` }));
     deployIdle.role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:TagResource'], resources: families, conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } } }));
     const ecsWhere = `arn:<AWS::Partition>:ecs:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}`;
     for (const x of COLORS) {
       Validations.of(deployIdle.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${ecsWhere}:task-definition/${color(x).taskDefinition.family}:*]`,
+        id: `AwsSolutions-IAM5[Resource::${ecsWhere}:task-definition/${color(x).taskFamily}:*]`,
         reason: 'A revision number exists only once RegisterTaskDefinition makes it; tagging is limited to that call (ecs:CreateAction) on this one family.',
       });
+    }
+    // It pins the image to its digest: DescribeImages on the repositories images may come from.
+    const repositories = ecrRepositoryArns(this.partition, allowedImages(c));
+    if (repositories.length > 0) {
+      deployIdle.allow(['ecr:DescribeImages'], repositories);
+      acknowledgeEcrPrefixes(deployIdle.role, repositories, 'Digests are read in every repository under a service.allowedImages prefix, the boundary the configuration sets; DescribeImages reads image metadata only.');
     }
     state.grantRead(deployIdle.role);
     state.grantWrite(deployIdle.role);
     ledgerWrite(deployIdle);
 
     const smokeTest = fn('smoke-test', Duration.minutes(9));
-    p.router.testTokenSecret.grantRead(smokeTest.role);
+    pr.testTokenSecret.grantRead(smokeTest.role);
     // It reads the test route's rule (its token and target) before sending anything.
     smokeTest.allowUnscoped(['elasticloadbalancing:DescribeRules']);
     if (c.cutover.smoke.credentialsSecretArn) smokeTest.allow(['secretsmanager:GetSecretValue'], [c.cutover.smoke.credentialsSecretArn]);
@@ -318,7 +368,7 @@ export class ControlStack extends Stack {
     // (`<prefix>-<color>-worse-than-<other>`, named by convention; the ARN names the alarm, whether or not it exists).
     alarmHandler.allow(['cloudwatch:DescribeAlarms'], [
       ...rollbackAlarmArns,
-      ...COLORS.map((x) => this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: comparisonAlarmName(alarms(x).rollbackAlarm.alarmName, x === 'blue' ? 'green' : 'blue'), arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+      ...COLORS.map((x) => this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: comparisonAlarmName(color(x).rollbackAlarm.alarmName, x === 'blue' ? 'green' : 'blue'), arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
     ]);
     // It gives an event claim back when handling fails, so EventBridge's retry acts.
     alarmHandler.allow(['dynamodb:DeleteItem'], [state.ledgerTable.tableArn]);
@@ -342,16 +392,32 @@ export class ControlStack extends Stack {
       },
       dataSync:
         this.dataSync && c.dataSync
-          ? { cluster: p.cluster, tasks: this.dataSync, syncTimeout: Duration.minutes(c.dataSync.timeoutMinutes), validationTimeout: c.dataSync.validation ? Duration.minutes(c.dataSync.validation.timeoutMinutes) : undefined }
+          ? { cluster: pr.cluster, tasks: this.dataSync, syncTimeout: Duration.minutes(c.dataSync.timeoutMinutes), validationTimeout: c.dataSync.validation ? Duration.minutes(c.dataSync.validation.timeoutMinutes) : undefined }
           : undefined,
-      criticalTopic: p.alerting.critical,
+      criticalTopic: pr.criticalTopic,
       deregistrationDelaySeconds: c.service.deregistrationDelaySeconds,
       timeout: Duration.seconds(executionTimeoutSeconds(cutoverStages(c))),
       logRetention: retention,
     });
-    this.manualRollback = new RollbackStateMachine(this, 'ManualRollback', { namePrefix: prefix, rollback: rollback.function, criticalTopic: p.alerting.critical, logRetention: retention });
+    this.manualRollback = new RollbackStateMachine(this, 'ManualRollback', { namePrefix: prefix, rollback: rollback.function, criticalTopic: pr.criticalTopic, logRetention: retention });
     // A handler that keeps failing (its rollback too) pages instead of vanishing.
-    this.alarmRollback = new AlarmRollback(this, 'AlarmRollback', { rollbackAlarms: COLORS.map((x) => alarms(x).rollbackAlarm), handler: alarmHandler.function, onFailure: p.alerting.critical });
+    this.alarmRollback = new AlarmRollback(this, 'AlarmRollback', { rollbackAlarms: COLORS.map((x) => color(x).rollbackAlarm), handler: alarmHandler.function, onFailure: pr.criticalTopic });
+
+    // What people attach: one managed policy per role, each an output.
+    const names = new ResourceNames(prefix);
+    const parameters = state.parameterNames;
+    this.operatorPolicies = new OperatorPolicies(this, 'OperatorPolicies', {
+      namePrefix: prefix,
+      cutover: { stateMachine: this.cutover.stateMachine, name: names.stateMachine('cutover') },
+      rollback: { stateMachine: this.manualRollback.stateMachine, name: names.stateMachine('rollback') },
+      outputStacks: [names.stack('control'), names.stack('state')],
+      ledgerTableArn: state.ledgerTable.tableArn,
+      maintenanceFunction: maintenance.function,
+      preflightFunction: preflight.function,
+      stateParameterArns: [parameters.liveColor, ...COLORS.flatMap((x) => [parameters.image[x], parameters.desiredCount[x]])].map((n) =>
+        this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: n.replace(/^\//, '') }),
+      ),
+    });
 
     new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });
     new CfnOutput(this, 'RollbackStateMachineArn', { value: this.manualRollback.stateMachine.stateMachineArn, description: 'Start a manual rollback here' });

@@ -1,4 +1,5 @@
-import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { Color, COLORS, StateParameterNames } from '../../lambda/shared/colors';
-import { deletionProtection, SwitchyardConfig } from '../config/schema';
+import { allowedImages, deletionProtection, SwitchyardConfig } from '../config/schema';
 import { Alerting } from '../constructs/alerting';
 import { ColorService } from '../constructs/color-service';
 import { DeployGuard } from '../constructs/deploy-guard';
@@ -16,6 +17,7 @@ import { LogEncryption } from '../constructs/log-encryption';
 import { MaintenancePage } from '../constructs/maintenance-page';
 import { Monitoring } from '../constructs/monitoring';
 import { Network } from '../constructs/network';
+import { PlatformParameters } from '../constructs/platform-parameters';
 import { TrafficRouter } from '../constructs/traffic-router';
 import { WebFirewall } from '../constructs/web-firewall';
 import { ResourceNames } from '../naming';
@@ -61,6 +63,10 @@ export class PlatformStack extends Stack {
   public readonly maintenancePage: MaintenancePage;
   /** The key encrypting this stack's log groups. */
   public readonly logEncryption: LogEncryption;
+  /** The generated names the control stack resolves from SSM at its deploy. */
+  public readonly parameters: PlatformParameters;
+  /** How many private subnets `network/private-subnet-ids` lists. */
+  public readonly privateSubnetCount: number;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -96,7 +102,8 @@ export class PlatformStack extends Stack {
         cluster: this.cluster,
         namePrefix: this.namePrefix,
         image: recorded(props.stateParameters.image[color]),
-        pullableImages: [c.service.image],
+        // Any image a cutover may deploy (service.allowedImages) must be pullable.
+        pullableImages: allowedImages(c),
         desiredCount: Token.asNumber(recorded(props.stateParameters.desiredCount[color])),
         containerPort: c.service.containerPort,
         cpu: c.service.cpu,
@@ -179,6 +186,32 @@ export class PlatformStack extends Stack {
         target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.router.loadBalancer)),
       });
     }
+
+    // What the control stack needs of the names AWS generates, by SSM parameter, never by export.
+    const privateSubnets = network.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    this.parameters = new PlatformParameters(this, 'Parameters', {
+      service: c.service.name,
+      environment: c.environment,
+      values: {
+        'listener-arn': this.router.productionListener.listenerArn,
+        'test-rule-arn': this.router.testRule.listenerRuleArn,
+        'blue/target-group-arn': colors.blue.targetGroup.targetGroupArn,
+        'green/target-group-arn': colors.green.targetGroup.targetGroupArn,
+        'maintenance/target-group-arn': this.maintenancePage.targetGroup.targetGroupArn,
+        'test-token-secret-arn': this.router.testTokenSecret.secretArn,
+        'load-balancer/dns-name': this.router.loadBalancer.loadBalancerDnsName,
+        'load-balancer/hosted-zone-id': this.router.loadBalancer.loadBalancerCanonicalHostedZoneId,
+        'alerting/key-arn': this.alerting.critical.masterKey!.keyArn,
+        'blue/task-role-arn': colors.blue.taskDefinition.taskRole.roleArn,
+        'blue/execution-role-arn': colors.blue.taskDefinition.obtainExecutionRole().roleArn,
+        'green/task-role-arn': colors.green.taskDefinition.taskRole.roleArn,
+        'green/execution-role-arn': colors.green.taskDefinition.obtainExecutionRole().roleArn,
+        'network/vpc-id': network.vpc.vpcId,
+        // SSM refuses an empty value; a VPC without private subnets cannot run the data sync anyway.
+        'network/private-subnet-ids': privateSubnets.length > 0 ? Fn.join(',', privateSubnets) : 'none',
+      },
+    });
+    this.privateSubnetCount = privateSubnets.length;
 
     new CfnOutput(this, 'Url', { value: c.domain ? `https://${c.domain.domainName}` : this.router.url, description: 'Production URL' });
     new CfnOutput(this, 'LoadBalancerDns', { value: this.router.loadBalancer.loadBalancerDnsName });

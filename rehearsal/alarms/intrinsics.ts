@@ -5,7 +5,7 @@
  * the exporting template's outputs. An unresolvable reference is an error that
  * names it, never a silent placeholder.
  */
-export type Template = { readonly Resources: Record<string, any>; readonly Outputs?: Record<string, any> };
+export type Template = { readonly Resources: Record<string, any>; readonly Outputs?: Record<string, any>; readonly Parameters?: Record<string, any> };
 
 /** Physical value of a resource: `attribute` undefined for Ref. */
 export type PhysicalLookup = (logicalId: string, attribute: string | undefined) => string | undefined;
@@ -17,7 +17,7 @@ export class UnresolvableReference extends Error {
 export interface ResolveContext {
   readonly template: Template;
   readonly lookup: PhysicalLookup;
-  /** Templates whose exports this one imports. */
+  /** Templates whose exports this one imports, or whose SSM parameters it resolves at deploy. */
   readonly exporters?: ReadonlyArray<{ readonly template: Template; readonly lookup: PhysicalLookup }>;
   readonly region: string;
   readonly account: string;
@@ -32,7 +32,7 @@ export function resolve(value: unknown, ctx: ResolveContext): any {
     const [k] = keys;
     switch (k) {
       case 'Ref':
-        return pseudo(v.Ref, ctx) ?? physical(v.Ref, undefined, ctx);
+        return pseudo(v.Ref, ctx) ?? ssmParameter(v.Ref, ctx) ?? physical(v.Ref, undefined, ctx);
       case 'Fn::GetAtt': {
         const [id, attr] = typeof v[k] === 'string' ? (v[k] as string).split('.') : (v[k] as [string, string]);
         return physical(id, attr, ctx);
@@ -87,6 +87,22 @@ function physical(id: string, attr: string | undefined, ctx: ResolveContext): st
   if (found !== undefined) return found;
   const type = ctx.template.Resources[id]?.Type ?? 'no such resource';
   throw new UnresolvableReference(`${attr ? `Fn::GetAtt ${id}.${attr}` : `Ref ${id}`} (${type}) has no value in the rehearsal`);
+}
+
+/**
+ * A template parameter CloudFormation fills from SSM at deploy: the value an
+ * exporting template's AWS::SSM::Parameter of that name writes. Undefined when
+ * `name` is no such parameter.
+ */
+function ssmParameter(name: string, ctx: ResolveContext): string | undefined {
+  const p = ctx.template.Parameters?.[name];
+  if (!p || !String(p.Type).startsWith('AWS::SSM::Parameter::Value<')) return undefined;
+  for (const e of ctx.exporters ?? []) {
+    for (const r of Object.values(e.template.Resources)) {
+      if (r.Type === 'AWS::SSM::Parameter' && r.Properties?.Name === p.Default) return resolve(r.Properties.Value, { ...ctx, template: e.template, lookup: e.lookup, exporters: [] });
+    }
+  }
+  throw new UnresolvableReference(`parameter ${name} reads SSM parameter ${p.Default}, which no template writes`);
 }
 
 function importValue(name: string, ctx: ResolveContext): string {

@@ -75,8 +75,8 @@ describe('handlers', () => {
   it('run on Node 24 with their settings in the environment', () => {
     const p = fn('shop-dev-traffic');
     expect(p.Runtime).toBe('nodejs24.x');
-    expect(Object.keys(p.Environment.Variables)).toEqual(expect.arrayContaining(['LISTENER_ARN', 'TEST_RULE_ARN', 'LOCK_TABLE', 'LEDGER_TABLE', 'CUTOVER_DEFAULTS']));
-    expect(JSON.parse(p.Environment.Variables.CUTOVER_DEFAULTS).steps).toEqual([10, 50, 100]);
+    expect(Object.keys(p.Environment.Variables)).toEqual(expect.arrayContaining(['LISTENER_ARN', 'LOCK_TABLE', 'LEDGER_TABLE']));
+    expect(JSON.parse(fn('shop-dev-preflight').Environment.Variables.CUTOVER_DEFAULTS).steps).toEqual([10, 50, 100]);
   });
 
   function statements(task: string): any[] {
@@ -88,7 +88,8 @@ describe('handlers', () => {
     for (const task of ['traffic', 'rollback', 'alarm-handler']) {
       const st = statements(task).filter((s) => ([] as string[]).concat(s.Action).includes('elasticloadbalancing:ModifyListener'));
       expect(st).toHaveLength(1);
-      expect(JSON.stringify(st[0].Resource)).toMatch(/ProductionListener|RouterAlbProduction/);
+      // The listener's ARN as the platform wrote it to SSM (no export).
+      expect(JSON.stringify(st[0].Resource)).toMatch(/^\{"Ref":"SsmParameterValueswitchyardshopdevplatformlistenerarn[0-9A-F]+Parameter"\}$/);
     }
     expect(statements('preflight').flatMap((s) => ([] as string[]).concat(s.Action))).not.toContain('elasticloadbalancing:ModifyListener');
   });
@@ -164,15 +165,16 @@ describe('alarm-driven rollback', () => {
     expect(c.MaximumEventAgeInSeconds).toBe(MAX_EVENT_AGE_SECONDS - 60);
     const critical = dev.platform.alerting.critical;
     const criticalRef = JSON.stringify(c.DestinationConfig.OnFailure.Destination);
-    expect(criticalRef).toMatch(/AlertingCritical/);
+    expect(criticalRef).toMatch(/:sns:eu-west-1:.*:shop-dev-critical"\]\]\}$/);
     // Lambda publishes to the destination with the function's role: sns:Publish on the topic, and the topic's KMS key.
     const role = resources[handlerId].Properties.Role['Fn::GetAtt'][0];
     const st = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role)).flatMap((r) => r.Properties.PolicyDocument.Statement);
     const allows = (action: string, resource: string) => st.some((x: any) => x.Effect === 'Allow' && ([] as string[]).concat(x.Action).includes(action) && JSON.stringify(x.Resource).includes(resource));
     expect(allows('sns:Publish', criticalRef)).toBe(true);
     expect(critical.masterKey).toBeDefined();
-    expect(allows('kms:GenerateDataKey*', 'AlertingKey')).toBe(true);
-    expect(allows('kms:Decrypt', 'AlertingKey')).toBe(true);
+    // The key's ARN as the platform wrote it to SSM.
+    expect(allows('kms:GenerateDataKey*', 'platformalertingkeyarn')).toBe(true);
+    expect(allows('kms:Decrypt', 'platformalertingkeyarn')).toBe(true);
     // The key's policy lets the account's IAM policies grant its use (so the role's grant above takes effect).
     const keyId = Object.entries(dev.platformTemplate.toJSON().Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::KMS::Key')!;
     expect(keyId[1].Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ Effect: 'Allow', Action: 'kms:*', Principal: { AWS: expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([':root'])] }) } }));
@@ -280,9 +282,10 @@ describe('data and legacy cutovers (staging)', () => {
     const fn = (Object.values(j.Resources) as any[]).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'shop-staging-traffic');
     const dns = JSON.stringify(fn.Properties.Environment.Variables.DNS_CUTOVER);
     expect(dns).toContain('legacy-shop.example.net');
-    expect(dns).toMatch(/"albDnsName.*RouterAlb[0-9A-F]+DNSName/);
-    expect(dns).toMatch(/"albHostedZoneId.*RouterAlb[0-9A-F]+CanonicalHostedZoneID/);
-    expect(JSON.parse(fn.Properties.Environment.Variables.DATA_SYNC)).toEqual({
+    expect(dns).toMatch(/"albDnsName.*SsmParameterValueswitchyardshopstagingplatformloadbalancerdnsname/);
+    expect(dns).toMatch(/"albHostedZoneId.*SsmParameterValueswitchyardshopstagingplatformloadbalancerhostedzoneid/);
+    const sync = (Object.values(j.Resources) as any[]).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'shop-staging-data-sync');
+    expect(JSON.parse(sync.Properties.Environment.Variables.DATA_SYNC)).toEqual({
       sync: { logGroup: '/switchyard/shop-staging/sync', streamPrefix: 'sync', container: 'sync', timeoutSeconds: 1800 },
       validation: { logGroup: '/switchyard/shop-staging/validation', streamPrefix: 'validation', container: 'validation', timeoutSeconds: 600 },
     });

@@ -116,6 +116,9 @@ describe('long names fit their limits and never collide', () => {
     'AWS::Events::Rule': { Name: 64 },
     'AWS::SQS::Queue': { QueueName: 80 },
     'AWS::SNS::Topic': { TopicName: 256 },
+    // SSM allows 1,011 characters of parameter name.
+    'AWS::SSM::Parameter': { Name: 1011 },
+    'AWS::IAM::ManagedPolicy': { ManagedPolicyName: 128 },
     'AWS::IAM::Role': { RoleName: 64 },
     'AWS::ECS::Cluster': { ClusterName: 255 },
     'AWS::ECS::Service': { ServiceName: 255 },

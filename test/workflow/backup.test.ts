@@ -4,11 +4,12 @@ import { runIn, useMotoWorld } from './moto-world';
 // config/production.json names a database, so its cutover takes a backup first.
 const env = useMotoWorld({ env: 'production' });
 let world: World;
-beforeEach(() => {
+// production deploys only its own ECR repository, which holds the release.
+const input = { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop:1.43.0', reason: 'release 1.43.0', bakeSeconds: 300, watchWindowHours: 0 };
+beforeEach(async () => {
   world = env.world();
+  await world.pushImage(input.image);
 });
-
-const input = { image: 'repo/shop:1.43.0', reason: 'release 1.43.0', bakeSeconds: 300, watchWindowHours: 0 };
 
 describe('backup first (production, with a database)', () => {
   it('reuses a snapshot younger than the limit, records it, then cuts over', async () => {

@@ -67,7 +67,7 @@ describe('maintenance mode', () => {
     await maintenance({ action: 'on', reason: 'sync', by: 'alice' });
     world.app.business = 500;
     // A bake of 0 could never be judged, and pre-flight would refuse it (CanaryTooThin) before the smoke test.
-    const r = await runStateMachine({ reason: 'release', image: 'repo/app:2', bakeSeconds: 300, watchWindowHours: 0 }, { clock: world.clock });
+    const r = await runStateMachine({ reason: 'release', image: 'public.ecr.aws/nginx/nginx:1.28', bakeSeconds: 300, watchWindowHours: 0 }, { clock: world.clock });
     expect(r).toMatchObject({ status: 'FAILED', error: 'SmokeTestFailed' });
     expect((await world.rules()).map((r) => r.priority)).toEqual(['10']);
     const finished = (await world.ledger()).find((e) => e.type === 'finished')!;

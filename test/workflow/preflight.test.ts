@@ -14,11 +14,12 @@ const QUIET = 40;
 const RISING = { series: [...Array(15).fill(QUIET), ...Array(150).fill(400)] };
 const env = useMotoWorld({ env: 'production', traffic: trafficSchema.parse({ requestsPerMinute: RISING, errorRatePercent: 0.2, seed: 4 }) });
 let world: World;
-beforeEach(() => {
-  world = env.world();
-});
-
 const input = { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop:1.43.0', reason: 'release 1.43.0', watchWindowHours: 0 };
+beforeEach(async () => {
+  world = env.world();
+  // The release is in production's repository, where deploy-idle resolves its digest.
+  await world.pushImage(input.image);
+});
 
 it('refuses a canary too thin to judge with CanaryTooThin, naming a first step that would work, and changes nothing', async () => {
   const before = { image: await world.parameter(world.names.image.green), count: await world.parameter(world.names.desiredCount.green) };
