@@ -4,6 +4,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import * as path from 'path';
+import { quietBundlingBanners } from '../lib/bundling-output';
 import { listEnvironments, loadConfig } from '../lib/config/load';
 import { repositoryContext } from '../lib/context';
 import { buildSwitchyard } from '../lib/switchyard';
@@ -24,5 +25,6 @@ export function synthAll(outRoot = path.join(__dirname, '..', 'cdk.out'), bundle
 }
 
 if (require.main === module) {
+  quietBundlingBanners(new App({ context: repositoryContext() }));
   synthAll();
 }
