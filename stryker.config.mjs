@@ -29,7 +29,8 @@ export default {
   thresholds: { high: 90, low: 80, break: 80 },
   // Two cores, shared.
   concurrency: 2,
-  timeoutMS: 10000,
+  // Over the unmutated time of the tests; a mutant that loops forever costs this plus a restart.
+  timeoutMS: 3000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -33,7 +33,7 @@ import { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataCommandOutput
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -652,6 +652,14 @@ export class World implements SimulatedWorld {
   async observeWeights(): Promise<Weights> {
     const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeListenersCommand({ ListenerArns: [this.listenerArn] }));
     return weightsOf(r.Listeners![0].DefaultActions, this.targetGroups);
+  }
+
+  /** A color's ECS service as the emulator holds it, read with the world's own client: desired count and image. */
+  async observeService(c: Color): Promise<{ desiredCount: number; image: string | undefined }> {
+    const ecs = this.sdk(ECSClient);
+    const svc = (await ecs.send(new DescribeServicesCommand({ cluster: this.prefix, services: [`${this.prefix}-${c}`] }))).services![0];
+    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }))).taskDefinition!;
+    return { desiredCount: svc.desiredCount!, image: td.containerDefinitions?.[0]?.image };
   }
 
   async testRouteWeights(): Promise<Weights> {
