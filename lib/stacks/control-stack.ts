@@ -322,7 +322,7 @@ export class ControlStack extends Stack {
     new lambda.EventInvokeConfig(this, 'MaintenanceExpiryAsyncInvoke', {
       function: maintenance.function,
       retryAttempts: 2,
-      onFailure: new destinations.SnsDestination(p.alerting.critical),
+      onFailure: new destinations.SnsDestination(pr.criticalTopic),
     });
 
     let backup: TaskFunction | undefined;

@@ -135,8 +135,11 @@ describe('the synthesized dev environment, resolved over emulated resources', ()
   it('reads the alarm handler\'s asynchronous-invocation settings onto its target: 2 retries, 240 s, failures to the critical topic', () => {
     const [target] = rules.find((r) => r.targets.some((t) => /alarm-handler$/.test(t.arn)))!.targets;
     expect(target.asyncInvoke).toEqual({ maximumRetryAttempts: 2, maximumEventAgeSeconds: 240, onFailure: resources.topics.critical });
-    // Other rules' targets have no such settings: Lambda's defaults apply.
-    expect(rules.filter((r) => !r.targets.some((t) => /alarm-handler$/.test(t.arn))).flatMap((r) => r.targets).every((t) => t.asyncInvoke === undefined)).toBe(true);
+    // The maintenance expiry pages too when its retries run out; other rules' targets keep Lambda's defaults.
+    const [expiry] = rules.find((r) => r.targets.some((t) => /maintenance$/.test(t.arn)))!.targets;
+    expect(expiry.asyncInvoke).toMatchObject({ maximumRetryAttempts: 2, onFailure: resources.topics.critical });
+    const others = rules.filter((r) => !r.targets.some((t) => /(alarm-handler|maintenance)$/.test(t.arn))).flatMap((r) => r.targets);
+    expect(others.every((t) => t.asyncInvoke === undefined)).toBe(true);
   });
 
   it('every synthesized alarm can be evaluated: the engine accepts them all with the data-source check', () => {
