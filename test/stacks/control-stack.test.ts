@@ -190,7 +190,7 @@ describe('maintenance expiry', () => {
     const configs = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName.Ref === fnId);
     expect(configs).toHaveLength(1);
     expect(configs[0].Properties.MaximumRetryAttempts).toBe(2);
-    expect(JSON.stringify(configs[0].Properties.DestinationConfig.OnFailure.Destination)).toMatch(/AlertingCritical/);
+    expect(JSON.stringify(configs[0].Properties.DestinationConfig.OnFailure.Destination)).toMatch(/:sns:eu-west-1:",{"Ref":"AWS::AccountId"},":shop-dev-critical"/);
   });
 });
 
