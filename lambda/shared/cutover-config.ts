@@ -122,6 +122,29 @@ export const judgeSchema = z
   .refine((j) => j.ruleOutPercentPoints >= j.errorMarginPercentPoints, { message: 'judge.ruleOutPercentPoints must be at least judge.errorMarginPercentPoints; a pass cannot rule out less than the margin fails on', path: ['ruleOutPercentPoints'] });
 export type JudgeConfig = z.output<typeof judgeSchema>;
 
+/** Where an approval gate may stand: before the first shift, after step N passed, before promotion, before the old color is scaled down. */
+export const GATE_PATTERN = /^(before-first-shift|after-step:[1-9][0-9]?|before-promotion|before-scale-down)$/;
+
+/**
+ * `cutover.approvals` (and the input's `approvals`): where a cutover waits
+ * for a person's sign-off, how long, and what running out of time does.
+ */
+export const approvalsSchema = z.strictObject({
+  /** Gates, such as ["before-first-shift", "after-step:1", "before-promotion", "before-scale-down"]. */
+  at: z
+    .array(z.string().regex(GATE_PATTERN, 'approvals.at lists gates: "before-first-shift", "after-step:N" (N a step number), "before-promotion" or "before-scale-down"'))
+    .max(24, 'approvals.at: at most 24 gates'),
+  /** How long each gate waits for an approve or reject. */
+  timeoutMinutes: z.number({ error: 'approvals.timeoutMinutes must be whole minutes such as 60' }).int('approvals.timeoutMinutes must be whole minutes').min(1, 'approvals.timeoutMinutes must be at least 1').max(1440, 'approvals.timeoutMinutes must be at most 1440 (a day)').default(60),
+  /** rollback: a gate nobody answered rolls back; hold: it pages and keeps waiting at the current weights, up to holdMaxHours, then rolls back. */
+  onTimeout: z.enum(['rollback', 'hold'], { error: 'approvals.onTimeout must be "rollback" or "hold"' }).default('rollback'),
+  /** Longest a held gate keeps waiting, counted from when it opened. */
+  holdMaxHours: z.number().min(1, 'approvals.holdMaxHours must be at least 1').max(12, 'approvals.holdMaxHours must be at most 12 (every gate held that long must fit one execution)').default(12),
+  /** The approver must be someone else than whoever started the cutover. */
+  requireDistinctApprover: z.boolean({ error: 'approvals.requireDistinctApprover must be true or false' }).default(false),
+});
+export type ApprovalsConfig = z.output<typeof approvalsSchema>;
+
 /** Cutover defaults from the environment file (`cutover`). */
 const cutoverFields = {
     steps: rampStepsSchema.default([10, 50, 100]),
@@ -141,6 +164,8 @@ const cutoverFields = {
         credentialsSecretArn: z.string().regex(FULL_SECRET_ARN, fullSecretArnMessage('smoke.credentialsSecretArn')).optional(),
       })
       .prefault({}),
+    /** Approval gates every cutover of this environment waits at (an input may add gates, never remove one). */
+    approvals: approvalsSchema.optional(),
 };
 const checkpointsInWindow = (d: { checkpointHours: number[]; watchWindowHours: number }) => d.checkpointHours.every((h) => h <= d.watchWindowHours) || d.watchWindowHours === 0;
 const checkpointMessage = { message: 'every checkpoint must fall inside the watch window; drop later checkpoints or lengthen watchWindowHours', path: ['checkpointHours'] };

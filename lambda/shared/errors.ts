@@ -58,6 +58,18 @@ export const MaintenanceNotOn = named('MaintenanceNotOn');
 export const DnsNotReady = named('DnsNotReady');
 /** Route 53 did not report the record weights that were set. */
 export const DnsWeightsNotApplied = named('DnsWeightsNotApplied');
+/** An approver rejected the cutover at a gate. */
+export const ApprovalRejected = named('ApprovalRejected');
+/** Nobody answered a gate in time (approvals.onTimeout: rollback, or a hold that reached approvals.holdMaxHours). */
+export const ApprovalTimedOut = named('ApprovalTimedOut');
+/** An approve or reject found nothing to resolve: no cutover runs, or it waits at no gate. */
+export const NoGateWaiting = named('NoGateWaiting');
+/** An approve or reject named an execution or gate that is not the one waiting. */
+export const StaleApproval = named('StaleApproval');
+/** requireDistinctApprover: the cutover's starter tried to approve it. */
+export const ApproverNotDistinct = named('ApproverNotDistinct');
+/** An approve or reject needs a reason here. */
+export const ReasonRequired = named('ReasonRequired');
 /** A required setting is missing from the function's environment. */
 export const MisconfiguredFunction = named('MisconfiguredFunction');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
+import { approvalsSchema, MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
 
 /** A cutover's own judge settings: each may only be stricter than the environment's (checked when the plan is made). */
 const judgeInputSchema = z.strictObject({
@@ -37,6 +37,10 @@ export const cutoverInputSchema = z
     judge: judgeInputSchema.optional(),
     /** Start even though pre-flight finds too little traffic to judge the first step (CanaryTooThin). */
     acceptThinCanary: z.boolean({ error: 'acceptThinCanary must be true or false' }).optional(),
+    /** Approval gates for this cutover, added to the environment's (cutover.approvals); timeoutMinutes and onTimeout replace the environment's. */
+    approvals: approvalsSchema.optional(),
+    /** Who started the cutover (an IAM ARN): set by `npm run cutover -- start` from sts:GetCallerIdentity, for requireDistinctApprover. */
+    startedBy: z.string().min(1).max(2048).optional(),
   })
   .refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] });
 export type CutoverInput = z.output<typeof cutoverInputSchema>;
@@ -68,5 +72,18 @@ export const planSchema = z.object({
     ceilingPercent: z.number(),
   }),
   acceptThinCanary: z.boolean().default(false),
+  /** Approval gates (lambda/shared/decisions/gate.ts); absent: none. */
+  approvals: z
+    .object({
+      at: z.array(z.string()),
+      timeoutSeconds: z.number().int().positive(),
+      onTimeout: z.enum(['rollback', 'hold']),
+      holdMaxSeconds: z.number().int().positive(),
+      requireDistinctApprover: z.boolean(),
+      flags: z.record(z.string(), z.literal(true)),
+    })
+    .optional(),
+  /** Who started the cutover, when the CLI started it. */
+  startedBy: z.string().optional(),
 });
 export type Plan = z.output<typeof planSchema>;

@@ -6,6 +6,7 @@ import { settings } from '../shared/settings';
 import { stepsFor } from '../shared/decisions/weights';
 import { CutoverDefaults, resolveJudge, ResolvedJudge } from '../shared/cutover-config';
 import { planLimitProblems, Stages, stagesFromSettings } from '../shared/decisions/limits';
+import { resolveApprovals } from '../shared/decisions/gate';
 
 /** The environment's judge, tightened by the input; loosening any setting is refused, naming it. */
 export function tightenJudge(env: ResolvedJudge, input: CutoverInput['judge']): ResolvedJudge {
@@ -42,6 +43,8 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
   }
   const bakeSeconds = input.bakeSeconds ?? d.bakeSeconds;
   if (judge.maxBakeSeconds < bakeSeconds) throw new InvalidInput(`judge.maxBakeSeconds (${judge.maxBakeSeconds}) is below bakeSeconds (${bakeSeconds}); a step could never be judged; lower bakeSeconds`);
+  const gates = resolveApprovals(d.approvals, input.approvals, steps.length);
+  if (gates.problems.length > 0) throw new InvalidInput(`${gates.problems.join('; ')}; nothing was changed`);
   const watchHours = input.watchWindowHours ?? d.watchWindowHours;
   const windowSeconds = Math.round(watchHours * 3600);
   const plan: Plan = {
@@ -57,6 +60,8 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
     dataSync,
     judge,
     acceptThinCanary: input.acceptThinCanary ?? false,
+    ...(gates.approvals ? { approvals: gates.approvals } : {}),
+    ...(input.startedBy ? { startedBy: input.startedBy } : {}),
   };
   const problems = planLimitProblems(plan, stages ?? { idleDeadlineSeconds: d.idleDeadlineSeconds, backupDeadlineSeconds: 0, syncStageSeconds: 0, deregistrationDelaySeconds: 0 });
   if (problems.length > 0) throw new InvalidInput(`This plan does not fit one Step Functions execution, nothing was changed: ${problems.join('; ')}`);
@@ -67,7 +72,7 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
 export function explain(issues: readonly z.core.$ZodIssue[]): string {
   const lines = issues.map((i) => {
     const where = i.path.length > 0 ? i.path.join('.') : 'input';
-    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun, dataSync, maintenance, judge, acceptThinCanary)` : i.message;
+    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun, dataSync, maintenance, judge, acceptThinCanary, approvals, startedBy)` : i.message;
     return `${where}: ${msg}`;
   });
   return `The cutover input is invalid, nothing was changed. ${lines.join('; ')}. Example: {"image": "repo/app:1.2.3", "strategy": "canary", "reason": "release 1.2.3"}`;

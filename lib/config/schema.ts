@@ -6,6 +6,7 @@ import { FULL_SECRET_ARN, fullSecretArnMessage } from '../../lambda/shared/secre
 import { planLimitProblems, Stages } from '../../lambda/shared/decisions/limits';
 import { syncStageSeconds } from '../../lambda/shared/decisions/sync';
 import { stepsFor } from '../../lambda/shared/decisions/weights';
+import { resolveApprovals } from '../../lambda/shared/decisions/gate';
 
 export { rampStepsSchema };
 
@@ -510,6 +511,15 @@ export const configSchema = z
      */
     judge: judgeSchema,
 
+    /**
+     * IAM role ARNs that may approve or reject a cutover waiting at a gate
+     * (cutover.approvals or an input's approvals): the gate function's
+     * resource policy lets only them invoke it.
+     */
+    approverPrincipals: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'approverPrincipals are IAM role ARNs such as arn:aws:iam::123456789012:role/release-approvers'))
+      .default([]),
+
     logRetentionDays: z
       .number()
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
@@ -531,12 +541,16 @@ export const configSchema = z
         maintenance: c.dataSync !== undefined,
         dataSync: c.dataSync !== undefined,
         judge: c.judge,
+        approvals: resolveApprovals(c.cutover.approvals, undefined, stepsFor(strategy, c.cutover.steps).length).approvals,
       };
       const problems = planLimitProblems(plan, cutoverStages(c));
       if (problems.length > 0) {
         ctx.addIssue({ code: 'custom', path: ['cutover'], message: `a ${strategy} cutover with this environment's defaults does not fit one Step Functions execution: ${problems.join('; ')}` });
         break;
       }
+    }
+    if (c.cutover.approvals && c.cutover.approvals.at.length > 0 && c.approverPrincipals.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['approverPrincipals'], message: 'cutover.approvals sets gates, but approverPrincipals names nobody who may approve: add the role ARNs of your approvers' });
     }
     const allowed = FARGATE_MEMORY_BY_CPU[c.service.cpu];
     if (!allowed) {

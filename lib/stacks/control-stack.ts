@@ -312,6 +312,23 @@ export class ControlStack extends Stack {
     // It gives an event claim back when handling fails, so EventBridge's retry acts.
     alarmHandler.allow(['dynamodb:DeleteItem'], [state.ledgerTable.tableArn]);
 
+    // Approval gates. The Service Authorization Reference lists no resource type
+    // for states:SendTaskSuccess or SendTaskFailure (a task token, not an ARN,
+    // names the task), so they take only "*". Compensation: approvers get
+    // neither, nor the tokens; they may only invoke this one function (its
+    // resource policy names them), which resolves only the token stored for
+    // this environment's running cutover, after checking the execution, the
+    // gate and requireDistinctApprover.
+    const gate = fn('gate', Duration.seconds(30));
+    gate.allowUnscoped(['elasticloadbalancing:DescribeListeners', 'states:SendTaskSuccess', 'states:SendTaskFailure']);
+    gate.allow(['cloudwatch:DescribeAlarms'], rollbackAlarmArns);
+    gate.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [state.lockTable.tableArn]);
+    ledgerWrite(gate);
+    publish(gate);
+    c.approverPrincipals.forEach((arn, i) => gate.function.addPermission(`Approver${i}`, { principal: new iam.ArnPrincipal(arn), action: 'lambda:InvokeFunction' }));
+    // An alarm that rolls back while a gate waits ends that wait (SendTaskFailure, unscopable as above; only the stored token).
+    alarmHandler.allowUnscoped(['states:SendTaskFailure']);
+
     this.cutover = new CutoverStateMachine(this, 'Cutover', {
       namePrefix: prefix,
       functions: {
@@ -325,6 +342,7 @@ export class ControlStack extends Stack {
         watch: watch.function,
         scaleDown: scaleDown.function,
         rollback: rollback.function,
+        gate: gate.function,
         backup: backup?.function,
         maintenance: maintenance.function,
         dataSync: dataSync?.function,
@@ -343,6 +361,7 @@ export class ControlStack extends Stack {
     this.alarmRollback = new AlarmRollback(this, 'AlarmRollback', { rollbackAlarms: COLORS.map((x) => alarms(x).rollbackAlarm), handler: alarmHandler.function, onFailure: p.alerting.critical });
 
     new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });
+    new CfnOutput(this, 'GateFunctionName', { value: gate.function.functionName, description: 'Approvers invoke this to approve or reject a gate (npm run cutover -- approve|reject)' });
     new CfnOutput(this, 'RollbackStateMachineArn', { value: this.manualRollback.stateMachine.stateMachineArn, description: 'Start a manual rollback here' });
   }
 }

@@ -5,6 +5,7 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -25,6 +26,7 @@ let sm: SecretsManagerClient | undefined;
 let rds: RDSClient | undefined;
 let r53: Route53Client | undefined;
 let cfn: CloudFormationClient | undefined;
+let sfn: SFNClient | undefined;
 
 // Each SDK package is loaded where a client is first made, so a handler loads
 // only the packages of the services it calls (each costs 45-85 ms to load).
@@ -43,6 +45,7 @@ export const clients = {
   rds: () => (rds ??= new (require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds')).RDSClient(config)),
   route53: () => (r53 ??= new (require('@aws-sdk/client-route-53') as typeof import('@aws-sdk/client-route-53')).Route53Client(config)),
   cloudformation: () => (cfn ??= new (require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')).CloudFormationClient(config)),
+  sfn: () => (sfn ??= new (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient(config)),
 };
 
 /** Counts AWS calls per operation, for the benchmark and the rehearsal summary. */

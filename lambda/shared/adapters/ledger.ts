@@ -29,6 +29,13 @@ export type LedgerType =
   | 'aborted'
   | 'idle-restored'
   | 'released'
+  | 'gate-opened'
+  | 'approved'
+  | 'rejected'
+  | 'approval-refused'
+  | 'gate-held'
+  | 'gate-timed-out'
+  | 'gate-cancelled'
   | 'finished';
 
 export interface LedgerEntry {
