@@ -194,7 +194,13 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
     }
   };
 
-  const sm = new StateMachine(rendered.definition, { validationOptions: { checkArn: false } });
+  // aws-local-stepfunctions reads TimeoutSecondsPath from the input after Parameters, Step Functions from the
+  // state's input: the gate's path is pointed into its payload's copy of the state (the value is the same).
+  const definition = structuredClone(rendered.definition);
+  walk(definition.States, (_name, st) => {
+    if (st.Type === 'Task' && typeof st.TimeoutSecondsPath === 'string' && String(st.Resource).endsWith('.waitForTaskToken')) st.TimeoutSecondsPath = `$.Payload.state${st.TimeoutSecondsPath.slice(1)}`;
+  });
+  const sm = new StateMachine(definition, { validationOptions: { checkArn: false } });
   const name = o.executionName ?? `rehearsal-${++runs}`;
   const machineName = `${defs.prefix}-${o.machine ?? 'cutover'}`;
   const execution = sm.run(input as any, {

@@ -9,7 +9,7 @@ import * as ledger from '../shared/adapters/ledger';
 import { getLock, lockKey, openGate, StoredGate, takeGate } from '../shared/adapters/lock';
 import { notify } from '../shared/adapters/notify';
 import { sendTaskFailure, sendTaskSuccess, staleToken } from '../shared/adapters/sfn';
-import { ApprovalTimedOut, ApproverNotDistinct, NoGateWaiting, ReasonRequired, RolledBackByAlarm, StaleApproval } from '../shared/errors';
+import { ApprovalTimedOut, ApproverNotDistinct, NoCutoverRunning, NoGateWaiting, ReasonRequired, RolledBackByAlarm, StaleApproval } from '../shared/errors';
 import { settings } from '../shared/settings';
 
 const kindSchema = z.enum(['before-first-shift', 'after-step', 'before-promotion', 'before-scale-down']);
@@ -114,7 +114,7 @@ async function timeout(event: z.output<typeof timeoutSchema>) {
   throw new ApprovalTimedOut(`gate ${name}: ${decision.reason}`);
 }
 
-const REFUSALS = { NoCutoverRunning: NoGateWaiting, NoGateWaiting, StaleApproval, ApproverNotDistinct, ReasonRequired } as const;
+const REFUSALS = { NoCutoverRunning, NoGateWaiting, StaleApproval, ApproverNotDistinct, ReasonRequired } as const;
 
 async function answer(event: z.output<typeof answerSchema>) {
   const s = settings();

@@ -62,7 +62,9 @@ export const DnsWeightsNotApplied = named('DnsWeightsNotApplied');
 export const ApprovalRejected = named('ApprovalRejected');
 /** Nobody answered a gate in time (approvals.onTimeout: rollback, or a hold that reached approvals.holdMaxHours). */
 export const ApprovalTimedOut = named('ApprovalTimedOut');
-/** An approve or reject found nothing to resolve: no cutover runs, or it waits at no gate. */
+/** An approve or reject found no cutover running in the environment. */
+export const NoCutoverRunning = named('NoCutoverRunning');
+/** An approve or reject found the running cutover waiting at no gate (answered already, timed out, rolled back, or not there yet). */
 export const NoGateWaiting = named('NoGateWaiting');
 /** An approve or reject named an execution or gate that is not the one waiting. */
 export const StaleApproval = named('StaleApproval');
