@@ -196,7 +196,8 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
 
   // aws-local-stepfunctions reads TimeoutSecondsPath from the input after Parameters, Step Functions from the
   // state's input: the gate's path is pointed into its payload's copy of the state (the value is the same).
-  const definition = structuredClone(rendered.definition);
+  // A JSON copy: structuredClone under jest makes objects of another realm, which the library takes for non-objects.
+  const definition = JSON.parse(JSON.stringify(rendered.definition));
   walk(definition.States, (_name, st) => {
     if (st.Type === 'Task' && typeof st.TimeoutSecondsPath === 'string' && String(st.Resource).endsWith('.waitForTaskToken')) st.TimeoutSecondsPath = `$.Payload.state${st.TimeoutSecondsPath.slice(1)}`;
   });

@@ -145,7 +145,7 @@ export class World implements SimulatedWorld {
   readonly faults: Faults = { neverHealthy: new Set(), throttleModifyListener: 0, failPublish: 0, circuitBreakerRollback: new Set() };
   readonly app: AppBehaviour = { health: 200, business: 200 };
   /** Notifications the world saw published, newest last. */
-  readonly published: Array<{ topic: string; subject: string }> = [];
+  readonly published: Array<{ topic: string; subject: string; message?: string }> = [];
   /** How each ECS task of the data sync stage ends, by state name. */
   readonly taskRuns: Record<string, TaskRun> = {};
   /** ECS tasks the state machine ran: state name and RunTask parameters. */
@@ -797,7 +797,7 @@ function installShims(world: World): void {
           current.world.faults.failPublish--;
           throw Object.assign(new Error('SNS is unavailable (injected)'), { name: 'InternalErrorException', $fault: 'server' });
         }
-        current.world.published.push({ topic: args.input.TopicArn, subject: args.input.Subject });
+        current.world.published.push({ topic: args.input.TopicArn, subject: args.input.Subject, message: args.input.Message });
       }
       return next(args);
     },
