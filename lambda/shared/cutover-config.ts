@@ -145,6 +145,34 @@ export const approvalsSchema = z.strictObject({
 });
 export type ApprovalsConfig = z.output<typeof approvalsSchema>;
 
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+/** A weekly change window (`changeWindows[]`), in an IANA time zone. */
+export const changeWindowSchema = z.strictObject({
+  days: z.array(z.enum(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], { error: 'changeWindows[].days are Mon, Tue, Wed, Thu, Fri, Sat, Sun' })).min(1, 'changeWindows[].days needs at least one day'),
+  start: z.string().regex(HHMM, 'changeWindows[].start is local time HH:MM such as "09:00"'),
+  end: z.string().regex(HHMM, 'changeWindows[].end is local time HH:MM such as "16:00" (before start: the window runs past midnight)'),
+  timeZone: z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'changeWindows[].timeZone must be an IANA time zone such as "Europe/London"'),
+}).refine((w) => w.start !== w.end, { message: 'changeWindows[]: start and end must differ', path: ['end'] });
+/** A change freeze (`freezes[]`). */
+export const freezeSchema = z
+  .strictObject({ from: z.iso.datetime({ offset: true, error: 'freezes[].from is an ISO 8601 instant such as "2026-12-20T00:00:00Z"' }), to: z.iso.datetime({ offset: true, error: 'freezes[].to is an ISO 8601 instant' }), reason: z.string().min(3, 'freezes[].reason says why') })
+  .refine((f) => Date.parse(f.from) < Date.parse(f.to), { message: 'freezes[]: from must be before to', path: ['to'] });
+/** What the handlers get as CHANGE_CONTROL: the windows, freezes and what an expected overrun does. */
+export const changeControlSchema = z.strictObject({
+  changeWindows: z.array(changeWindowSchema).default([]),
+  freezes: z.array(freezeSchema).default([]),
+  /** A cutover expected to finish after its window closes: a warning, or refused (WindowTooShort). */
+  changeWindowOverrun: z.enum(['warn', 'refuse']).default('warn'),
+});
+export type ChangeControl = z.output<typeof changeControlSchema>;
+
 /** Cutover defaults from the environment file (`cutover`). */
 const cutoverFields = {
     steps: rampStepsSchema.default([10, 50, 100]),

@@ -72,6 +72,12 @@ export const StaleApproval = named('StaleApproval');
 export const ApproverNotDistinct = named('ApproverNotDistinct');
 /** An approve or reject needs a reason here. */
 export const ReasonRequired = named('ReasonRequired');
+/** The start falls outside every change window (changeWindows); the message says when the next opens. */
+export const OutsideChangeWindow = named('OutsideChangeWindow');
+/** The start falls inside a change freeze (freezes); the message says when the next window opens. */
+export const ChangeFreeze = named('ChangeFreeze');
+/** changeWindowOverrun refuse: the cutover is expected to finish after its window closes. */
+export const WindowTooShort = named('WindowTooShort');
 /** A required setting is missing from the function's environment. */
 export const MisconfiguredFunction = named('MisconfiguredFunction');
 

@@ -41,6 +41,8 @@ export const cutoverInputSchema = z
     approvals: approvalsSchema.optional(),
     /** Who started the cutover (an IAM ARN): set by `npm run cutover -- start` from sts:GetCallerIdentity, for requireDistinctApprover. */
     startedBy: z.string().min(1).max(2048).optional(),
+    /** An emergency: start outside the change windows or in a freeze; recorded in the ledger and announced. */
+    override: z.strictObject({ reason: z.string().min(3, 'override.reason says why this cannot wait'), ticket: z.string().min(1, 'override.ticket names the change or incident ticket') }).optional(),
   })
   .refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] });
 export type CutoverInput = z.output<typeof cutoverInputSchema>;
@@ -85,5 +87,13 @@ export const planSchema = z.object({
     .optional(),
   /** Who started the cutover, when the CLI started it. */
   startedBy: z.string().optional(),
+  /** What the change windows and freezes said at the start: an override let through, warnings. */
+  changeControl: z
+    .object({
+      override: z.object({ reason: z.string(), ticket: z.string(), error: z.string(), message: z.string() }).optional(),
+      warnings: z.array(z.string()),
+      windowClosesMs: z.number().optional(),
+    })
+    .optional(),
 });
 export type Plan = z.output<typeof planSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Color, StateParameterNames, stateParameterNames } from './colors';
-import { CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
+import { ChangeControl, changeControlSchema, CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
 import { MisconfiguredFunction } from './errors';
 
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -74,6 +74,8 @@ export const environmentSchema = z.object({
   DATA_SYNC: json(dataSyncSchema).optional(),
   /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */
   DNS_CUTOVER: json(dnsCutoverSchema).optional(),
+  /** Change windows and freezes; unset: always open. */
+  CHANGE_CONTROL: json(changeControlSchema).optional(),
 });
 
 export interface ColorSettings {
@@ -109,6 +111,7 @@ export interface Settings {
   readonly defaults: CutoverDefaults;
   readonly dataSync?: DataSyncSettings;
   readonly dns?: DnsCutover;
+  readonly changeControl: ChangeControl;
 }
 
 /** Parses the function environment; a missing or bad variable fails loudly, naming it. */
@@ -148,6 +151,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     defaults: e.CUTOVER_DEFAULTS,
     dataSync: e.DATA_SYNC,
     dns: e.DNS_CUTOVER,
+    changeControl: e.CHANGE_CONTROL ?? { changeWindows: [], freezes: [], changeWindowOverrun: 'warn' },
   };
 }
 

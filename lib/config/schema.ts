@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cutoverDefaultsSchema, judgeSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
+import { changeWindowSchema, cutoverDefaultsSchema, freezeSchema, judgeSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
 import { parseEcrImage } from '../ecr';
 import { MetricMathError, metricMathIds, parseMetricMath } from '../metric-math';
 import { FULL_SECRET_ARN, fullSecretArnMessage } from '../../lambda/shared/secret-arn';
@@ -519,6 +519,13 @@ export const configSchema = z
     approverPrincipals: z
       .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'approverPrincipals are IAM role ARNs such as arn:aws:iam::123456789012:role/release-approvers'))
       .default([]),
+
+    /** Weekly windows a cutover may start in (none: always open); pre-flight refuses a start outside them (OutsideChangeWindow). */
+    changeWindows: z.array(changeWindowSchema).default([]),
+    /** Freezes no cutover may start in (ChangeFreeze), such as a year-end freeze. */
+    freezes: z.array(freezeSchema).default([]),
+    /** A cutover expected to finish (steps times bake, plus the watch window) after its window closes: "warn", or "refuse" (WindowTooShort). */
+    changeWindowOverrun: z.enum(['warn', 'refuse'], { error: 'changeWindowOverrun must be "warn" or "refuse"' }).default('warn'),
 
     logRetentionDays: z
       .number()

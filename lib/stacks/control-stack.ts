@@ -104,6 +104,7 @@ export class ControlStack extends Stack {
       MAINTENANCE_MAX_SECONDS: String(c.maintenance.maxSeconds),
       MAINTENANCE_TAG: prefix,
       OPERATOR_CIDRS: c.operatorCidrs.join(','),
+      CHANGE_CONTROL: JSON.stringify({ changeWindows: c.changeWindows, freezes: c.freezes, changeWindowOverrun: c.changeWindowOverrun }),
       ...(c.database
         ? { DATABASE_INSTANCE: c.database.instanceIdentifier, SNAPSHOT_MAX_AGE_MINUTES: String(c.database.snapshotMaxAgeMinutes), SNAPSHOT_DEADLINE_MINUTES: String(c.database.snapshotDeadlineMinutes) }
         : {}),
@@ -191,6 +192,8 @@ export class ControlStack extends Stack {
     preflight.allow(['ecs:DescribeServices'], services);
     preflight.allow(['cloudwatch:DescribeAlarms'], gatingAlarmArns);
     ledgerWrite(preflight);
+    // A start let through a change window or freeze by an override is announced.
+    publish(preflight);
     dnsGrants(preflight, false);
 
     const deployIdle = fn('deploy-idle', Duration.seconds(90));

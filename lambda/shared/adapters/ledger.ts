@@ -36,6 +36,7 @@ export type LedgerType =
   | 'gate-held'
   | 'gate-timed-out'
   | 'gate-cancelled'
+  | 'change-override'
   | 'finished';
 
 export interface LedgerEntry {
