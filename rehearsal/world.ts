@@ -137,6 +137,8 @@ export interface WorldOptions {
    */
   readonly warmUpMinutes?: number;
   readonly desiredCount?: number;
+  /** When the cutover starts (epoch ms): the simulated clock starts `warmUpMinutes` before it. Default: now. */
+  readonly startAtMs?: number;
   /** Overrides of the environment's cutover defaults. */
   readonly defaults?: Partial<CutoverDefaults>;
 }
@@ -358,6 +360,7 @@ export class World implements SimulatedWorld {
     resetSettings();
     installShims(this);
     this.clock.install();
+    if (this.opts.startAtMs !== undefined) this.clock.startAt(this.opts.startAtMs - (this.opts.warmUpMinutes ?? 15) * 60_000);
     this.simulation = this.newSimulation(this.opts.traffic ?? trafficSchema.parse({}), this.opts.faults ?? []);
     await this.simulation.passTime((this.opts.warmUpMinutes ?? 15) * 60_000);
   }

@@ -62,6 +62,8 @@ export const drillSchema = z.strictObject({
   tailMinutes: z.number().int().min(0).max(1440).default(5),
   /** Simulated minutes before the cutover starts, so alarms settle. */
   warmUpMinutes: z.number().int().min(1).max(120).default(15),
+  /** When the cutover starts, as an ISO 8601 instant: the simulated clock starts there (change windows, freezes, daylight saving). Default: now. */
+  startAt: z.iso.datetime({ offset: true, error: 'startAt is an ISO 8601 instant such as "2027-03-29T08:30:00Z"' }).optional(),
   /** What an operator does while the drill runs (approvals at gates, or at given minutes). */
   operator: z.array(operatorActionSchema).default([]),
   expect: drillExpectSchema.optional(),
