@@ -319,7 +319,7 @@ export async function main(argv: string[], print: (s: string) => void = console.
       return 0;
     }
     default:
-      throw new UsageError('usage: npm run cutover -- start|status|approve|reject|rollback|ledger|maintenance|judge [--env NAME] (see scripts/switchyard.ts)');
+      throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger|approve|reject|maintenance|judge [--env NAME] (see scripts/switchyard.ts)');
   }
 }
 
