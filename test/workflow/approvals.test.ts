@@ -39,6 +39,12 @@ describe('an approval gate', () => {
     expect(Object.values(message.alarms)).toEqual(['OK', 'OK']);
     expect(message.commands[0]).toMatch(/^npm run cutover -- approve --env dev --execution arn:.* --gate after-step:1 --reason/);
 
+    // The start announcement: who, the timeline with its gate, how to follow it.
+    const start = JSON.parse(world.published.find((p) => p.subject.includes('cutover started'))!.message!);
+    expect(start).toMatchObject({ startedBy: 'unknown (not started by the CLI)', reason: 'release 1.28', follow: { status: expect.stringMatching(/^npm run cutover -- status --env dev arn:/) } });
+    expect(start.timeline.steps.map((x: any) => x.percent)).toEqual([10, 50, 100]);
+    expect(start.timeline.note).toMatch(/after-step:1/);
+
     // The token appears in no notification and no ledger entry.
     const ledger = await world.ledger();
     for (const text of [...world.published.map((p) => `${p.subject} ${p.message}`), ...ledger.map((e) => JSON.stringify(e))]) expect(text).not.toContain(token!);
