@@ -27,6 +27,14 @@ export class VirtualClock {
     this.advance(ms - this.now());
   }
 
+  /**
+   * Sets now to `ms`, backwards too: only before anything ran in this world
+   * (a drill's startAt), never during a run.
+   */
+  startAt(ms: number): void {
+    this.offsetMs = ms - this.realNow();
+  }
+
   advance(ms: number): void {
     this.offsetMs += Math.max(0, ms);
   }

@@ -43,6 +43,8 @@ export function renderDefinition(template: any, logicalId: string, region = 'eu-
   const walk = (states: Record<string, any>) => {
     for (const [name, st] of Object.entries(states)) {
       if (st.Type === 'Task' && typeof st.Resource === 'string' && st.Resource.includes(':function:')) taskFunctions[name] = st.Resource.split(':function:')[1];
+      // The callback pattern (an approval gate) names its function in Parameters.
+      else if (st.Type === 'Task' && String(st.Resource).includes(':states:::lambda:invoke') && String(st.Parameters?.FunctionName).includes(':function:')) taskFunctions[name] = String(st.Parameters.FunctionName).split(':function:')[1];
       if (st.Iterator?.States) walk(st.Iterator.States);
       if (st.ItemProcessor?.States) walk(st.ItemProcessor.States);
       for (const b of st.Branches ?? []) walk(b.States);

@@ -181,6 +181,7 @@ function judgingDrill(rate: number, step: number, seed: number, fault: Degradati
     traffic: { requestsPerMinute: rate, errorRatePercent: HEALTHY_ERROR, p95Seconds: HEALTHY_P95, stickyClientsPercent: 0, ingestDelaySeconds: 60, seed },
     faults: fault ? [{ color: 'new', from: 'step:1', ...fault }] : [],
     tailMinutes: 0,
+    operator: [],
     warmUpMinutes: 10,
   } as Drill;
 }

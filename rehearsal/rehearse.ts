@@ -5,6 +5,7 @@ import { DnsWeights } from '../lambda/shared/decisions/dns';
 import { runStateMachine, RunOptions } from './run';
 import { momentAt } from './traffic/faults';
 import { World } from './world';
+import { Operator, OperatorAction, OperatorResult } from './operator';
 
 /** Step Functions Standard: $0.025 per 1,000 state transitions. */
 export const USD_PER_TRANSITION = 0.025 / 1000;
@@ -22,6 +23,8 @@ export interface Rehearsal {
   readonly tailMinutes?: number;
   /** Lambda Tasks bound to something else than their handler (see RunOptions). */
   readonly replaceTasks?: RunOptions['replaceTasks'];
+  /** What an operator does while it runs (approve or reject at gates or minutes). */
+  readonly operator?: readonly OperatorAction[];
   /** What a correct Switchyard must end with; without it anything matches. */
   readonly expect?: Expectation;
 }
@@ -37,6 +40,8 @@ export interface Expectation {
   readonly maxNewWeight?: number;
   /** At most this many requests may reach the new color once all traffic is verified back on the old one. */
   readonly newColorRequestsAfterRestore?: number;
+  /** What each operator action met, in order: "ok" or the named error. */
+  readonly operatorResults?: readonly string[];
 }
 
 export interface TimelineRow {
@@ -106,6 +111,8 @@ export interface RehearsalReport {
   readonly timeline: TimelineRow[];
   /** Every state entered, in order (Tasks, Waits, Choices...). */
   readonly statesEntered: string[];
+  /** What each operator action met. */
+  readonly operatorResults: OperatorResult[];
   readonly realMs: number;
 }
 
@@ -124,11 +131,26 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   const firstDelivery = sim.deliveries.length;
   await world.pushRelease(s.input);
 
+  let startedAtMs: number | undefined;
+  const operator = new Operator(s.operator ?? [], () => startedAtMs);
+  // With actions at given minutes, time passes a minute at a time so each comes when due.
+  const passTime = async (ms: number) => {
+    if (!operator.timed) return world.passTime(ms);
+    for (let left = ms; left > 0; left -= 60_000) {
+      await world.passTime(Math.min(60_000, left));
+      await operator.tick(world.clock.now());
+    }
+  };
   const r = await runStateMachine(
     s.input,
     world.runOptions({
       machine: s.machine,
       replaceTasks: s.replaceTasks,
+      passTime,
+      onGateOpened: (_gate, n) => operator.gateOpened(n),
+      onState: (name) => {
+        if (name === 'ValidateInput') startedAtMs ??= world.clock.now();
+      },
       before: async (state, input) => {
         if (state === 'Rollback') rollbackTaskAtMs ??= world.clock.now();
         await s.before?.(world, state, input);
@@ -145,7 +167,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     }),
   );
   // The users keep coming: what they meet after a rollback belongs in the report.
-  await world.passTime((s.tailMinutes ?? 5) * 60_000);
+  await passTime((s.tailMinutes ?? 5) * 60_000);
   const finalWeights = await world.observeWeights();
   const colors = sim.colors;
 
@@ -173,7 +195,18 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   // A minute's requests are split by the weights read at its end: the minutes ending after the restore are all after it.
   const newColorRequestsAfterRestore =
     restoredAt === undefined ? undefined : sim.minutes.slice(firstMinute).filter((m) => m.atMs + 60_000 > restoredAt).reduce((a, m) => a + m.perColor[colors.new].requests, 0);
-  const mismatches = compare(s.expect, { status: r.status, error: r.error, finalWeights, alarmChanges, detectionSeconds, maxNewWeight, newColorRequestsAfterRestore, colors, alarmNames: sim.engine.names });
+  const mismatches = compare(s.expect, {
+    status: r.status,
+    error: r.error,
+    finalWeights,
+    alarmChanges,
+    detectionSeconds,
+    maxNewWeight,
+    newColorRequestsAfterRestore,
+    colors,
+    alarmNames: sim.engine.names,
+    operatorResults: operator.results.map((x) => x.result),
+  });
   const awsCalls = Object.fromEntries([...callCounter.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {
     scenario: s.name,
@@ -202,6 +235,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     awsCallsTotal: Object.values(awsCalls).reduce((a, b) => a + b, 0),
     timeline,
     statesEntered: r.states,
+    operatorResults: operator.results,
     realMs: Math.round(performance.now() - started),
   };
 }
@@ -219,6 +253,7 @@ export function compare(
     newColorRequestsAfterRestore?: number;
     colors: { old: Color; new: Color };
     alarmNames: readonly string[];
+    operatorResults?: readonly string[];
   },
 ): string[] {
   if (!want) return [];
@@ -247,6 +282,9 @@ export function compare(
   if (after !== undefined) {
     if (got.newColorRequestsAfterRestore === undefined) out.push(`traffic was never verified back on ${got.colors.old}, expected the new color to serve at most ${after} requests after that`);
     else if (got.newColorRequestsAfterRestore > after) out.push(`the new color served ${got.newColorRequestsAfterRestore} requests after all traffic was verified back on ${got.colors.old}, expected at most ${after}`);
+  }
+  if (want.operatorResults !== undefined && JSON.stringify(want.operatorResults) !== JSON.stringify(got.operatorResults ?? [])) {
+    out.push(`the operator's actions met ${JSON.stringify(got.operatorResults ?? [])}, expected ${JSON.stringify(want.operatorResults)}`);
   }
   return out;
 }
@@ -288,6 +326,7 @@ export function formatReport(rep: RehearsalReport): string {
   lines.push(`  transitions        ${rep.transitions} (Step Functions cost $${rep.costUsd.toFixed(5)})`);
   lines.push(`  AWS calls          ${rep.awsCallsTotal}: ${Object.entries(rep.awsCalls).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push(`  wall time          ${(rep.realMs / 1000).toFixed(1)} s`);
+  for (const o of rep.operatorResults) lines.push(`  operator           ${o.at} ${o.do}: ${o.result}${o.message ? ` (${o.message.slice(0, 160)})` : ''}`);
   if (rep.cause) lines.push(`  cause              ${rep.cause.slice(0, 300)}`);
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { sdkClient } from '../lambda/shared/adapters/clients';
 import { synthesizedApp, SynthesizedApp } from './app';
 import { VirtualClock } from './clock';
+import { TaskTokenDesk } from './tokens';
 
 type Handler = (event: unknown) => Promise<unknown>;
 
@@ -23,6 +24,7 @@ const HANDLERS: Record<string, () => Handler> = {
   'data-sync': () => require('../lambda/data-sync').handler,
   rollback: () => require('../lambda/rollback').handler,
   'alarm-handler': () => require('../lambda/alarm-handler').handler,
+  gate: () => require('../lambda/gate').handler,
 };
 
 export function taskHandler(task: string): Handler {
@@ -73,6 +75,13 @@ export interface RunOptions {
    * (the bench's alarm-only baseline passes every step check).
    */
   readonly replaceTasks?: Readonly<Record<string, (input: any) => Promise<unknown>>>;
+  /**
+   * Called once a gate (a callback-pattern Task) has opened, with its name
+   * and how many distinct gates opened so far, counting this one; where an
+   * operator approves or rejects. While the gate waits, simulated time passes
+   * a minute at a time until it is answered or its timeout runs out.
+   */
+  readonly onGateOpened?: (gate: string, n: number) => Promise<void>;
 }
 
 /** Seconds a Wait state lasts for this state's data (Seconds, or SecondsPath like $.a.b). */
@@ -84,6 +93,13 @@ function waitSeconds(wait: any, data: any): number {
     return typeof v === 'number' ? v : 0;
   }
   return 0;
+}
+
+/** The value at a JSONPath such as $.a.b in `data`. */
+function pathValue(path: string, data: any): unknown {
+  let v = data;
+  for (const k of String(path).replace(/^\$\.?/, '').split('.').filter(Boolean)) v = v?.[k];
+  return v;
 }
 
 let runs = 0;
@@ -118,7 +134,10 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
     if (st.Retry) retries[name] = 1;
     if (st.Type !== 'Task') return;
     const fnName = rendered.taskFunctions[name];
-    if (fnName) {
+    if (fnName && String(st.Resource).endsWith('.waitForTaskToken')) {
+      const h = taskHandler(fnName.slice(defs.prefix.length + 1));
+      overrides[name] = async (params) => hooked(name, params.Payload, (payload) => waitForToken(name, st, payload, h));
+    } else if (fnName) {
       const task = fnName.slice(defs.prefix.length + 1);
       const h = o.replaceTasks?.[name] ?? taskHandler(task);
       overrides[name] = async (payload) => {
@@ -145,12 +164,50 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
     }
   });
 
-  const sm = new StateMachine(rendered.definition, { validationOptions: { checkArn: false } });
+  // Tokens of waiting gates; the handlers' SendTaskSuccess/SendTaskFailure settle them.
+  const desk = new TaskTokenDesk().install();
+  const gatesSeen: string[] = [];
+  /** A callback Task: the handler stores the token; then simulated time passes until it is settled or times out. */
+  const waitForToken = async (name: string, st: any, payload: any, h: Handler) => {
+    const { token, settled, isSettled } = desk.issue();
+    const timeoutMs = (typeof st.TimeoutSeconds === 'number' ? st.TimeoutSeconds : Number(pathValue(st.TimeoutSecondsPath, payload.state))) * 1000;
+    const opened = o.clock?.now() ?? Date.now();
+    try {
+      const out = (await h({ ...payload, taskToken: token })) as { gate?: string } | undefined;
+      const gate = out?.gate ?? name;
+      if (!gatesSeen.includes(gate)) gatesSeen.push(gate);
+      await o.onGateOpened?.(gate, gatesSeen.indexOf(gate) + 1);
+    } catch (e) {
+      desk.expire(token);
+      throw e;
+    }
+    for (;;) {
+      if (isSettled()) return settled;
+      const left = opened + timeoutMs - (o.clock?.now() ?? Date.now());
+      if (left <= 0) {
+        desk.expire(token);
+        throw Object.assign(new Error('the gate\'s wait timed out'), { name: 'States.Timeout' });
+      }
+      const step = Math.min(60_000, left);
+      if (o.passTime) await o.passTime(step);
+      else o.clock?.advance(step);
+    }
+  };
+
+  // aws-local-stepfunctions reads TimeoutSecondsPath from the input after Parameters, Step Functions from the
+  // state's input: the gate's path is pointed into its payload's copy of the state (the value is the same).
+  // A JSON copy: structuredClone under jest makes objects of another realm, which the library takes for non-objects.
+  const definition = JSON.parse(JSON.stringify(rendered.definition));
+  walk(definition.States, (_name, st) => {
+    if (st.Type === 'Task' && typeof st.TimeoutSecondsPath === 'string' && String(st.Resource).endsWith('.waitForTaskToken')) st.TimeoutSecondsPath = `$.Payload.state${st.TimeoutSecondsPath.slice(1)}`;
+  });
+  const sm = new StateMachine(definition, { validationOptions: { checkArn: false } });
   const name = o.executionName ?? `rehearsal-${++runs}`;
   const machineName = `${defs.prefix}-${o.machine ?? 'cutover'}`;
   const execution = sm.run(input as any, {
     overrides: { taskResourceLocalHandlers: overrides, waitTimeOverrides: waits, retryIntervalOverrides: retries },
-    context: { Execution: { Id: `arn:aws:states:eu-west-1:123456789012:execution:${machineName}:${name}`, Name: name, Input: input as any, StartTime: new Date().toISOString() } },
+    // The callback Task's token is issued by the rehearsal (waitForToken); this one is only a placeholder.
+    context: { Execution: { Id: `arn:aws:states:eu-west-1:123456789012:execution:${machineName}:${name}`, Name: name, Input: input as any, StartTime: new Date().toISOString() }, Task: { Token: 'issued-by-the-rehearsal' } } as any,
   });
   const states: string[] = [];
   let failure: { error?: string; cause?: string } | undefined;
@@ -171,5 +228,7 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
     await collect;
     const cause = (e as Error & { cause?: { name?: string; message?: string } }).cause;
     return { status: 'FAILED', error: failure?.error ?? cause?.name, cause: failure?.cause ?? cause?.message, states, transitions: states.length };
+  } finally {
+    desk.uninstall();
   }
 }

@@ -147,6 +147,8 @@ export interface WorldOptions {
    */
   readonly warmUpMinutes?: number;
   readonly desiredCount?: number;
+  /** When the cutover starts (epoch ms): the simulated clock starts `warmUpMinutes` before it. Default: now. */
+  readonly startAtMs?: number;
   /** Overrides of the environment's cutover defaults. */
   readonly defaults?: Partial<CutoverDefaults>;
 }
@@ -157,7 +159,7 @@ export class World implements SimulatedWorld {
   private lastListenerRead?: unknown;
   readonly app: AppBehaviour = { health: 200, business: 200 };
   /** Notifications the world saw published, newest last. */
-  readonly published: Array<{ topic: string; subject: string }> = [];
+  readonly published: Array<{ topic: string; subject: string; message?: string }> = [];
   /** How each ECS task of the data sync stage ends, by state name. */
   readonly taskRuns: Record<string, TaskRun> = {};
   /** ECS tasks the state machine ran: state name and RunTask parameters. */
@@ -374,6 +376,7 @@ export class World implements SimulatedWorld {
     resetSettings();
     installShims(this);
     this.clock.install();
+    if (this.opts.startAtMs !== undefined) this.clock.startAt(this.opts.startAtMs - (this.opts.warmUpMinutes ?? 15) * 60_000);
     this.simulation = this.newSimulation(this.opts.traffic ?? trafficSchema.parse({}), this.opts.faults ?? []);
     await this.simulation.passTime((this.opts.warmUpMinutes ?? 15) * 60_000);
   }
@@ -877,7 +880,7 @@ function installShims(world: World): void {
           current.world.faults.failPublish--;
           throw Object.assign(new Error('SNS is unavailable (injected)'), { name: 'InternalErrorException', $fault: 'server' });
         }
-        current.world.published.push({ topic: args.input.TopicArn, subject: args.input.Subject });
+        current.world.published.push({ topic: args.input.TopicArn, subject: args.input.Subject, message: args.input.Message });
       }
       return next(args);
     },

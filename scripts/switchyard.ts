@@ -3,6 +3,8 @@
  *
  *   npm run cutover -- start --input '{"image":"repo/app:1.2.3","reason":"release 1.2.3"}' [--env production]
  *   npm run cutover -- status [EXECUTION_ARN]
+ *   npm run cutover -- approve [--reason "..."] [--execution ARN] [--gate NAME]   (resolve the gate the running cutover waits at)
+ *   npm run cutover -- reject --reason "..." [--execution ARN] [--gate NAME]      (rolls back; before the first shift, puts the idle color back)
  *   npm run rollback -- --reason "checkout errors" [--target blue]
  *   npm run ledger [-- --limit 50]
  *   npm run maintenance:on -- --reason "final data sync"      (off after its maximum, 60 s by default)
@@ -12,8 +14,10 @@
  * --local runs start, rollback or judge against the offline rehearsal setup
  * (moto on loopback, built from the synthesized templates) instead of AWS;
  * that environment lives for one command, so `start --local` prints its
- * ledger at the end, and `judge --local` lets simulated users (--rate a
- * minute, 1,000 by default) come for the --since window first.
+ * ledger at the end and answers its gates from --operator
+ * '[{"at": "gate:1", "do": "approve", "reason": "..."}]', and `judge --local`
+ * lets simulated users (--rate a minute, 1,000 by default) come for the
+ * --since window first.
  *
  * ARNs and table names come from the stacks' outputs; --state-machine-arn,
  * --rollback-arn and --ledger-table override them.
@@ -22,6 +26,7 @@
 import '../rehearsal/quiet';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import binomial = require('@stdlib/random-base-binomial');
 import mt19937 = require('@stdlib/random-base-mt19937');
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -85,6 +90,16 @@ function summarize(e: LedgerEntry): string {
       return `${d.ok ? 'pass' : 'FAIL'}: ${(d.checks ?? []).map((c: any) => `${c.name} ${c.ok ? 'ok' : c.failures.join(', ')}`).join('; ')}`;
     case 'finished':
       return `${d.outcome}${d.error ? `: ${d.error.Error}` : ''}`;
+    case 'gate-opened':
+      return `${d.gate} waits${d.step ? ` at step ${d.step.number}/${d.step.of} (${d.step.percent}%)` : ''} until ${d.waitsUntil}, then ${d.onTimeout}`;
+    case 'approved':
+    case 'rejected':
+      return `${d.gate} by ${d.approver}${d.reason ? `: ${d.reason}` : ''}${d.note ? ` (${d.note})` : ''}`;
+    case 'approval-refused':
+      return `${d.action} by ${d.approver} refused, ${d.error}: ${d.message}`;
+    case 'gate-held':
+    case 'gate-timed-out':
+      return `${d.gate} after ${d.waitedMinutes} min: ${d.reason}`;
     default:
       return JSON.stringify(d).slice(0, 160);
   }
@@ -178,6 +193,25 @@ export function formatCalibration(c: Calibration, meta: { service: string; envir
   return out.join('\n');
 }
 
+/** What `approve` or `reject` sends the gate function; a reject needs a reason. */
+export function answerRequest(command: 'approve' | 'reject', approver: string, values: { reason?: string; execution?: string; gate?: string }): Record<string, string> {
+  if (command === 'reject' && !values.reason) throw new UsageError('reject needs --reason "why": it goes into the ledger and the rollback');
+  if (values.reason !== undefined && values.reason.trim().length < 3) throw new UsageError('--reason says why, in a few words');
+  return { action: command, approver, ...(values.reason ? { reason: values.reason } : {}), ...(values.execution ? { executionId: values.execution } : {}), ...(values.gate ? { gate: values.gate } : {}) };
+}
+
+/** The gate function's answer, or its refusal (NoGateWaiting, StaleApproval...) in words: a refusal changed nothing. */
+export function formatAnswer(command: string, body: string, functionError?: string): string {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (functionError) return `${command} refused${parsed?.errorType ? ` (${parsed.errorType})` : ''}: ${parsed?.errorMessage ?? body}`;
+  return `${parsed?.action === 'approve' ? 'approved' : 'rejected'} ${parsed?.gate} of ${parsed?.executionId} as ${parsed?.approver}${parsed?.note ? ` (${parsed.note})` : ''}`;
+}
+
 async function outputs(stack: string): Promise<Record<string, string>> {
   const r = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stack }));
   return Object.fromEntries((r.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
@@ -200,6 +234,9 @@ export async function main(argv: string[], print: (s: string) => void = console.
       local: { type: 'boolean', default: false },
       since: { type: 'string', default: '2h' },
       rate: { type: 'string', default: '1000' },
+      execution: { type: 'string' },
+      gate: { type: 'string' },
+      operator: { type: 'string' },
     },
   });
   const [command, arg] = positionals;
@@ -212,7 +249,9 @@ export async function main(argv: string[], print: (s: string) => void = console.
   switch (command) {
     case 'start': {
       if (!values.input) throw new UsageError('start needs --input \'{"image": "...", "reason": "..."}\'');
-      const input = checkInput(values.input);
+      const raw = checkInput(values.input) as Record<string, unknown>;
+      // Who starts it, for requireDistinctApprover: the identity these credentials are.
+      const input = { ...raw, startedBy: (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Arn };
       const arn = await control('CutoverStateMachineArn', values['state-machine-arn']);
       const r = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: values.name, input: JSON.stringify(input) }));
       print(`started ${r.executionArn}\nfollow it with: npm run cutover -- status ${r.executionArn} --env ${values.env}`);
@@ -235,6 +274,16 @@ export async function main(argv: string[], print: (s: string) => void = console.
         }
         await new Promise((r) => setTimeout(r, 5000));
       }
+    }
+    case 'approve':
+    case 'reject': {
+      const approver = (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Arn;
+      if (!approver) throw new Error('sts:GetCallerIdentity returned no ARN');
+      const request = answerRequest(command, approver, values);
+      const fn = await control('GateFunctionName', undefined);
+      const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(request)) }));
+      print(formatAnswer(command, r.Payload ? Buffer.from(r.Payload).toString('utf8') : '', r.FunctionError));
+      return r.FunctionError ? 1 : 0;
     }
     case 'rollback': {
       if (!values.reason) throw new UsageError('rollback needs --reason "why"');
@@ -270,12 +319,15 @@ export async function main(argv: string[], print: (s: string) => void = console.
       return 0;
     }
     default:
-      throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger|maintenance|judge [--env NAME] (see scripts/switchyard.ts)');
+      throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger|approve|reject|maintenance|judge [--env NAME] (see scripts/switchyard.ts)');
   }
 }
 
 /** start, rollback or judge against a throwaway rehearsal environment. */
-async function local(command: string | undefined, values: { input?: string; reason?: string; target?: string; env?: string; since?: string; rate?: string }, print: (s: string) => void): Promise<number> {
+async function local(command: string | undefined, values: { input?: string; reason?: string; target?: string; env?: string; since?: string; rate?: string; operator?: string }, print: (s: string) => void): Promise<number> {
+  if (command === 'approve' || command === 'reject') {
+    throw new UsageError(`the local environment lives for one command, so ${command} --local has nothing to answer: give start --local the approvals, e.g. --operator '[{"at": "gate:1", "do": "approve", "reason": "looks good"}]'`);
+  }
   if (command !== 'start' && command !== 'rollback' && command !== 'judge') throw new UsageError('--local works with start, rollback and judge: the local environment lives for one command (start --local prints its ledger)');
   if (command === 'judge') return localJudge(values, print);
   const input = command === 'start' ? checkInput(values.input ?? '') : { reason: values.reason, ...(values.target ? { target: values.target } : {}) };
@@ -283,6 +335,7 @@ async function local(command: string | undefined, values: { input?: string; reas
   const { Moto } = require('../rehearsal/moto') as typeof import('../rehearsal/moto');
   const { World } = require('../rehearsal/world') as typeof import('../rehearsal/world');
   const { runStateMachine } = require('../rehearsal/run') as typeof import('../rehearsal/run');
+  const operator = new (require('../rehearsal/operator') as typeof import('../rehearsal/operator')).Operator(parseOperator(values.operator), () => undefined);
   const moto = await Moto.start();
   const world = new World(moto.endpoint, { env: values.env });
   try {
@@ -297,7 +350,12 @@ async function local(command: string | undefined, values: { input?: string; reas
         const w = await world.observeWeights();
         print(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${state.padEnd(24)} blue=${w.blue} green=${w.green}`);
       },
+      onGateOpened: async (gate, n) => {
+        print(`gate ${n} (${gate}) waits for approval`);
+        await operator.gateOpened(n);
+      },
     }));
+    for (const o of operator.results) print(`operator ${o.at} ${o.do}: ${o.result}${o.message ? ` (${o.message})` : ''}`);
     print(`${r.status}${r.error ? ` ${r.error}: ${r.cause ?? ''}` : ''}`);
     print(formatLedger(await world.ledger()));
     return r.status === 'SUCCEEDED' ? 0 : 1;
@@ -305,6 +363,22 @@ async function local(command: string | undefined, values: { input?: string; reas
     await world.close();
     await moto.stop();
   }
+}
+
+/** `--operator` of `start --local`: approvals and rejects at gates, as in a drill file. */
+export function parseOperator(text: string | undefined): import('../rehearsal/operator').OperatorAction[] {
+  if (!text) return [];
+  const { operatorActionSchema } = require('../rehearsal/drills/schema') as typeof import('../rehearsal/drills/schema');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--operator is not JSON: ${(e as Error).message}`);
+  }
+  const r = operatorActionSchema.array().safeParse(raw);
+  if (!r.success) throw new UsageError(`--operator: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (r.data.some((a) => a.at.startsWith('minute:'))) throw new UsageError('--operator with start --local acts at gates ("gate:N"); minute actions need a drill (npm run rehearse -- --drill FILE)');
+  return r.data;
 }
 
 /**

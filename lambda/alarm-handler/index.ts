@@ -5,7 +5,8 @@ import { readWeights } from '../shared/adapters/elb';
 import { alarmStates } from '../shared/adapters/cloudwatch';
 import { comparisonAlarmName } from '../shared/alarm-names';
 import * as ledger from '../shared/adapters/ledger';
-import { getLock, lockKey, markRolledBack } from '../shared/adapters/lock';
+import { getLock, lockKey, markRolledBack, takeGate } from '../shared/adapters/lock';
+import { sendTaskFailure, staleToken } from '../shared/adapters/sfn';
 import { notify } from '../shared/adapters/notify';
 import { readState } from '../shared/adapters/state';
 import { rollbackTo } from '../shared/rollback';
@@ -58,7 +59,20 @@ async function act(s: Settings, event: AlarmEvent, now: number) {
   // The target needs as many healthy tasks as the color it relieves had.
   const required = running ? running.liveDesired : Math.max(1, (await readState(s.parameters)).desiredCount[decision.alarmColor]);
   const result = await rollbackTo(s, { target: decision.target, requiredCount: required, reason: decision.reason, executionId, trigger: 'alarm', dns: running?.dnsRamp === true });
-  if (running) await markRolledBack(s.lockTable, pk, result.verifiedAtMs, decision.reason);
+  if (running) {
+    await markRolledBack(s.lockTable, pk, result.verifiedAtMs, decision.reason);
+    // A cutover waiting at an approval gate ends now as rolled back, not at the gate's timeout.
+    const gate = await takeGate(s.lockTable, pk);
+    if (gate) {
+      try {
+        await sendTaskFailure(gate.token, 'RolledBackByAlarm', `${event.detail.alarmName} rolled traffic back while gate ${gate.name} waited: ${decision.reason}`);
+      } catch (e) {
+        // The wait had already ended (timed out a moment ago): its own path finds the rollback.
+        if (!staleToken(e)) throw e;
+      }
+      await ledger.record(s.ledgerTable, pk, 'gate-cancelled', gate.executionId, { gate: gate.name, by: event.detail.alarmName, reason: decision.reason });
+    }
+  }
   return { ...decision, result };
 }
 

@@ -7,6 +7,7 @@ import { planSchema } from '../shared/input';
 import { acquireLock, lockKey, releaseLock } from '../shared/adapters/lock';
 import * as ledger from '../shared/adapters/ledger';
 import { notify } from '../shared/adapters/notify';
+import { howToFollow, startTimeline } from '../shared/decisions/announcement';
 import { readState } from '../shared/adapters/state';
 import { maintenanceOff } from '../shared/maintenance';
 import { settings } from '../shared/settings';
@@ -58,7 +59,15 @@ export const handler = wrap('lock', eventSchema, async (event): Promise<LockSlic
       );
     }
     await ledger.record(s.ledgerTable, pk, 'started', event.executionId, { plan: event.state.plan, from: slice.previousColor, to: slice.newColor });
-    await notify(s.topics.warning, `Switchyard ${pk}: cutover started (${slice.previousColor} -> ${slice.newColor})`, { executionId: event.executionId, plan: event.state.plan });
+    const plan = event.state.plan;
+    await notify(s.topics.warning, `Switchyard ${pk}: cutover started (${slice.previousColor} -> ${slice.newColor})`, {
+      executionId: event.executionId,
+      startedBy: plan.startedBy ?? 'unknown (not started by the CLI)',
+      reason: plan.reason,
+      plan,
+      timeline: startTimeline(plan, now),
+      follow: howToFollow(event.executionId, s.environment),
+    });
     return slice;
   }
   // Every exit of a cutover turns maintenance mode off: clients are served again first.

@@ -12,6 +12,7 @@ import * as ledger from '../shared/adapters/ledger';
 import { factsOf, recordSets } from '../shared/adapters/route53';
 import { dnsReadiness, DnsReadiness } from '../shared/decisions/dns';
 import { lockKey } from '../shared/adapters/lock';
+import { notify } from '../shared/adapters/notify';
 import { settings } from '../shared/settings';
 
 const eventSchema = z.object({ executionId: z.string(), state: z.object({ plan: planSchema, lock: lockSliceSchema }) });
@@ -53,6 +54,15 @@ export const handler = wrap('preflight', eventSchema, async (event): Promise<Pre
       acceptThinCanary: plan.acceptThinCanary,
     },
   });
+  // An emergency let through a change window or a freeze: on record and announced.
+  const cc = plan.changeControl;
+  if (cc?.override) {
+    const pk = lockKey(s.service, s.environment);
+    const detail = { ...cc.override, startedBy: plan.startedBy ?? 'unknown (not started by the CLI)', cutoverReason: plan.reason };
+    await ledger.record(s.ledgerTable, pk, 'change-override', event.executionId, detail);
+    await notify(s.topics.warning, `Switchyard ${pk}: started with an override (${cc.override.error}), ticket ${cc.override.ticket}`, { executionId: event.executionId, ...detail });
+  }
+  for (const w of cc?.warnings ?? []) report.warnings.push(w);
   // Too little traffic to judge the first step, and nothing else wrong: a refusal of its own name.
   const tooThin = !report.go && report.checks.every((c) => c.ok || c.check === CANARY_CHECK);
   const summary = report.go ? `go${report.warnings.length > 0 ? ` (warnings: ${report.warnings.join('; ')})` : ''}` : `${tooThin ? 'CanaryTooThin' : 'no-go'}: ${report.reasons.join('; ')}`;

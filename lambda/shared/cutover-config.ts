@@ -129,6 +129,72 @@ export const judgeSchema = z.prefault(
 ).check(z.refine((j) => j.ruleOutPercentPoints >= j.errorMarginPercentPoints, { message: 'judge.ruleOutPercentPoints must be at least judge.errorMarginPercentPoints; a pass cannot rule out less than the margin fails on', path: ['ruleOutPercentPoints'] }));
 export type JudgeConfig = z.output<typeof judgeSchema>;
 
+/** Where an approval gate may stand: before the first shift, after step N passed, before promotion, before the old color is scaled down. */
+export const GATE_PATTERN = /^(before-first-shift|after-step:[1-9][0-9]?|before-promotion|before-scale-down)$/;
+
+/**
+ * `cutover.approvals` (and the input's `approvals`): where a cutover waits
+ * for a person's sign-off, how long, and what running out of time does.
+ */
+export const approvalsSchema = z.strictObject({
+  /** Gates, such as ["before-first-shift", "after-step:1", "before-promotion", "before-scale-down"]. */
+  at: z
+    .array(z.string().check(z.regex(GATE_PATTERN, 'approvals.at lists gates: "before-first-shift", "after-step:N" (N a step number), "before-promotion" or "before-scale-down"')))
+    .check(z.maxLength(24, 'approvals.at: at most 24 gates')),
+  /** How long each gate waits for an approve or reject. */
+  timeoutMinutes: z._default(
+    z
+      .number({ error: 'approvals.timeoutMinutes must be whole minutes such as 60' })
+      .check(z.int('approvals.timeoutMinutes must be whole minutes'), z.gte(1, 'approvals.timeoutMinutes must be at least 1'), z.lte(1440, 'approvals.timeoutMinutes must be at most 1440 (a day)')),
+    60,
+  ),
+  /** rollback: a gate nobody answered rolls back; hold: it pages and keeps waiting at the current weights, up to holdMaxHours, then rolls back. */
+  onTimeout: z._default(z.enum(['rollback', 'hold'], { error: 'approvals.onTimeout must be "rollback" or "hold"' }), 'rollback'),
+  /** Longest a held gate keeps waiting, counted from when it opened. */
+  holdMaxHours: z._default(z.number().check(z.gte(1, 'approvals.holdMaxHours must be at least 1'), z.lte(12, 'approvals.holdMaxHours must be at most 12 (every gate held that long must fit one execution)')), 12),
+  /** The approver must be someone else than whoever started the cutover. */
+  requireDistinctApprover: z._default(z.boolean({ error: 'approvals.requireDistinctApprover must be true or false' }), false),
+});
+export type ApprovalsConfig = z.output<typeof approvalsSchema>;
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+/** A weekly change window (`changeWindows[]`), in an IANA time zone. */
+export const changeWindowSchema = z
+  .strictObject({
+    days: z
+      .array(z.enum(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], { error: 'changeWindows[].days are Mon, Tue, Wed, Thu, Fri, Sat, Sun' }))
+      .check(z.minLength(1, 'changeWindows[].days needs at least one day')),
+    start: z.string().check(z.regex(HHMM, 'changeWindows[].start is local time HH:MM such as "09:00"')),
+    end: z.string().check(z.regex(HHMM, 'changeWindows[].end is local time HH:MM such as "16:00" (before start: the window runs past midnight)')),
+    timeZone: z.string().check(
+      z.refine((tz: string) => {
+        try {
+          new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'changeWindows[].timeZone must be an IANA time zone such as "Europe/London"'),
+    ),
+  })
+  .check(z.refine((w) => w.start !== w.end, { message: 'changeWindows[]: start and end must differ', path: ['end'] }));
+/** A change freeze (`freezes[]`). */
+export const freezeSchema = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true, error: 'freezes[].from is an ISO 8601 instant such as "2026-12-20T00:00:00Z"' }),
+    to: z.iso.datetime({ offset: true, error: 'freezes[].to is an ISO 8601 instant' }),
+    reason: z.string().check(z.minLength(3, 'freezes[].reason says why')),
+  })
+  .check(z.refine((f) => Date.parse(f.from) < Date.parse(f.to), { message: 'freezes[]: from must be before to', path: ['to'] }));
+/** What the handlers get as CHANGE_CONTROL: the windows, freezes and what an expected overrun does. */
+export const changeControlSchema = z.strictObject({
+  changeWindows: z._default(z.array(changeWindowSchema), []),
+  freezes: z._default(z.array(freezeSchema), []),
+  /** A cutover expected to finish after its window closes: a warning, or refused (WindowTooShort). */
+  changeWindowOverrun: z._default(z.enum(['warn', 'refuse']), 'warn'),
+});
+export type ChangeControl = z.output<typeof changeControlSchema>;
+
 /** Cutover defaults from the environment file (`cutover`). */
 const cutoverFields = {
     steps: z._default(rampStepsSchema, [10, 50, 100]),
@@ -149,6 +215,8 @@ const cutoverFields = {
       }),
       {},
     ),
+    /** Approval gates every cutover of this environment waits at (an input may add gates, never remove one). */
+    approvals: z.optional(approvalsSchema),
 };
 const checkpointsInWindow = (d: { checkpointHours: number[]; watchWindowHours: number }) => d.checkpointHours.every((h) => h <= d.watchWindowHours) || d.watchWindowHours === 0;
 const checkpointMessage = { message: 'every checkpoint must fall inside the watch window; drop later checkpoints or lengthen watchWindowHours', path: ['checkpointHours'] };

@@ -62,6 +62,26 @@ export const MaintenanceNotOn = named('MaintenanceNotOn');
 export const DnsNotReady = named('DnsNotReady');
 /** Route 53 did not report the record weights that were set. */
 export const DnsWeightsNotApplied = named('DnsWeightsNotApplied');
+/** An approver rejected the cutover at a gate. */
+export const ApprovalRejected = named('ApprovalRejected');
+/** Nobody answered a gate in time (approvals.onTimeout: rollback, or a hold that reached approvals.holdMaxHours). */
+export const ApprovalTimedOut = named('ApprovalTimedOut');
+/** An approve or reject found no cutover running in the environment. */
+export const NoCutoverRunning = named('NoCutoverRunning');
+/** An approve or reject found the running cutover waiting at no gate (answered already, timed out, rolled back, or not there yet). */
+export const NoGateWaiting = named('NoGateWaiting');
+/** An approve or reject named an execution or gate that is not the one waiting. */
+export const StaleApproval = named('StaleApproval');
+/** requireDistinctApprover: the cutover's starter tried to approve it. */
+export const ApproverNotDistinct = named('ApproverNotDistinct');
+/** An approve or reject needs a reason here. */
+export const ReasonRequired = named('ReasonRequired');
+/** The start falls outside every change window (changeWindows); the message says when the next opens. */
+export const OutsideChangeWindow = named('OutsideChangeWindow');
+/** The start falls inside a change freeze (freezes); the message says when the next window opens. */
+export const ChangeFreeze = named('ChangeFreeze');
+/** changeWindowOverrun refuse: the cutover is expected to finish after its window closes. */
+export const WindowTooShort = named('WindowTooShort');
 /** A required setting is missing from the function's environment. */
 export const MisconfiguredFunction = named('MisconfiguredFunction');
 

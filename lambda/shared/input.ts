@@ -1,5 +1,5 @@
 import * as z from './zod';
-import { MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
+import { approvalsSchema, MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
 
 /** A cutover's own judge settings: each may only be stricter than the environment's (checked when the plan is made). */
 const judgeInputSchema = z.strictObject({
@@ -37,6 +37,17 @@ export const cutoverInputSchema = z
     judge: z.optional(judgeInputSchema),
     /** Start even though pre-flight finds too little traffic to judge the first step (CanaryTooThin). */
     acceptThinCanary: z.optional(z.boolean({ error: 'acceptThinCanary must be true or false' })),
+    /** Approval gates for this cutover, added to the environment's (cutover.approvals); timeoutMinutes and onTimeout replace the environment's. */
+    approvals: z.optional(approvalsSchema),
+    /** Who started the cutover (an IAM ARN): set by `npm run cutover -- start` from sts:GetCallerIdentity, for requireDistinctApprover. */
+    startedBy: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    /** An emergency: start outside the change windows or in a freeze; recorded in the ledger and announced. */
+    override: z.optional(
+      z.strictObject({
+        reason: z.string().check(z.minLength(3, 'override.reason says why this cannot wait')),
+        ticket: z.string().check(z.minLength(1, 'override.ticket names the change or incident ticket')),
+      }),
+    ),
   }).check(z.refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] }));
 export type CutoverInput = z.output<typeof cutoverInputSchema>;
 
@@ -67,5 +78,26 @@ export const planSchema = z.object({
     ceilingPercent: z.number(),
   }),
   acceptThinCanary: z._default(z.boolean(), false),
+  /** Approval gates (lambda/shared/decisions/gate.ts); absent: none. */
+  approvals: z.optional(
+    z.object({
+      at: z.array(z.string()),
+      timeoutSeconds: z.number().check(z.int(), z.positive()),
+      onTimeout: z.enum(['rollback', 'hold']),
+      holdMaxSeconds: z.number().check(z.int(), z.positive()),
+      requireDistinctApprover: z.boolean(),
+      flags: z.record(z.string(), z.literal(true)),
+    }),
+  ),
+  /** Who started the cutover, when the CLI started it. */
+  startedBy: z.optional(z.string()),
+  /** What the change windows and freezes said at the start: an override let through, warnings. */
+  changeControl: z.optional(
+    z.object({
+      override: z.optional(z.object({ reason: z.string(), ticket: z.string(), error: z.string(), message: z.string() })),
+      warnings: z.array(z.string()),
+      windowClosesMs: z.optional(z.number()),
+    }),
+  ),
 });
 export type Plan = z.output<typeof planSchema>;

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import * as z from './zod';
 import { Color, StateParameterNames, stateParameterNames } from './colors';
-import { CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
+import { ChangeControl, changeControlSchema, CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
 import { MisconfiguredFunction } from './errors';
 
 const list = z.pipe(z.string(), z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
@@ -83,6 +83,8 @@ export const environmentSchema = z.object({
   DATA_SYNC: z.optional(json(dataSyncSchema)),
   /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */
   DNS_CUTOVER: z.optional(json(dnsCutoverSchema)),
+  /** Change windows and freezes; unset: always open. */
+  CHANGE_CONTROL: z.optional(json(changeControlSchema)),
 });
 
 export interface ColorSettings {
@@ -120,6 +122,8 @@ export interface Settings {
   readonly dns?: DnsCutover;
   /** Where a cutover may take its image from; unset only in a misconfigured function. */
   readonly allowedImages?: readonly string[];
+  /** Change windows and freezes (unset: always open). */
+  readonly changeControl: ChangeControl;
 }
 
 /** A variable of the function environment. */
@@ -146,7 +150,7 @@ const ROLLBACK = [...IDENTITY, 'LISTENER_ARN', 'TEST_RULE_ARN', 'CLUSTER', ...CO
  * it, so a list that is too short fails every test that takes that path.
  */
 export const HANDLER_ENV = {
-  'validate-input': ['ALLOWED_IMAGES', 'DNS_CUTOVER', ...STAGES],
+  'validate-input': ['ALLOWED_IMAGES', 'DNS_CUTOVER', 'CHANGE_CONTROL', ...STAGES],
   lock: [...MAINTENANCE, 'CRITICAL_TOPIC_ARN', ...STAGES],
   preflight: [...IDENTITY, 'LISTENER_ARN', 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'GATING_ALARMS_BLUE', 'GATING_ALARMS_GREEN', 'LEDGER_TABLE', 'WAF_MODE', 'WAF_ACL_NAME', 'CUTOVER_DEFAULTS', 'DNS_CUTOVER'],
   'deploy-idle': [...IDENTITY, 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'LEDGER_TABLE', 'CUTOVER_DEFAULTS'],
@@ -160,6 +164,7 @@ export const HANDLER_ENV = {
   backup: [...IDENTITY, 'LEDGER_TABLE', 'DATABASE_INSTANCE', 'SNAPSHOT_MAX_AGE_MINUTES', 'SNAPSHOT_DEADLINE_MINUTES'],
   rollback: ROLLBACK,
   'alarm-handler': [...ROLLBACK, ...ROLLBACK_ALARMS, 'CUTOVER_DEFAULTS'],
+  gate: [...IDENTITY, 'LISTENER_ARN', ...TARGET_GROUPS, ...ROLLBACK_ALARMS, 'LOCK_TABLE', 'LEDGER_TABLE', 'CRITICAL_TOPIC_ARN', 'WARNING_TOPIC_ARN'],
 } as const satisfies Record<string, readonly EnvKey[]>;
 export type HandlerTask = keyof typeof HANDLER_ENV;
 
@@ -227,6 +232,7 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
     dataSync: () => read('DATA_SYNC'),
     dns: () => read('DNS_CUTOVER'),
     allowedImages: () => read('ALLOWED_IMAGES'),
+    changeControl: () => read('CHANGE_CONTROL') ?? { changeWindows: [], freezes: [], changeWindowOverrun: 'warn' },
   });
 }
 

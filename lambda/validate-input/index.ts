@@ -7,6 +7,10 @@ import { settings } from '../shared/settings';
 import { stepsFor } from '../shared/decisions/weights';
 import { CutoverDefaults, resolveJudge, ResolvedJudge } from '../shared/cutover-config';
 import { planLimitProblems, Stages, stagesFromSettings } from '../shared/decisions/limits';
+import { resolveApprovals } from '../shared/decisions/gate';
+import { changeDecision } from '../shared/decisions/change-window';
+import { ChangeControl } from '../shared/cutover-config';
+import { ChangeFreeze, OutsideChangeWindow, WindowTooShort } from '../shared/errors';
 
 /** The environment's judge, tightened by the input; loosening any setting is refused, naming it. */
 export function tightenJudge(env: ResolvedJudge, input: CutoverInput['judge']): ResolvedJudge {
@@ -43,6 +47,8 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
   }
   const bakeSeconds = input.bakeSeconds ?? d.bakeSeconds;
   if (judge.maxBakeSeconds < bakeSeconds) throw new InvalidInput(`judge.maxBakeSeconds (${judge.maxBakeSeconds}) is below bakeSeconds (${bakeSeconds}); a step could never be judged; lower bakeSeconds`);
+  const gates = resolveApprovals(d.approvals, input.approvals, steps.length);
+  if (gates.problems.length > 0) throw new InvalidInput(`${gates.problems.join('; ')}; nothing was changed`);
   const watchHours = input.watchWindowHours ?? d.watchWindowHours;
   const windowSeconds = Math.round(watchHours * 3600);
   const plan: Plan = {
@@ -58,6 +64,8 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
     dataSync,
     judge,
     acceptThinCanary: input.acceptThinCanary ?? false,
+    ...(gates.approvals ? { approvals: gates.approvals } : {}),
+    ...(input.startedBy ? { startedBy: input.startedBy } : {}),
   };
   const problems = planLimitProblems(plan, stages ?? { idleDeadlineSeconds: d.idleDeadlineSeconds, backupDeadlineSeconds: 0, syncStageSeconds: 0, deregistrationDelaySeconds: 0 });
   if (problems.length > 0) throw new InvalidInput(`This plan does not fit one Step Functions execution, nothing was changed: ${problems.join('; ')}`);
@@ -68,13 +76,36 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
 export function explain(issues: readonly z.core.$ZodIssue[]): string {
   const lines = issues.map((i) => {
     const where = i.path.length > 0 ? i.path.join('.') : 'input';
-    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun, dataSync, maintenance, judge, acceptThinCanary)` : i.message;
+    const msg = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: remove them (allowed: image, strategy, steps, bakeSeconds, watchWindowHours, reason, dryRun, dataSync, maintenance, judge, acceptThinCanary, approvals, startedBy, override)` : i.message;
     return `${where}: ${msg}`;
   });
   return `The cutover input is invalid, nothing was changed. ${lines.join('; ')}. Example: {"image": "repo/app:1.2.3", "strategy": "canary", "reason": "release 1.2.3"}`;
 }
 
 const eventSchema = z.object({ input: z.unknown() });
+
+const REFUSED = { OutsideChangeWindow, ChangeFreeze, WindowTooShort } as const;
+
+/**
+ * The change windows and freezes at `nowMs` for this plan: refused with a
+ * named error (before anything changes) unless the input overrides; what was
+ * overridden and any warning go into the plan for pre-flight to record. Pure.
+ */
+export function checkChangeWindow(plan: Plan, input: CutoverInput, cc: ChangeControl, nowMs: number): Plan {
+  if (cc.changeWindows.length === 0 && cc.freezes.length === 0 && !input.override) return plan;
+  // Approvals aside: steps times bake, and the watch window.
+  const expectedEndMs = nowMs + (plan.steps.length * plan.bakeSeconds + plan.watchWindowSeconds) * 1000;
+  const v = changeDecision({ nowMs, windows: cc.changeWindows, freezes: cc.freezes, override: input.override, expectedEndMs, overrun: cc.changeWindowOverrun });
+  if (!v.ok) throw new REFUSED[v.error](`${v.message}; nothing was changed`);
+  return {
+    ...plan,
+    changeControl: {
+      ...(v.overridden && input.override ? { override: { ...input.override, ...v.overridden } } : {}),
+      warnings: v.warnings,
+      ...(v.windowClosesMs !== undefined ? { windowClosesMs: v.windowClosesMs } : {}),
+    },
+  };
+}
 
 export const handler = wrap('validate-input', eventSchema, async (event) => {
   const parsed = cutoverInputSchema.safeParse(event.input);
@@ -85,5 +116,6 @@ export const handler = wrap('validate-input', eventSchema, async (event) => {
     const problem = imageProblem(parsed.data.image, s.allowedImages);
     if (problem) throw new ImageNotAllowed(`${problem}; nothing was changed`);
   }
-  return planFrom(parsed.data, s.defaults, s.dataSync !== undefined, s.dns !== undefined, stagesFromSettings(s));
+  const plan = planFrom(parsed.data, s.defaults, s.dataSync !== undefined, s.dns !== undefined, stagesFromSettings(s));
+  return checkChangeWindow(plan, parsed.data, s.changeControl, Date.now());
 });

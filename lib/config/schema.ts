@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cutoverDefaultsSchema, judgeSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
+import { changeWindowSchema, cutoverDefaultsSchema, freezeSchema, judgeSchema, rampStepsSchema } from '../../lambda/shared/cutover-config';
 import { parseEcrImage } from '../ecr';
 import { MetricMathError, metricMathIds, parseMetricMath } from '../metric-math';
 import { allowedEntryProblem, defaultAllowedImages, imageAllowed, parseImageRef } from '../../lambda/shared/images';
@@ -7,6 +7,7 @@ import { FULL_SECRET_ARN, fullSecretArnMessage } from '../../lambda/shared/secre
 import { planLimitProblems, Stages } from '../../lambda/shared/decisions/limits';
 import { syncStageSeconds } from '../../lambda/shared/decisions/sync';
 import { stepsFor } from '../../lambda/shared/decisions/weights';
+import { resolveApprovals } from '../../lambda/shared/decisions/gate';
 
 export { rampStepsSchema };
 
@@ -565,6 +566,22 @@ export const configSchema = z
      */
     judge: judgeSchema,
 
+    /**
+     * IAM role ARNs that may approve or reject a cutover waiting at a gate
+     * (cutover.approvals or an input's approvals): the gate function's
+     * resource policy lets only them invoke it.
+     */
+    approverPrincipals: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'approverPrincipals are IAM role ARNs such as arn:aws:iam::123456789012:role/release-approvers'))
+      .default([]),
+
+    /** Weekly windows a cutover may start in (none: always open); pre-flight refuses a start outside them (OutsideChangeWindow). */
+    changeWindows: z.array(changeWindowSchema).default([]),
+    /** Freezes no cutover may start in (ChangeFreeze), such as a year-end freeze. */
+    freezes: z.array(freezeSchema).default([]),
+    /** A cutover expected to finish (steps times bake, plus the watch window) after its window closes: "warn", or "refuse" (WindowTooShort). */
+    changeWindowOverrun: z.enum(['warn', 'refuse'], { error: 'changeWindowOverrun must be "warn" or "refuse"' }).default('warn'),
+
     logRetentionDays: z
       .number()
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
@@ -586,12 +603,16 @@ export const configSchema = z
         maintenance: c.dataSync !== undefined,
         dataSync: c.dataSync !== undefined,
         judge: c.judge,
+        approvals: resolveApprovals(c.cutover.approvals, undefined, stepsFor(strategy, c.cutover.steps).length).approvals,
       };
       const problems = planLimitProblems(plan, cutoverStages(c));
       if (problems.length > 0) {
         ctx.addIssue({ code: 'custom', path: ['cutover'], message: `a ${strategy} cutover with this environment's defaults does not fit one Step Functions execution: ${problems.join('; ')}` });
         break;
       }
+    }
+    if (c.cutover.approvals && c.cutover.approvals.at.length > 0 && c.approverPrincipals.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['approverPrincipals'], message: 'cutover.approvals sets gates, but approverPrincipals names nobody who may approve: add the role ARNs of your approvers' });
     }
     const allowed = FARGATE_MEMORY_BY_CPU[c.service.cpu];
     if (!allowed) {

@@ -108,7 +108,7 @@ export class TaskFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only actions AWS offers no resource-level permission for use "*" (ELB Describe*, CloudWatch GetMetricData, ECS DescribeTaskDefinition and RegisterTaskDefinition, the latter bounded by iam:PassRole on the two task roles), and changes to listener rules made at run time, limited by a tag condition; every other write names its ARNs.',
+        'Only actions AWS offers no resource-level permission for use "*" (ELB Describe*, CloudWatch GetMetricData, ECS DescribeTaskDefinition and RegisterTaskDefinition, the latter bounded by iam:PassRole on the two task roles; Step Functions SendTaskSuccess and SendTaskFailure, whose task is named by a token the function itself stored), and changes to listener rules made at run time, limited by a tag condition; every other write names its ARNs.',
     });
     this.unscopedAcknowledged = true;
   }

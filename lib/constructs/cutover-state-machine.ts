@@ -11,6 +11,7 @@ import { acknowledgeStateMachineRole } from './cutover-functions';
 import { DataSyncTasks, OneOffTask } from './data-sync-tasks';
 import { ResourceNames } from '../naming';
 import { IDLE_POLL_SECONDS } from '../../lambda/shared/decisions/limits';
+import { flagOf, GateKind } from '../../lambda/shared/decisions/gate';
 
 /** The handlers the cutover runs, by task folder. */
 export interface CutoverFunctions {
@@ -24,6 +25,8 @@ export interface CutoverFunctions {
   readonly watch: lambda.IFunction;
   readonly scaleDown: lambda.IFunction;
   readonly rollback: lambda.IFunction;
+  /** Approval gates: stores a waiting gate's token, answers approve, reject and timeouts. */
+  readonly gate: lambda.IFunction;
   /**
    * Takes or reuses a database snapshot before anything changes.
    * @default - no backup stage (no database configured)
@@ -97,7 +100,8 @@ export const CUTOVER_INPUT_DOC =
   'Start a cutover. Input: {"image": "repo/app:1.2.3" (optional: omit to cut over to what the idle color runs), ' +
   '"strategy": "canary" | "linear" | "all-at-once" (or "steps": [10, 50, 100]), "bakeSeconds": 300, "watchWindowHours": 24, ' +
   '"reason": "release 1.2.3" (required), "dryRun": false, "dataSync": true (run the configured final data sync; default when one is configured), ' +
-  '"maintenance": false (freeze writes until traffic first moves; default: on with the sync)}. Unknown fields are rejected.';
+  '"maintenance": false (freeze writes until traffic first moves; default: on with the sync), ' +
+  '"approvals": {"at": ["before-first-shift", "after-step:1", "before-promotion", "before-scale-down"], "timeoutMinutes": 60, "onTimeout": "rollback" | "hold"} (added to the environment\'s gates)}. Unknown fields are rejected.';
 
 /**
  * The cutover: validate, lock, pre-flight, deploy the idle color, wait until it
@@ -201,6 +205,34 @@ export class CutoverStateMachine extends Construct {
     const checkStep = task('CheckStep', f.traffic, '$.check', Duration.minutes(1), { action: 'check' }, rollback);
     const promote = task('Promote', f.promote, '$.promotion', Duration.minutes(1), {}, rollback);
 
+    /**
+     * An approval gate: the gate function stores the task token with the lock
+     * and tells the approvers; approve resumes here, reject or an alarm fails
+     * it (to `onFail`). A timeout rolls back, or with onTimeout hold pages and
+     * waits again until approvals.holdMaxHours.
+     */
+    const gate = (kind: GateKind, onFail: sfn.IChainable) => {
+      const id = kind.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+      const wait = new tasks.LambdaInvoke(this, `Approval${id}`, {
+        lambdaFunction: f.gate,
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        retryOnServiceExceptions: false,
+        payload: sfn.TaskInput.fromObject({ action: 'open', executionId: sfn.JsonPath.executionId, kind, taskToken: sfn.JsonPath.taskToken, state: sfn.JsonPath.entirePayload }),
+        resultPath: '$.approval',
+        taskTimeout: sfn.Timeout.at('$.plan.approvals.timeoutSeconds'),
+      });
+      wait.addRetry({ errors: LAMBDA_TRANSIENT, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+      // The timeout task returns only to hold (and waits again); a rollback decision fails it to onFail.
+      const timedOut = task(`Approval${id}TimedOut`, f.gate, '$.gateHold', Duration.seconds(30), { action: 'timeout', kind }, onFail);
+      wait.addCatch(timedOut, { errors: ['States.Timeout'], resultPath: '$.gateTimeout' });
+      wait.addCatch(onFail, { resultPath: '$.error' });
+      timedOut.next(wait);
+      return wait;
+    };
+    const gateAt = (name: string) => sfn.Condition.isPresent(`$.plan.approvals.flags.${flagOf(name)}`);
+    // Whether a gate follows the step just passed: one rule per possible step (the input allows 20).
+    const gateAfterStep = sfn.Condition.or(...Array.from({ length: 19 }, (_, i) => sfn.Condition.and(sfn.Condition.numberEquals('$.ramp.index', i), gateAt(`after-step:${i + 1}`))));
+
     const tick = task('WatchTick', f.watch, '$.watch', Duration.minutes(2), { action: 'tick' }, rollback);
     const watchWait = new sfn.Wait(this, 'WatchWait', { time: sfn.WaitTime.secondsPath('$.watch.nextWaitSeconds') });
     const drain = new sfn.Wait(this, 'DrainOldColor', { time: sfn.WaitTime.duration(Duration.seconds(props.deregistrationDelaySeconds + 10)) });
@@ -245,10 +277,28 @@ export class CutoverStateMachine extends Construct {
     }
     shift.next(afterShift);
     // An inconclusive verdict (too little evidence yet, or a hold) bakes again; the check counts its looks.
-    const moreSteps = new sfn.Choice(this, 'MoreSteps?').when(sfn.Condition.booleanEquals('$.ramp.done', true), promote).otherwise(shift);
+    // Gates sit in the Choices that already lead on, so a cutover without gates pays no extra transition.
+    const done = sfn.Condition.booleanEquals('$.ramp.done', true);
+    const moreSteps = new sfn.Choice(this, 'MoreSteps?')
+      .when(sfn.Condition.and(done, gateAt('before-promotion')), gate('before-promotion', rollback).next(promote))
+      .when(done, promote)
+      .when(gateAfterStep, gate('after-step', rollback).next(shift))
+      .otherwise(shift);
     bake.next(checkStep).next(new sfn.Choice(this, 'BakeAgain?').when(sfn.Condition.booleanEquals('$.check.extend', true), bake).otherwise(moreSteps));
-    promote.next(tick).next(new sfn.Choice(this, 'WatchDone?').when(sfn.Condition.booleanEquals('$.watch.done', true), drain).otherwise(watchWait.next(tick)));
-    smoke.next(new sfn.Choice(this, 'DryRun?').when(sfn.Condition.booleanEquals('$.plan.dryRun', true), restoreAfterDryRun).otherwise(firstShift));
+    const watched = sfn.Condition.booleanEquals('$.watch.done', true);
+    promote.next(tick).next(
+      new sfn.Choice(this, 'WatchDone?')
+        .when(sfn.Condition.and(watched, gateAt('before-scale-down')), gate('before-scale-down', rollback).next(drain))
+        .when(watched, drain)
+        .otherwise(watchWait.next(tick)),
+    );
+    // Nothing has moved before the first shift: a reject or timeout there puts the idle color back.
+    smoke.next(
+      new sfn.Choice(this, 'DryRun?')
+        .when(sfn.Condition.booleanEquals('$.plan.dryRun', true), restoreAfterDryRun)
+        .when(gateAt('before-first-shift'), gate('before-first-shift', abort).next(firstShift))
+        .otherwise(firstShift),
+    );
     drain.next(scaleDown).next(release('ReleaseAfterSuccess', 'Succeeded', succeeded));
 
     const logGroup = new logs.LogGroup(this, 'Logs', {

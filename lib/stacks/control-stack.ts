@@ -150,6 +150,7 @@ export class ControlStack extends Stack {
       MAINTENANCE_TAG: prefix,
       OPERATOR_CIDRS: c.operatorCidrs.join(','),
       ALLOWED_IMAGES: JSON.stringify(allowedImages(c)),
+      CHANGE_CONTROL: JSON.stringify({ changeWindows: c.changeWindows, freezes: c.freezes, changeWindowOverrun: c.changeWindowOverrun }),
       ...(c.database
         ? { DATABASE_INSTANCE: c.database.instanceIdentifier, SNAPSHOT_MAX_AGE_MINUTES: String(c.database.snapshotMaxAgeMinutes), SNAPSHOT_DEADLINE_MINUTES: String(c.database.snapshotDeadlineMinutes) }
         : {}),
@@ -239,6 +240,8 @@ export class ControlStack extends Stack {
     preflight.allow(['ecs:DescribeServices'], services);
     preflight.allow(['cloudwatch:DescribeAlarms'], gatingAlarmArns);
     ledgerWrite(preflight);
+    // A start let through a change window or freeze by an override is announced.
+    publish(preflight);
     dnsGrants(preflight, false);
 
     const deployIdle = fn('deploy-idle', Duration.seconds(90));
@@ -373,6 +376,23 @@ export class ControlStack extends Stack {
     // It gives an event claim back when handling fails, so EventBridge's retry acts.
     alarmHandler.allow(['dynamodb:DeleteItem'], [state.ledgerTable.tableArn]);
 
+    // Approval gates. The Service Authorization Reference lists no resource type
+    // for states:SendTaskSuccess or SendTaskFailure (a task token, not an ARN,
+    // names the task), so they take only "*". Compensation: approvers get
+    // neither, nor the tokens; they may only invoke this one function (its
+    // resource policy names them), which resolves only the token stored for
+    // this environment's running cutover, after checking the execution, the
+    // gate and requireDistinctApprover.
+    const gate = fn('gate', Duration.seconds(30));
+    gate.allowUnscoped(['elasticloadbalancing:DescribeListeners', 'states:SendTaskSuccess', 'states:SendTaskFailure']);
+    gate.allow(['cloudwatch:DescribeAlarms'], rollbackAlarmArns);
+    gate.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [state.lockTable.tableArn]);
+    ledgerWrite(gate);
+    publish(gate);
+    c.approverPrincipals.forEach((arn, i) => gate.function.addPermission(`Approver${i}`, { principal: new iam.ArnPrincipal(arn), action: 'lambda:InvokeFunction' }));
+    // An alarm that rolls back while a gate waits ends that wait (SendTaskFailure, unscopable as above; only the stored token).
+    alarmHandler.allowUnscoped(['states:SendTaskFailure']);
+
     this.cutover = new CutoverStateMachine(this, 'Cutover', {
       namePrefix: prefix,
       functions: {
@@ -386,6 +406,7 @@ export class ControlStack extends Stack {
         watch: watch.function,
         scaleDown: scaleDown.function,
         rollback: rollback.function,
+        gate: gate.function,
         backup: backup?.function,
         maintenance: maintenance.function,
         dataSync: dataSync?.function,
@@ -420,6 +441,7 @@ export class ControlStack extends Stack {
     });
 
     new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });
+    new CfnOutput(this, 'GateFunctionName', { value: gate.function.functionName, description: 'Approvers invoke this to approve or reject a gate (npm run cutover -- approve|reject)' });
     new CfnOutput(this, 'RollbackStateMachineArn', { value: this.manualRollback.stateMachine.stateMachineArn, description: 'Start a manual rollback here' });
   }
 }

@@ -10,10 +10,10 @@ import { Drill } from './schema';
  */
 export async function runDrill(moto: Moto, drill: Drill, progress?: (line: string) => void, variant: Pick<Rehearsal, 'replaceTasks'> = {}): Promise<RehearsalReport> {
   await moto.reset();
-  const world = new World(moto.endpoint, { env: drill.environment, config: drill.config, traffic: drill.traffic, faults: drill.faults, warmUpMinutes: drill.warmUpMinutes });
+  const world = new World(moto.endpoint, { env: drill.environment, config: drill.config, traffic: drill.traffic, faults: drill.faults, warmUpMinutes: drill.warmUpMinutes, startAtMs: drill.startAt === undefined ? undefined : Date.parse(drill.startAt) });
   try {
     await world.build();
-    return await rehearse(world, { name: drill.name, description: drill.description ?? drill.name, input: drill.input, machine: drill.machine, tailMinutes: drill.tailMinutes, expect: drill.expect, ...variant }, progress);
+    return await rehearse(world, { name: drill.name, description: drill.description ?? drill.name, input: drill.input, machine: drill.machine, tailMinutes: drill.tailMinutes, expect: drill.expect, operator: drill.operator, ...variant }, progress);
   } finally {
     await world.close();
   }

@@ -29,8 +29,23 @@ export const drillExpectSchema = z.strictObject({
   maxNewWeight: z.number().min(0).max(100).optional(),
   /** Once all traffic is verified back on the old color, the new color may serve at most this many requests (0: sticky clients left it too). */
   newColorRequestsAfterRestore: z.number().int().min(0).optional(),
+  /** What each operator action met, in order: "ok" or the named error (NoGateWaiting, StaleApproval, ApproverNotDistinct...). */
+  operatorResults: z.array(z.string().min(1)).optional(),
 });
 export type DrillExpect = z.output<typeof drillExpectSchema>;
+
+/** An operator's action: approve or reject at the Nth gate reached (`gate:N`) or at a minute after the start (`minute:M`). */
+export const operatorActionSchema = z.strictObject({
+  at: z.string().regex(/^(gate:[1-9]\d*|minute:\d+)$/, 'operator[].at is "gate:N" (the Nth gate reached) or "minute:M" (minutes after the start)'),
+  do: z.enum(['approve', 'reject'], { error: 'operator[].do must be "approve" or "reject" (pause and resume are not built yet)' }),
+  reason: z.string().min(3).optional(),
+  /** Who acts (an IAM ARN); default: a release-approver role, not the starter. */
+  as: z.string().min(1).optional(),
+  /** The execution the operator names, for a stale or unknown one; default: the running one. */
+  execution: z.string().min(1).optional(),
+  /** The gate the operator names; default: whichever waits. */
+  gate: z.string().min(1).optional(),
+});
 
 export const drillSchema = z.strictObject({
   name: z.string().min(1, 'name is required: say what the drill proves'),
@@ -49,6 +64,10 @@ export const drillSchema = z.strictObject({
   tailMinutes: z.number().int().min(0).max(1440).default(5),
   /** Simulated minutes before the cutover starts, so alarms settle. */
   warmUpMinutes: z.number().int().min(1).max(120).default(15),
+  /** When the cutover starts, as an ISO 8601 instant: the simulated clock starts there (change windows, freezes, daylight saving). Default: now. */
+  startAt: z.iso.datetime({ offset: true, error: 'startAt is an ISO 8601 instant such as "2027-03-29T08:30:00Z"' }).optional(),
+  /** What an operator does while the drill runs (approvals at gates, or at given minutes). */
+  operator: z.array(operatorActionSchema).default([]),
   expect: drillExpectSchema.optional(),
 });
 export type Drill = z.output<typeof drillSchema>;

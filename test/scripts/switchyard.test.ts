@@ -85,3 +85,27 @@ describe('judge calibration', () => {
     expect(text).toContain('1: 10%: new 100, old 900 requests per bake (1 complete minute); evidence to pass (100 requests per color, a 5 pp regression ruled out) after 2 bakes (600 s)');
   });
 });
+
+describe('approve and reject', () => {
+  const { answerRequest, formatAnswer, parseOperator } = require('../../scripts/switchyard') as typeof import('../../scripts/switchyard');
+  const me = 'arn:aws:sts::123456789012:assumed-role/release-approver/bob';
+
+  it('send the gate function who asks, the reason and what it names; a reject needs a reason', () => {
+    expect(answerRequest('approve', me, {})).toEqual({ action: 'approve', approver: me });
+    expect(answerRequest('approve', me, { reason: 'dashboards green', execution: 'arn:exec', gate: 'after-step:1' })).toEqual({ action: 'approve', approver: me, reason: 'dashboards green', executionId: 'arn:exec', gate: 'after-step:1' });
+    expect(() => answerRequest('reject', me, {})).toThrow(/reject needs --reason/);
+    expect(() => answerRequest('approve', me, { reason: 'k' })).toThrow(/--reason says why/);
+  });
+
+  it('print a refusal by its name, and what an answer resolved', () => {
+    expect(formatAnswer('approve', JSON.stringify({ errorType: 'NoGateWaiting', errorMessage: 'cutover x is not waiting at a gate; nothing was changed' }), 'Unhandled')).toBe('approve refused (NoGateWaiting): cutover x is not waiting at a gate; nothing was changed');
+    expect(formatAnswer('approve', JSON.stringify({ action: 'approve', gate: 'after-step:1', executionId: 'arn:exec', approver: me }))).toBe(`approved after-step:1 of arn:exec as ${me}`);
+  });
+
+  it('approve --local has nothing to answer, and start --local takes gate actions only', async () => {
+    await expect(main(['approve', '--local'])).rejects.toThrow(/give start --local the approvals/);
+    expect(parseOperator('[{"at": "gate:1", "do": "approve", "reason": "looks good"}]')).toEqual([{ at: 'gate:1', do: 'approve', reason: 'looks good' }]);
+    expect(() => parseOperator('[{"at": "minute:5", "do": "approve"}]')).toThrow(/minute actions need a drill/);
+    expect(() => parseOperator('[{"at": "gate:1", "do": "pause"}]')).toThrow(/operator/);
+  });
+});

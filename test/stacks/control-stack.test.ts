@@ -29,7 +29,9 @@ describe('cutover state machine', () => {
       const taskStates = allStates(def).filter(([, s]) => s.Type === 'Task');
       expect(taskStates.length).toBeGreaterThanOrEqual(tasks);
       for (const [name, s] of taskStates) {
-        expect({ name, retry: (s.Retry ?? []).length > 0, catch: (s.Catch ?? []).length > 0, timeout: typeof s.TimeoutSeconds === 'number' }).toEqual({ name, retry: true, catch: true, timeout: true });
+        // An approval gate waits as long as the plan's approvals.timeoutSeconds says.
+        const timeout = typeof s.TimeoutSeconds === 'number' || (String(s.Resource).endsWith('.waitForTaskToken') && s.TimeoutSecondsPath === '$.plan.approvals.timeoutSeconds');
+        expect({ name, retry: (s.Retry ?? []).length > 0, catch: (s.Catch ?? []).length > 0, timeout }).toEqual({ name, retry: true, catch: true, timeout: true });
       }
     }
   });
@@ -96,9 +98,11 @@ describe('handlers', () => {
 
   it('use "*" only for actions without resource-level permissions', () => {
     const allowedUnscoped = new Set(['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeRules', 'cloudwatch:GetMetricData', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition']);
-    for (const task of ['validate-input', 'lock', 'preflight', 'deploy-idle', 'smoke-test', 'traffic', 'promote', 'watch', 'scale-down', 'rollback', 'alarm-handler']) {
+    // A task token, not an ARN, names the task these resolve; only the gate and the alarm handler have them.
+    const tokenActions = { gate: ['states:SendTaskSuccess', 'states:SendTaskFailure'], 'alarm-handler': ['states:SendTaskFailure'] } as Record<string, string[]>;
+    for (const task of ['validate-input', 'lock', 'preflight', 'deploy-idle', 'smoke-test', 'traffic', 'promote', 'watch', 'scale-down', 'rollback', 'alarm-handler', 'gate']) {
       const unconditioned = statements(task).filter((st) => ([] as unknown[]).concat(st.Resource).includes('*') && !st.Condition);
-      for (const a of unconditioned.flatMap((st) => ([] as string[]).concat(st.Action))) expect({ task, action: a, allowed: allowedUnscoped.has(a) }).toEqual({ task, action: a, allowed: true });
+      for (const a of unconditioned.flatMap((st) => ([] as string[]).concat(st.Action))) expect({ task, action: a, allowed: allowedUnscoped.has(a) || (tokenActions[task] ?? []).includes(a) }).toEqual({ task, action: a, allowed: true });
     }
   });
 

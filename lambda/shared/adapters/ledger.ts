@@ -32,6 +32,14 @@ export type LedgerType =
   | 'aborted'
   | 'idle-restored'
   | 'released'
+  | 'gate-opened'
+  | 'approved'
+  | 'rejected'
+  | 'approval-refused'
+  | 'gate-held'
+  | 'gate-timed-out'
+  | 'gate-cancelled'
+  | 'change-override'
   | 'finished';
 
 export interface LedgerEntry {

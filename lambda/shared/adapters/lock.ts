@@ -7,6 +7,18 @@ import { dynamo } from './dynamo';
 const clients = { dynamo };
 
 /** The lock item: who holds the service, and what the cutover is doing. */
+const storedGateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  executionId: z.string(),
+  token: z.string(),
+  openedAtMs: z.number(),
+  firstOpenedAtMs: z.number(),
+  deadlineMs: z.number(),
+  startedBy: z.optional(z.string()),
+  requireDistinctApprover: z.boolean(),
+});
+
 export const lockItemSchema = z.object({
   pk: z.string(),
   executionId: z.string(),
@@ -24,7 +36,10 @@ export const lockItemSchema = z.object({
   rollbackReason: z.optional(z.string()),
   /** This cutover moved DNS off the legacy endpoint: a rollback moves it back. */
   dnsRamp: z.optional(z.boolean()),
+  /** The approval gate the cutover waits at, with its task token (never sent anywhere but SendTaskSuccess/SendTaskFailure). */
+  gate: z.optional(storedGateSchema),
 });
+export type StoredGate = NonNullable<LockItem['gate']>;
 export type LockItem = z.output<typeof lockItemSchema>;
 
 export const lockKey = (service: string, environment: string) => `${service}#${environment}`;
@@ -106,6 +121,58 @@ export async function markRolledBack(table: string, pk: string, atMs: number, re
     return true;
   } catch (e) {
     if (conditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * Stores the gate a cutover waits at, unless an alarm already rolled it back
+ * (then false: the gate must not wait). Conditional on the execution holding
+ * the lock, so a stale execution cannot open a gate.
+ */
+export async function openGate(table: string, pk: string, gate: StoredGate): Promise<boolean> {
+  try {
+    await awsCall('dynamodb:UpdateItem', () =>
+      clients.dynamo().send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk },
+          UpdateExpression: 'SET gate = :g',
+          ConditionExpression: 'executionId = :me AND attribute_not_exists(rolledBackAtMs)',
+          ExpressionAttributeValues: { ':g': gate, ':me': gate.executionId },
+        }),
+      ),
+    );
+    return true;
+  } catch (e) {
+    if (conditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * Takes the waiting gate off the lock, once: the one caller that gets it
+ * back resolves its token; every other (a second approve, an approve racing
+ * an alarm) gets undefined. `id` takes only that gate.
+ */
+export async function takeGate(table: string, pk: string, id?: string): Promise<StoredGate | undefined> {
+  try {
+    const r = await awsCall('dynamodb:UpdateItem', () =>
+      clients.dynamo().send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk },
+          UpdateExpression: 'REMOVE gate',
+          ConditionExpression: id ? 'gate.id = :id' : 'attribute_exists(gate)',
+          ...(id ? { ExpressionAttributeValues: { ':id': id } } : {}),
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      ),
+    );
+    const g = (r.Attributes as { gate?: unknown } | undefined)?.gate;
+    return g ? storedGateSchema.parse(g) : undefined;
+  } catch (e) {
+    if (conditionFailed(e)) return undefined;
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import { syncStageSeconds } from './sync';
 import { looksFor } from './window';
+import { APPROVAL_BUDGET_SECONDS, longestGateWaitSeconds, PlanApprovals } from './gate';
 
 /**
  * What a cutover may ask of one Step Functions execution. A Standard
@@ -56,6 +57,8 @@ export interface PlanShape {
   readonly maintenance: boolean;
   readonly dataSync: boolean;
   readonly judge: { readonly maxBakeSeconds: number };
+  /** Approval gates; absent: none. */
+  readonly approvals?: PlanApprovals;
 }
 
 /** A plan's longest run, part by part. */
@@ -92,7 +95,7 @@ export function fixedSeconds(s: Stages): number {
  * may take, and this environment's stages at their deadlines.
  */
 export function executionTimeoutSeconds(s: Stages): number {
-  return RAMP_AND_WATCH_BUDGET_SECONDS + fixedSeconds(s);
+  return RAMP_AND_WATCH_BUDGET_SECONDS + APPROVAL_BUDGET_SECONDS + fixedSeconds(s);
 }
 
 /** How long the lock is held: past the execution's timeout, so a timed-out execution (which skips every Catch) frees it by expiry. */
@@ -114,6 +117,7 @@ export function planCost(p: PlanShape, s: Stages): PlanCost {
     { events: stepChecks * lookEvents, what: `${stepChecks} step checks (${p.steps.length} steps, up to ${looks} looks each: judge.maxBakeSeconds ${p.judge.maxBakeSeconds} over bakeSeconds ${p.bakeSeconds})`, lower: 'use fewer steps, a longer bakeSeconds or a lower judge.maxBakeSeconds' },
     { events: idleChecks * loop, what: `${idleChecks} idle checks (cutover.idleDeadlineSeconds ${s.idleDeadlineSeconds})`, lower: 'lower cutover.idleDeadlineSeconds' },
     { events: backupChecks * loop, what: `${backupChecks} backup checks (database.snapshotDeadlineMinutes ${s.backupDeadlineSeconds / 60})`, lower: 'lower database.snapshotDeadlineMinutes' },
+    { events: gateEvents(p.approvals), what: `${p.approvals?.at.length ?? 0} approval gates (approvals.timeoutMinutes ${(p.approvals?.timeoutSeconds ?? 0) / 60}, onTimeout ${p.approvals?.onTimeout ?? '-'})`, lower: 'use fewer approval gates or a longer approvals.timeoutMinutes' },
   ].sort((a, b) => b.events - a.events);
   const start = 2 + 3 * EVENTS.task + EVENTS.choice; // execution started/ended, ValidateInput, AcquireLock, Preflight, Go?
   const backup = s.backupDeadlineSeconds > 0 ? EVENTS.task + EVENTS.choice : 0; // TakeBackup, BackupReady?
@@ -125,7 +129,7 @@ export function planCost(p: PlanShape, s: Stages): PlanCost {
   const rampSeconds = p.steps.length * (TASK_SECONDS.shift + looks * (p.bakeSeconds + TASK_SECONDS.checkStep));
   // Ticks follow the clock from promotion, so slow ticks do not add up: the window, one tick and its last wait.
   const watchSeconds = p.watchWindowSeconds + TASK_SECONDS.watchTick + 1;
-  const durationSeconds = rampSeconds + watchSeconds + fixedSeconds({ ...s, syncStageSeconds: p.dataSync ? s.syncStageSeconds : 0 });
+  const durationSeconds = rampSeconds + watchSeconds + longestGateWaitSeconds(p.approvals) + fixedSeconds({ ...s, syncStageSeconds: p.dataSync ? s.syncStageSeconds : 0 });
   return { historyEvents, rampSeconds, watchSeconds, durationSeconds, parts };
 }
 
@@ -154,7 +158,22 @@ export function planLimitProblems(p: PlanShape, s: Stages): string[] {
         'use fewer steps, a shorter bakeSeconds or a lower judge.maxBakeSeconds',
     );
   }
+  const gates = longestGateWaitSeconds(p.approvals);
+  if (gates > APPROVAL_BUDGET_SECONDS) {
+    problems.push(
+      `its ${p.approvals!.at.length} approval gates can wait ${hours(gates)} together (approvals.timeoutMinutes ${p.approvals!.timeoutSeconds / 60}${p.approvals!.onTimeout === 'hold' ? `, held up to approvals.holdMaxHours ${p.approvals!.holdMaxSeconds / 3600}` : ''}), ` +
+        `above the ${hours(APPROVAL_BUDGET_SECONDS)} the state machine's timeout leaves for them (a timeout skips rollback); use fewer gates or a shorter approvals.timeoutMinutes`,
+    );
+  }
   return problems;
+}
+
+/** History events of a plan's gates at their worst: each gate's wait, and with hold every round of paging and waiting again. */
+function gateEvents(a: PlanApprovals | undefined): number {
+  if (!a) return 0;
+  const rounds = a.onTimeout === 'hold' ? ceilDiv(a.holdMaxSeconds, a.timeoutSeconds) + 1 : 1;
+  // The gate Task (entered, scheduled, started, submitted, succeeded or timed out, exited), the timeout Task and its Choice.
+  return a.at.length * rounds * (6 + EVENTS.task + EVENTS.choice);
 }
 
 /** The stages of the environment a function runs in, from its settings. */
