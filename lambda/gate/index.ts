@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
@@ -17,15 +17,15 @@ const kindSchema = z.enum(['before-first-shift', 'after-step', 'before-promotion
 const gateStateSchema = z.object({
   plan: planSchema,
   lock: lockSliceSchema,
-  ramp: z.object({ index: z.number().int(), percent: z.number(), weights: z.object({ blue: z.number(), green: z.number() }) }).optional(),
+  ramp: z.optional(z.object({ index: z.number().check(z.int()), percent: z.number(), weights: z.object({ blue: z.number(), green: z.number() }) })),
   /** The latest step verdict (CheckStep's output). */
-  check: z.object({ step: z.number().optional(), decision: z.string().optional(), reason: z.string().optional(), requests: z.object({ new: z.number(), old: z.number() }).optional() }).loose().optional(),
+  check: z.optional(z.looseObject({ step: z.optional(z.number()), decision: z.optional(z.string()), reason: z.optional(z.string()), requests: z.optional(z.object({ new: z.number(), old: z.number() })) })),
   /** Set by a held timeout: when the gate first opened. */
-  gateHold: z.object({ name: z.string(), firstOpenedAtMs: z.number() }).optional(),
+  gateHold: z.optional(z.object({ name: z.string(), firstOpenedAtMs: z.number() })),
 });
 
 /** From the state machine (waitForTaskToken): store the token, tell the approvers. */
-const openSchema = z.object({ action: z.literal('open'), executionId: z.string(), kind: kindSchema, taskToken: z.string().min(1), state: gateStateSchema });
+const openSchema = z.object({ action: z.literal('open'), executionId: z.string(), kind: kindSchema, taskToken: z.string().check(z.minLength(1)), state: gateStateSchema });
 /** From the state machine, when the gate's wait timed out. */
 const timeoutSchema = z.object({ action: z.literal('timeout'), executionId: z.string(), kind: kindSchema, state: gateStateSchema });
 /**
@@ -37,10 +37,10 @@ const timeoutSchema = z.object({ action: z.literal('timeout'), executionId: z.st
  */
 const answerSchema = z.object({
   action: z.enum(['approve', 'reject']),
-  approver: z.string().min(1).max(2048),
-  reason: z.string().min(3, 'a reason says why, in a few words').max(1000).optional(),
-  executionId: z.string().optional(),
-  gate: z.string().optional(),
+  approver: z.string().check(z.minLength(1), z.maxLength(2048)),
+  reason: z.optional(z.string().check(z.minLength(3, 'a reason says why, in a few words'), z.maxLength(1000))),
+  executionId: z.optional(z.string()),
+  gate: z.optional(z.string()),
 });
 const eventSchema = z.discriminatedUnion('action', [openSchema, timeoutSchema, answerSchema]);
 
