@@ -4,9 +4,9 @@ import { taskHandler } from './run';
 export interface OperatorAction {
   /** `gate:N` (the Nth distinct gate reached, right after it opens) or `minute:M` (M simulated minutes after the execution starts). */
   readonly at: string;
-  readonly do: 'approve' | 'reject';
+  readonly do: 'approve' | 'reject' | 'pause' | 'resume';
   readonly reason?: string;
-  /** Who acts (an IAM ARN). Default: a role other than the starter. */
+  /** Who acts (an IAM ARN). Default: a release-approver role for approve and reject, a release-operator role for pause and resume. */
   readonly as?: string;
   /** The execution the operator names (a stale or unknown one); default: none, the running one. */
   readonly execution?: string;
@@ -24,10 +24,13 @@ export interface OperatorResult {
 
 /** The approver a drill acts as unless it says otherwise. */
 export const DEFAULT_APPROVER = 'arn:aws:iam::123456789012:role/release-approver';
+/** The operator who pauses and resumes unless the drill says otherwise. */
+export const DEFAULT_OPERATOR = 'arn:aws:iam::123456789012:role/release-operator';
 
 /**
  * Plays a drill's operator: each action once, when its moment comes, through
- * the gate function as `npm run cutover -- approve|reject` invokes it.
+ * the gate function as `npm run cutover -- approve|reject` invokes it, or the
+ * pause function as `npm run cutover -- pause|resume` does.
  */
 export class Operator {
   readonly results: OperatorResult[] = [];
@@ -60,7 +63,8 @@ export class Operator {
       if (this.done.has(i) || !due(a)) continue;
       this.done.add(i);
       try {
-        await taskHandler('gate')({ action: a.do, approver: a.as ?? DEFAULT_APPROVER, reason: a.reason, executionId: a.execution, gate: a.gate });
+        if (a.do === 'pause' || a.do === 'resume') await taskHandler('pause')({ action: a.do, by: a.as ?? DEFAULT_OPERATOR, reason: a.reason, executionId: a.execution });
+        else await taskHandler('gate')({ action: a.do, approver: a.as ?? DEFAULT_APPROVER, reason: a.reason, executionId: a.execution, gate: a.gate });
         this.results.push({ at: a.at, do: a.do, result: 'ok' });
       } catch (e) {
         this.results.push({ at: a.at, do: a.do, result: (e as Error).name, message: (e as Error).message });

@@ -42,6 +42,12 @@ export interface Expectation {
   readonly newColorRequestsAfterRestore?: number;
   /** What each operator action met, in order: "ok" or the named error. */
   readonly operatorResults?: readonly string[];
+  /** The new color's share stayed this, minute after minute, between two minutes after the start. */
+  readonly weightHeld?: { readonly fromMinute: number; readonly toMinute: number; readonly newPercent: number };
+  /** Texts each page's subject (critical topic) must include, one page per text at least. */
+  readonly paged?: readonly string[];
+  /** Ledger entry types that must have been recorded. */
+  readonly ledger?: readonly string[];
 }
 
 export interface TimelineRow {
@@ -129,6 +135,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   const firstMinute = sim.minutes.length;
   const firstChange = sim.alarmChanges.length;
   const firstDelivery = sim.deliveries.length;
+  const firstPublished = world.published.length;
   await world.pushRelease(s.input);
 
   let startedAtMs: number | undefined;
@@ -195,7 +202,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   // A minute's requests are split by the weights read at its end: the minutes ending after the restore are all after it.
   const newColorRequestsAfterRestore =
     restoredAt === undefined ? undefined : sim.minutes.slice(firstMinute).filter((m) => m.atMs + 60_000 > restoredAt).reduce((a, m) => a + m.perColor[colors.new].requests, 0);
-  const mismatches = compare(s.expect, {
+  const mismatches: string[] = compare(s.expect, {
     status: r.status,
     error: r.error,
     finalWeights,
@@ -207,6 +214,14 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
     alarmNames: sim.engine.names,
     operatorResults: operator.results.map((x) => x.result),
   });
+  const base = startedAtMs ?? virtualStart;
+  const held = s.expect?.weightHeld;
+  const heldShares = held
+    ? sim.minutes.slice(firstMinute).filter((m) => m.atMs >= base + held.fromMinute * 60_000 && m.atMs <= base + held.toMinute * 60_000).map((m) => percentOf(m.weights, colors.new))
+    : undefined;
+  const pages = world.published.slice(firstPublished).filter((p) => p.topic === process.env.CRITICAL_TOPIC_ARN).map((p) => p.subject);
+  const ledgerTypes = s.expect?.ledger ? [...new Set((await world.ledger()).map((e) => e.type))] : [];
+  mismatches.push(...compareHeld(s.expect, { heldShares, pages, ledgerTypes }));
   const awsCalls = Object.fromEntries([...callCounter.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {
     scenario: s.name,
@@ -285,6 +300,25 @@ export function compare(
   }
   if (want.operatorResults !== undefined && JSON.stringify(want.operatorResults) !== JSON.stringify(got.operatorResults ?? [])) {
     out.push(`the operator's actions met ${JSON.stringify(got.operatorResults ?? [])}, expected ${JSON.stringify(want.operatorResults)}`);
+  }
+  return out;
+}
+
+/** The expectations about a held ramp, pages and the ledger (none: they matched). */
+export function compareHeld(want: Expectation | undefined, got: { heldShares?: readonly number[]; pages: readonly string[]; ledgerTypes: readonly string[] }): string[] {
+  const out: string[] = [];
+  const held = want?.weightHeld;
+  if (held) {
+    const shares = got.heldShares ?? [];
+    const off = shares.filter((p) => p !== held.newPercent);
+    if (shares.length === 0) out.push(`no simulated minute fell between minutes ${held.fromMinute} and ${held.toMinute}, expected the new color held at ${held.newPercent}%`);
+    else if (off.length > 0) out.push(`between minutes ${held.fromMinute} and ${held.toMinute} the new color's share was ${[...new Set(shares)].join('%, ')}%, expected it held at ${held.newPercent}%`);
+  }
+  for (const text of want?.paged ?? []) {
+    if (!got.pages.some((p) => p.includes(text))) out.push(`no page's subject includes "${text}" (pages: ${got.pages.length === 0 ? 'none' : got.pages.map((p) => JSON.stringify(p)).join(', ')})`);
+  }
+  for (const type of want?.ledger ?? []) {
+    if (!got.ledgerTypes.includes(type)) out.push(`the ledger has no "${type}" entry`);
   }
   return out;
 }

@@ -25,6 +25,7 @@ const HANDLERS: Record<string, () => Handler> = {
   rollback: () => require('../lambda/rollback').handler,
   'alarm-handler': () => require('../lambda/alarm-handler').handler,
   gate: () => require('../lambda/gate').handler,
+  pause: () => require('../lambda/pause').handler,
 };
 
 export function taskHandler(task: string): Handler {
@@ -136,7 +137,7 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
     const fnName = rendered.taskFunctions[name];
     if (fnName && String(st.Resource).endsWith('.waitForTaskToken')) {
       const h = taskHandler(fnName.slice(defs.prefix.length + 1));
-      overrides[name] = async (params) => hooked(name, params.Payload, (payload) => waitForToken(name, st, payload, h));
+      overrides[name] = async (params) => hooked(name, params.Payload, (payload) => waitForToken(st, payload, h));
     } else if (fnName) {
       const task = fnName.slice(defs.prefix.length + 1);
       const h = o.replaceTasks?.[name] ?? taskHandler(task);
@@ -168,15 +169,18 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
   const desk = new TaskTokenDesk().install();
   const gatesSeen: string[] = [];
   /** A callback Task: the handler stores the token; then simulated time passes until it is settled or times out. */
-  const waitForToken = async (name: string, st: any, payload: any, h: Handler) => {
+  const waitForToken = async (st: any, payload: any, h: Handler) => {
     const { token, settled, isSettled } = desk.issue();
     const timeoutMs = (typeof st.TimeoutSeconds === 'number' ? st.TimeoutSeconds : Number(pathValue(st.TimeoutSecondsPath, payload.state))) * 1000;
     const opened = o.clock?.now() ?? Date.now();
     try {
       const out = (await h({ ...payload, taskToken: token })) as { gate?: string } | undefined;
-      const gate = out?.gate ?? name;
-      if (!gatesSeen.includes(gate)) gatesSeen.push(gate);
-      await o.onGateOpened?.(gate, gatesSeen.indexOf(gate) + 1);
+      // Approval gates name themselves; a held pause is no gate an operator's "gate:N" counts.
+      const gate = out?.gate;
+      if (gate !== undefined) {
+        if (!gatesSeen.includes(gate)) gatesSeen.push(gate);
+        await o.onGateOpened?.(gate, gatesSeen.indexOf(gate) + 1);
+      }
     } catch (e) {
       desk.expire(token);
       throw e;

@@ -2,6 +2,7 @@ import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/input';
+import { PAUSE_GATE } from '../shared/decisions/pause';
 import { approvalDecision, gateCommands, gateName, OpenGate, timeoutDecision } from '../shared/decisions/gate';
 import { alarmStates } from '../shared/adapters/cloudwatch';
 import { readWeights } from '../shared/adapters/elb';
@@ -122,7 +123,9 @@ async function answer(event: z.output<typeof answerSchema>) {
   const now = Date.now();
   const held = await getLock(s.lockTable, pk);
   const running = held && held.expiresAtMs > now && held.rolledBackAtMs === undefined ? held : undefined;
-  const decision = approvalDecision({ request: event, runningExecutionId: running?.executionId, gate: running?.gate && publicGate(running.gate), nowMs: now });
+  // A paused ramp's token sits in the same slot; only resume releases it, so approvers see no gate there.
+  const waiting = running?.gate && running.gate.name !== PAUSE_GATE ? publicGate(running.gate) : undefined;
+  const decision = approvalDecision({ request: event, runningExecutionId: running?.executionId, gate: waiting, nowMs: now });
   const executionId = running?.executionId ?? event.executionId ?? 'none';
   if (!decision.ok) {
     // A refused answer changes nothing; the attempt is still on record.

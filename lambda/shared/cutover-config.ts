@@ -33,6 +33,8 @@ export const rampStepsSchema = z
 
 /** Longest watch window a cutover may ask for; keeps execution history far below its limit. */
 export const MAX_WATCH_WINDOW_HOURS = 72;
+/** Longest cutover.pause.maxHours: the state machine's timeout leaves this much for pauses. */
+export const PAUSE_MAX_HOURS = 24;
 
 const jsonExpectation = z.strictObject({
   /** Dot path into the JSON body, such as `status` or `items.0.id`. */
@@ -157,6 +159,20 @@ export const approvalsSchema = z.strictObject({
 });
 export type ApprovalsConfig = z.output<typeof approvalsSchema>;
 
+/** `cutover.pause`: how long a held ramp may stay paused before it pages, and before it rolls back. */
+export const pauseSchema = z.prefault(
+  z.strictObject({
+    /** A pause held this long pages the critical topic, and again at each such interval. */
+    pageAfterMinutes: z._default(z.number().check(z.int('pause.pageAfterMinutes must be whole minutes'), z.gte(5, 'pause.pageAfterMinutes must be at least 5'), z.lte(720, 'pause.pageAfterMinutes must be at most 720')), 60),
+    /** Longest a cutover may stay paused, all its pauses together; then it rolls back (PausedTooLong). */
+    maxHours: z._default(z.number().check(z.gt(0, 'pause.maxHours must be above 0'), z.lte(PAUSE_MAX_HOURS, `pause.maxHours must be at most ${PAUSE_MAX_HOURS} (the state machine's timeout leaves that much for pauses)`)), 12),
+    /** Most pauses one cutover may take. */
+    maxPauses: z._default(z.number().check(z.int(), z.gte(1, 'pause.maxPauses must be at least 1'), z.lte(20, 'pause.maxPauses must be at most 20')), 5),
+  }),
+  {},
+);
+export type PauseConfig = z.output<typeof pauseSchema>;
+
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 /** A weekly change window (`changeWindows[]`), in an IANA time zone. */
 export const changeWindowSchema = z
@@ -217,6 +233,8 @@ const cutoverFields = {
     ),
     /** Approval gates every cutover of this environment waits at (an input may add gates, never remove one). */
     approvals: z.optional(approvalsSchema),
+    /** What an operator's pause (`npm run cutover -- pause`) may do: when a long pause pages, and when it rolls back. */
+    pause: pauseSchema,
 };
 const checkpointsInWindow = (d: { checkpointHours: number[]; watchWindowHours: number }) => d.checkpointHours.every((h) => h <= d.watchWindowHours) || d.watchWindowHours === 0;
 const checkpointMessage = { message: 'every checkpoint must fall inside the watch window; drop later checkpoints or lengthen watchWindowHours', path: ['checkpointHours'] };

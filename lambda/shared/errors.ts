@@ -101,3 +101,16 @@ const THROTTLE_NAMES = new Set([
 export function isThrottle(e: unknown): boolean {
   return e instanceof Error && THROTTLE_NAMES.has(e.name);
 }
+
+/** The cutover stayed paused longer than cutover.pause.maxHours, all its pauses together: it rolls back. */
+export const PausedTooLong = named('PausedTooLong');
+/** Pause or resume named an execution that is not the running cutover. */
+export const StalePause = named('StalePause');
+/** Pause refused: the cutover is not ramping (traffic has not moved yet, or it was promoted). */
+export const NotRamping = named('NotRamping');
+/** Pause refused: the cutover is already paused. */
+export const AlreadyPaused = named('AlreadyPaused');
+/** Resume refused: the cutover is not paused. */
+export const NotPaused = named('NotPaused');
+/** Pause refused: the cutover took as many pauses as cutover.pause.maxPauses allows. */
+export const TooManyPauses = named('TooManyPauses');

@@ -89,6 +89,8 @@ export const planSchema = z.object({
       flags: z.record(z.string(), z.literal(true)),
     }),
   ),
+  /** What pauses may do (cutover.pause): when a held pause pages, when it rolls back, how many are allowed. */
+  pause: z._default(z.object({ pageAfterSeconds: z.number().check(z.int(), z.positive()), maxSeconds: z.number().check(z.int(), z.positive()), maxPauses: z.number().check(z.int(), z.positive()) }), { pageAfterSeconds: 3600, maxSeconds: 43_200, maxPauses: 5 }),
   /** Who started the cutover, when the CLI started it. */
   startedBy: z.optional(z.string()),
   /** What the change windows and freezes said at the start: an override let through, warnings. */

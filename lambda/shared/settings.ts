@@ -165,6 +165,7 @@ export const HANDLER_ENV = {
   rollback: ROLLBACK,
   'alarm-handler': [...ROLLBACK, ...ROLLBACK_ALARMS, 'CUTOVER_DEFAULTS'],
   gate: [...IDENTITY, 'LISTENER_ARN', ...TARGET_GROUPS, ...ROLLBACK_ALARMS, 'LOCK_TABLE', 'LEDGER_TABLE', 'CRITICAL_TOPIC_ARN', 'WARNING_TOPIC_ARN'],
+  pause: [...IDENTITY, 'LISTENER_ARN', ...TARGET_GROUPS, 'LOCK_TABLE', 'LEDGER_TABLE', 'CRITICAL_TOPIC_ARN', 'WARNING_TOPIC_ARN', 'CUTOVER_DEFAULTS'],
 } as const satisfies Record<string, readonly EnvKey[]>;
 export type HandlerTask = keyof typeof HANDLER_ENV;
 

@@ -14,7 +14,7 @@ import { setDnsWeights } from '../shared/adapters/route53';
 import { alarmStates, colorWindowCounts } from '../shared/adapters/cloudwatch';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
-import { getLock, lockKey, setPhase } from '../shared/adapters/lock';
+import { getLock, LockItem, lockKey, setPhase } from '../shared/adapters/lock';
 import { sleep } from '../shared/retry';
 import { settings, Settings } from '../shared/settings';
 
@@ -23,12 +23,13 @@ const ERRORS = { AlarmBreached, InsufficientTraffic, IdleNeverHealthy, JudgedWor
 /** The previous check, if it was of this step: its look number. */
 const checkSliceSchema = z.partial(z.looseObject({ step: z.number().check(z.int()), look: z.number().check(z.int()) }));
 
-/** Throws when an alarm already rolled this cutover back: a ramp must never undo a rollback. */
-async function assertNotRolledBack(s: Settings, executionId: string): Promise<void> {
+/** Throws when an alarm already rolled this cutover back: a ramp must never undo a rollback. Returns the lock it read. */
+async function assertNotRolledBack(s: Settings, executionId: string): Promise<LockItem | undefined> {
   const lock = await getLock(s.lockTable, lockKey(s.service, s.environment));
   if (lock?.executionId === executionId && lock.rolledBackAtMs !== undefined) {
     throw new RolledBackByAlarm(`an alarm rolled traffic back at ${new Date(lock.rolledBackAtMs).toISOString()}: ${lock.rollbackReason ?? ''}`);
   }
+  return lock;
 }
 
 const eventSchema = z.discriminatedUnion('action', [
@@ -91,10 +92,15 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
 
   const ramp = event.state.ramp;
   const judge = plan.judge;
-  await assertNotRolledBack(s, event.executionId);
+  const held = await assertNotRolledBack(s, event.executionId);
   const step = ramp.index + 1;
   const previous = event.state.check;
-  const look = previous?.step === step && typeof previous.look === 'number' ? previous.look + 1 : 1;
+  const looked = previous?.step === step && typeof previous.look === 'number' ? previous.look : 0;
+  // An operator paused the ramp: hold at these weights (the rollback alarms stay armed); no look is spent, the judge looks again on resume.
+  if (held?.executionId === event.executionId && held.pause) {
+    return { step, look: looked, extend: false, hold: false, paused: true, pausedBy: held.pause.by, pausedAtMs: held.pause.atMs, reason: `paused by ${held.pause.by}: ${held.pause.reason}` };
+  }
+  const look = looked + 1;
   const maxLooks = looksFor(plan.bakeSeconds, judge.maxBakeSeconds);
   const now = Date.now();
   const window = judgeWindow(ramp.shiftedAtMs, now, judge.metricDelaySeconds);
@@ -126,6 +132,7 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
   return {
     step,
     look,
+    paused: false,
     extend: outcome.action === 'extend',
     hold: outcome.action === 'extend' && outcome.hold,
     decision: verdict.decision,

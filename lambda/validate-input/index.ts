@@ -65,6 +65,7 @@ export function planFrom(input: CutoverInput, d: CutoverDefaults, dataSyncConfig
     judge,
     acceptThinCanary: input.acceptThinCanary ?? false,
     ...(gates.approvals ? { approvals: gates.approvals } : {}),
+    pause: { pageAfterSeconds: d.pause.pageAfterMinutes * 60, maxSeconds: Math.round(d.pause.maxHours * 3600), maxPauses: d.pause.maxPauses },
     ...(input.startedBy ? { startedBy: input.startedBy } : {}),
   };
   const problems = planLimitProblems(plan, stages ?? { idleDeadlineSeconds: d.idleDeadlineSeconds, backupDeadlineSeconds: 0, syncStageSeconds: 0, deregistrationDelaySeconds: 0 });

@@ -27,6 +27,8 @@ export interface CutoverFunctions {
   readonly rollback: lambda.IFunction;
   /** Approval gates: stores a waiting gate's token, answers approve, reject and timeouts. */
   readonly gate: lambda.IFunction;
+  /** Pause and resume: holds a paused ramp (stores its token), pages when the pause runs long. */
+  readonly pause: lambda.IFunction;
   /**
    * Takes or reuses a database snapshot before anything changes.
    * @default - no backup stage (no database configured)
@@ -233,6 +235,27 @@ export class CutoverStateMachine extends Construct {
     // Whether a gate follows the step just passed: one rule per possible step (the input allows 20).
     const gateAfterStep = sfn.Condition.or(...Array.from({ length: 19 }, (_, i) => sfn.Condition.and(sfn.Condition.numberEquals('$.ramp.index', i), gateAt(`after-step:${i + 1}`))));
 
+    /**
+     * A paused ramp: the step check found an operator's pause. The pause
+     * function stores the task token with the lock; resume releases it, back
+     * to the step check (which judges again); an alarm fails it, to rollback.
+     * Each pageAfterMinutes it pages, and past maxHours it rolls back.
+     */
+    const paused = new tasks.LambdaInvoke(this, 'Paused', {
+      lambdaFunction: f.pause,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      retryOnServiceExceptions: false,
+      payload: sfn.TaskInput.fromObject({ action: 'hold', executionId: sfn.JsonPath.executionId, taskToken: sfn.JsonPath.taskToken, state: sfn.JsonPath.entirePayload }),
+      resultPath: '$.resumed',
+      taskTimeout: sfn.Timeout.at('$.plan.pause.pageAfterSeconds'),
+    });
+    paused.addRetry({ errors: LAMBDA_TRANSIENT, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    const pauseOverdue = task('PauseOverdue', f.pause, '$.pauseOverdue', Duration.seconds(30), { action: 'overdue' }, rollback);
+    paused.addCatch(pauseOverdue, { errors: ['States.Timeout'], resultPath: '$.pauseTimeout' });
+    paused.addCatch(rollback, { resultPath: '$.error' });
+    pauseOverdue.next(paused);
+    paused.next(checkStep);
+
     const tick = task('WatchTick', f.watch, '$.watch', Duration.minutes(2), { action: 'tick' }, rollback);
     const watchWait = new sfn.Wait(this, 'WatchWait', { time: sfn.WaitTime.secondsPath('$.watch.nextWaitSeconds') });
     const drain = new sfn.Wait(this, 'DrainOldColor', { time: sfn.WaitTime.duration(Duration.seconds(props.deregistrationDelaySeconds + 10)) });
@@ -284,7 +307,9 @@ export class CutoverStateMachine extends Construct {
       .when(done, promote)
       .when(gateAfterStep, gate('after-step', rollback).next(shift))
       .otherwise(shift);
-    bake.next(checkStep).next(new sfn.Choice(this, 'BakeAgain?').when(sfn.Condition.booleanEquals('$.check.extend', true), bake).otherwise(moreSteps));
+    bake.next(checkStep).next(
+      new sfn.Choice(this, 'BakeAgain?').when(sfn.Condition.booleanEquals('$.check.paused', true), paused).when(sfn.Condition.booleanEquals('$.check.extend', true), bake).otherwise(moreSteps),
+    );
     const watched = sfn.Condition.booleanEquals('$.watch.done', true);
     promote.next(tick).next(
       new sfn.Choice(this, 'WatchDone?')

@@ -19,6 +19,8 @@ export interface OperatorPoliciesProps {
   readonly ledgerTableArn: string;
   /** The maintenance function (`npm run maintenance:on` / `:off` invoke it). */
   readonly maintenanceFunction: lambda.IFunction;
+  /** The pause function (`npm run cutover -- pause|resume|status` invoke it). */
+  readonly pauseFunction: lambda.IFunction;
   /** The pre-flight function, whose settings `npm run cutover -- judge` reads. */
   readonly preflightFunction: lambda.IFunction;
   /** ARNs of the recorded-state parameters (`judge` reads the live color). */
@@ -32,6 +34,7 @@ export interface OperatorPoliciesProps {
  * Each policy's ARN is a stack output `<Role>PolicyArn`.
  *
  * - operator: start a cutover and follow it (`cutover -- start`, `status`),
+ *   pause and resume its ramp (`pause`, `resume`),
  *   start the manual rollback (`rollback`), read the ledger (`ledger`), turn
  *   maintenance mode on and off, and calibrate the judge (`judge`).
  * - approver: added with the approval gates, by {@link addRole}
@@ -54,7 +57,7 @@ export class OperatorPolicies extends Construct {
     const cutoverExecutions = executions(props.cutover.name);
     const rollbackExecutions = executions(props.rollback.name);
 
-    this.operator = this.addRole('operator', 'Switchyard operator: start, follow and roll back cutovers, maintenance mode, ledger and judge calibration', [
+    this.operator = this.addRole('operator', 'Switchyard operator: start, follow, pause, resume and roll back cutovers, maintenance mode, ledger and judge calibration', [
       // The CLI finds the state machines and the ledger table in the stacks' outputs.
       new iam.PolicyStatement({ sid: 'ReadStackOutputs', actions: ['cloudformation:DescribeStacks'], resources: props.outputStacks.map(stackArn) }),
       new iam.PolicyStatement({ sid: 'StartCutoverAndRollback', actions: ['states:StartExecution'], resources: [props.cutover.stateMachine.stateMachineArn, props.rollback.stateMachine.stateMachineArn] }),
@@ -62,6 +65,7 @@ export class OperatorPolicies extends Construct {
       new iam.PolicyStatement({ sid: 'FollowExecutions', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [cutoverExecutions, rollbackExecutions] }),
       new iam.PolicyStatement({ sid: 'ReadLedger', actions: ['dynamodb:Query'], resources: [props.ledgerTableArn] }),
       new iam.PolicyStatement({ sid: 'MaintenanceMode', actions: ['lambda:InvokeFunction'], resources: [props.maintenanceFunction.functionArn] }),
+      new iam.PolicyStatement({ sid: 'PauseAndResume', actions: ['lambda:InvokeFunction'], resources: [props.pauseFunction.functionArn] }),
       new iam.PolicyStatement({ sid: 'JudgeSettings', actions: ['lambda:GetFunctionConfiguration'], resources: [props.preflightFunction.functionArn] }),
       new iam.PolicyStatement({ sid: 'JudgeLiveColor', actions: ['ssm:GetParameters'], resources: [...props.stateParameterArns] }),
       // GetMetricData has no resource-level permission: AWS accepts only "*".

@@ -393,6 +393,14 @@ export class ControlStack extends Stack {
     // An alarm that rolls back while a gate waits ends that wait (SendTaskFailure, unscopable as above; only the stored token).
     alarmHandler.allowUnscoped(['states:SendTaskFailure']);
 
+    // Pause and resume (operators, through the operator policy): the ramp holds at a stored token that only
+    // resume releases (SendTaskSuccess, unscopable as above; only the token stored for this environment).
+    const pause = fn('pause', Duration.seconds(30));
+    pause.allowUnscoped(['elasticloadbalancing:DescribeListeners', 'states:SendTaskSuccess']);
+    pause.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [state.lockTable.tableArn]);
+    ledgerWrite(pause);
+    publish(pause);
+
     this.cutover = new CutoverStateMachine(this, 'Cutover', {
       namePrefix: prefix,
       functions: {
@@ -407,6 +415,7 @@ export class ControlStack extends Stack {
         scaleDown: scaleDown.function,
         rollback: rollback.function,
         gate: gate.function,
+        pause: pause.function,
         backup: backup?.function,
         maintenance: maintenance.function,
         dataSync: dataSync?.function,
@@ -434,6 +443,7 @@ export class ControlStack extends Stack {
       outputStacks: [names.stack('control'), names.stack('state')],
       ledgerTableArn: state.ledgerTable.tableArn,
       maintenanceFunction: maintenance.function,
+      pauseFunction: pause.function,
       preflightFunction: preflight.function,
       stateParameterArns: [parameters.liveColor, ...COLORS.flatMap((x) => [parameters.image[x], parameters.desiredCount[x]])].map((n) =>
         this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: n.replace(/^\//, '') }),
@@ -441,6 +451,7 @@ export class ControlStack extends Stack {
     });
 
     new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });
+    new CfnOutput(this, 'PauseFunctionName', { value: pause.function.functionName, description: 'Operators invoke this to pause, resume or see a pause (npm run cutover -- pause|resume|status)' });
     new CfnOutput(this, 'GateFunctionName', { value: gate.function.functionName, description: 'Approvers invoke this to approve or reject a gate (npm run cutover -- approve|reject)' });
     new CfnOutput(this, 'RollbackStateMachineArn', { value: this.manualRollback.stateMachine.stateMachineArn, description: 'Start a manual rollback here' });
   }

@@ -31,13 +31,19 @@ export const drillExpectSchema = z.strictObject({
   newColorRequestsAfterRestore: z.number().int().min(0).optional(),
   /** What each operator action met, in order: "ok" or the named error (NoGateWaiting, StaleApproval, ApproverNotDistinct...). */
   operatorResults: z.array(z.string().min(1)).optional(),
+  /** The new color's share (percent, read back each minute) stayed exactly this from one minute after the start to another: a held ramp. */
+  weightHeld: z.strictObject({ fromMinute: z.number().int().min(0), toMinute: z.number().int().min(1), newPercent: z.number().min(0).max(100) }).refine((w) => w.toMinute > w.fromMinute, { message: 'expect.weightHeld.toMinute must be after fromMinute', path: ['toMinute'] }).optional(),
+  /** Each text must appear in the subject of a page (a notification to the critical topic) during the drill. */
+  paged: z.array(z.string().min(1)).optional(),
+  /** Ledger entry types the cutover must have recorded (paused, resumed, gate-opened...). */
+  ledger: z.array(z.string().min(1)).optional(),
 });
 export type DrillExpect = z.output<typeof drillExpectSchema>;
 
-/** An operator's action: approve or reject at the Nth gate reached (`gate:N`) or at a minute after the start (`minute:M`). */
+/** An operator's action: approve, reject, pause or resume, at the Nth gate reached (`gate:N`) or at a minute after the start (`minute:M`). */
 export const operatorActionSchema = z.strictObject({
   at: z.string().regex(/^(gate:[1-9]\d*|minute:\d+)$/, 'operator[].at is "gate:N" (the Nth gate reached) or "minute:M" (minutes after the start)'),
-  do: z.enum(['approve', 'reject'], { error: 'operator[].do must be "approve" or "reject" (pause and resume are not built yet)' }),
+  do: z.enum(['approve', 'reject', 'pause', 'resume'], { error: 'operator[].do must be "approve", "reject", "pause" or "resume"' }),
   reason: z.string().min(3).optional(),
   /** Who acts (an IAM ARN); default: a release-approver role, not the starter. */
   as: z.string().min(1).optional(),

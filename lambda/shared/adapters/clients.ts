@@ -43,3 +43,16 @@ export function awsCall<T>(name: string, fn: () => Promise<T>): Promise<T> {
 export function conditionFailed(e: unknown): boolean {
   return e instanceof Error && e.name === 'ConditionalCheckFailedException';
 }
+
+/**
+ * A conditional write's outcome: what `write` returned, or undefined when
+ * DynamoDB refused it because its condition failed. Any other error is thrown.
+ */
+export async function unlessConditionFailed<T>(write: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await write();
+  } catch (e) {
+    if (conditionFailed(e)) return undefined;
+    throw e;
+  }
+}

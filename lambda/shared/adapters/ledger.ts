@@ -40,6 +40,11 @@ export type LedgerType =
   | 'gate-timed-out'
   | 'gate-cancelled'
   | 'change-override'
+  | 'paused'
+  | 'pause-holding'
+  | 'pause-overdue'
+  | 'resumed'
+  | 'pause-refused'
   | 'finished';
 
 export interface LedgerEntry {

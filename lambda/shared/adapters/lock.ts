@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { colorSchema } from '../colors';
-import { awsCall, conditionFailed } from './clients';
+import { awsCall, unlessConditionFailed } from './clients';
 import { dynamo } from './dynamo';
 
 const clients = { dynamo };
@@ -38,6 +38,12 @@ export const lockItemSchema = z.object({
   dnsRamp: z.optional(z.boolean()),
   /** The approval gate the cutover waits at, with its task token (never sent anywhere but SendTaskSuccess/SendTaskFailure). */
   gate: z.optional(storedGateSchema),
+  /** An operator paused the ramp: when, who and why (lambda/shared/decisions/pause.ts). */
+  pause: z.optional(z.object({ atMs: z.number(), by: z.string(), reason: z.string() })),
+  /** Pauses this cutover took so far. */
+  pauseCount: z.optional(z.number()),
+  /** Milliseconds this cutover was paused so far, resumed pauses only. */
+  pausedTotalMs: z.optional(z.number()),
 });
 export type StoredGate = NonNullable<LockItem['gate']>;
 export type LockItem = z.output<typeof lockItemSchema>;
@@ -48,8 +54,8 @@ export type AcquireResult = { readonly acquired: true } | { readonly acquired: f
 
 /** Takes the lock unless someone holds an unexpired one. */
 export async function acquireLock(table: string, item: LockItem, nowMs: number): Promise<AcquireResult> {
-  try {
-    await awsCall('dynamodb:PutItem', () =>
+  const done = await unlessConditionFailed(() =>
+    awsCall('dynamodb:PutItem', () =>
       clients.dynamo().send(
         new PutCommand({
           TableName: table,
@@ -58,27 +64,19 @@ export async function acquireLock(table: string, item: LockItem, nowMs: number):
           ExpressionAttributeValues: { ':now': nowMs, ':me': item.executionId },
         }),
       ),
-    );
-    return { acquired: true };
-  } catch (e) {
-    if (conditionFailed(e)) {
-      return { acquired: false, holder: await getLock(table, item.pk) };
-    }
-    throw e;
-  }
+    ),
+  );
+  return done ? { acquired: true } : { acquired: false, holder: await getLock(table, item.pk) };
 }
 
 /** Releases the lock if `executionId` still holds it; true when this call released it. */
 export async function releaseLock(table: string, pk: string, executionId: string): Promise<boolean> {
-  try {
-    await awsCall('dynamodb:DeleteItem', () =>
+  const done = await unlessConditionFailed(() =>
+    awsCall('dynamodb:DeleteItem', () =>
       clients.dynamo().send(new DeleteCommand({ TableName: table, Key: { pk }, ConditionExpression: 'executionId = :me', ExpressionAttributeValues: { ':me': executionId } })),
-    );
-    return true;
-  } catch (e) {
-    if (conditionFailed(e)) return false;
-    throw e;
-  }
+    ),
+  );
+  return done !== undefined;
 }
 
 export async function getLock(table: string, pk: string): Promise<LockItem | undefined> {
@@ -106,23 +104,17 @@ export async function setPhase(table: string, pk: string, executionId: string, p
  * already marked (or no cutover holds the lock), so a duplicate does nothing.
  */
 export async function markRolledBack(table: string, pk: string, atMs: number, reason: string): Promise<boolean> {
-  try {
-    await awsCall('dynamodb:UpdateItem', () =>
-      clients.dynamo().send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk },
-          UpdateExpression: 'SET rolledBackAtMs = :at, rollbackReason = :r',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rolledBackAtMs)',
-          ExpressionAttributeValues: { ':at': atMs, ':r': reason },
-        }),
-      ),
-    );
-    return true;
-  } catch (e) {
-    if (conditionFailed(e)) return false;
-    throw e;
-  }
+  const done = await update(table, pk, {
+    UpdateExpression: 'SET rolledBackAtMs = :at, rollbackReason = :r',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rolledBackAtMs)',
+    ExpressionAttributeValues: { ':at': atMs, ':r': reason },
+  });
+  return done !== undefined;
+}
+
+/** One conditional UpdateItem on the lock item: its result, or undefined when the condition failed. */
+function update(table: string, pk: string, u: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>) {
+  return unlessConditionFailed(() => awsCall('dynamodb:UpdateItem', () => clients.dynamo().send(new UpdateCommand({ TableName: table, Key: { pk }, ...u }))));
 }
 
 /**
@@ -131,23 +123,12 @@ export async function markRolledBack(table: string, pk: string, atMs: number, re
  * the lock, so a stale execution cannot open a gate.
  */
 export async function openGate(table: string, pk: string, gate: StoredGate): Promise<boolean> {
-  try {
-    await awsCall('dynamodb:UpdateItem', () =>
-      clients.dynamo().send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk },
-          UpdateExpression: 'SET gate = :g',
-          ConditionExpression: 'executionId = :me AND attribute_not_exists(rolledBackAtMs)',
-          ExpressionAttributeValues: { ':g': gate, ':me': gate.executionId },
-        }),
-      ),
-    );
-    return true;
-  } catch (e) {
-    if (conditionFailed(e)) return false;
-    throw e;
-  }
+  const done = await update(table, pk, {
+    UpdateExpression: 'SET gate = :g',
+    ConditionExpression: 'executionId = :me AND attribute_not_exists(rolledBackAtMs)',
+    ExpressionAttributeValues: { ':g': gate, ':me': gate.executionId },
+  });
+  return done !== undefined;
 }
 
 /**
@@ -156,23 +137,61 @@ export async function openGate(table: string, pk: string, gate: StoredGate): Pro
  * an alarm) gets undefined. `id` takes only that gate.
  */
 export async function takeGate(table: string, pk: string, id?: string): Promise<StoredGate | undefined> {
-  try {
-    const r = await awsCall('dynamodb:UpdateItem', () =>
-      clients.dynamo().send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk },
-          UpdateExpression: 'REMOVE gate',
-          ConditionExpression: id ? 'gate.id = :id' : 'attribute_exists(gate)',
-          ...(id ? { ExpressionAttributeValues: { ':id': id } } : {}),
-          ReturnValues: 'UPDATED_OLD',
-        }),
-      ),
-    );
-    const g = (r.Attributes as { gate?: unknown } | undefined)?.gate;
-    return g ? storedGateSchema.parse(g) : undefined;
-  } catch (e) {
-    if (conditionFailed(e)) return undefined;
-    throw e;
-  }
+  const r = await update(table, pk, {
+    UpdateExpression: 'REMOVE gate',
+    ConditionExpression: id ? 'gate.id = :id' : 'attribute_exists(gate)',
+    ...(id ? { ExpressionAttributeValues: { ':id': id } } : {}),
+    ReturnValues: 'UPDATED_OLD',
+  });
+  const g = (r?.Attributes as { gate?: unknown } | undefined)?.gate;
+  return g ? storedGateSchema.parse(g) : undefined;
+}
+
+export type StoredPause = NonNullable<LockItem['pause']>;
+
+/**
+ * Records an operator's pause on the running cutover, once: only while
+ * `executionId` holds the lock, ramps, is not paused and was not rolled back.
+ * False when any of that no longer holds (the caller decided on a read that
+ * a moment later was stale).
+ */
+export async function requestPause(table: string, pk: string, executionId: string, pause: StoredPause): Promise<boolean> {
+  const done = await update(table, pk, {
+    UpdateExpression: 'SET pause = :p, pauseCount = if_not_exists(pauseCount, :zero) + :one',
+    ConditionExpression: 'executionId = :me AND phase = :ramping AND attribute_not_exists(pause) AND attribute_not_exists(rolledBackAtMs)',
+    ExpressionAttributeValues: { ':p': pause, ':me': executionId, ':ramping': 'ramping', ':zero': 0, ':one': 1 },
+  });
+  return done !== undefined;
+}
+
+/**
+ * Ends the pause that began at `atMs`, once, adding its length to the
+ * cutover's paused total; returns the gate that waited for it (if the ramp
+ * already held at it), for the caller to resolve. Undefined when that pause
+ * had ended already.
+ */
+export async function endPause(table: string, pk: string, atMs: number, pausedTotalMs: number): Promise<{ gate?: StoredGate } | undefined> {
+  const r = await update(table, pk, {
+    UpdateExpression: 'REMOVE pause SET pausedTotalMs = :total',
+    ConditionExpression: 'pause.atMs = :at',
+    ExpressionAttributeValues: { ':at': atMs, ':total': pausedTotalMs },
+    ReturnValues: 'ALL_OLD',
+  });
+  if (!r) return undefined;
+  const g = (r.Attributes as { gate?: unknown } | undefined)?.gate;
+  return { gate: g ? storedGateSchema.parse(g) : undefined };
+}
+
+/**
+ * Stores the token of the ramp holding at a pause, unless the pause ended
+ * (resumed) or an alarm rolled the cutover back in the meantime: then false,
+ * and the caller must not wait.
+ */
+export async function holdAtPause(table: string, pk: string, gate: StoredGate): Promise<boolean> {
+  const done = await update(table, pk, {
+    UpdateExpression: 'SET gate = :g',
+    ConditionExpression: 'executionId = :me AND attribute_exists(pause) AND attribute_not_exists(rolledBackAtMs)',
+    ExpressionAttributeValues: { ':g': gate, ':me': gate.executionId },
+  });
+  return done !== undefined;
 }

@@ -1,6 +1,8 @@
 import { syncStageSeconds } from './sync';
 import { looksFor } from './window';
 import { APPROVAL_BUDGET_SECONDS, longestGateWaitSeconds, PlanApprovals } from './gate';
+import { PlanPause } from './pause';
+import { PAUSE_MAX_HOURS } from '../cutover-config';
 
 /**
  * What a cutover may ask of one Step Functions execution. A Standard
@@ -17,6 +19,8 @@ export const HISTORY_EVENT_LIMIT = 25_000;
 export const HISTORY_EVENT_BUDGET = 20_000;
 /** Longest the ramp and the watch window of one cutover may take together (72 hours of watch and 12 of ramp). */
 export const RAMP_AND_WATCH_BUDGET_SECONDS = 84 * 3600;
+/** Longest a cutover may be paused, all its pauses together (the largest cutover.pause.maxHours). */
+export const PAUSE_BUDGET_SECONDS = PAUSE_MAX_HOURS * 3600;
 /** Seconds between readiness checks of the idle color (WaitForIdle). */
 export const IDLE_POLL_SECONDS = 30;
 /** Seconds between checks of a snapshot being taken (WaitForBackup). */
@@ -59,6 +63,8 @@ export interface PlanShape {
   readonly judge: { readonly maxBakeSeconds: number };
   /** Approval gates; absent: none. */
   readonly approvals?: PlanApprovals;
+  /** What operators' pauses may take; absent: no pauses counted. */
+  readonly pause?: PlanPause;
 }
 
 /** A plan's longest run, part by part. */
@@ -95,7 +101,7 @@ export function fixedSeconds(s: Stages): number {
  * may take, and this environment's stages at their deadlines.
  */
 export function executionTimeoutSeconds(s: Stages): number {
-  return RAMP_AND_WATCH_BUDGET_SECONDS + APPROVAL_BUDGET_SECONDS + fixedSeconds(s);
+  return RAMP_AND_WATCH_BUDGET_SECONDS + APPROVAL_BUDGET_SECONDS + PAUSE_BUDGET_SECONDS + fixedSeconds(s);
 }
 
 /** How long the lock is held: past the execution's timeout, so a timed-out execution (which skips every Catch) frees it by expiry. */
@@ -117,6 +123,7 @@ export function planCost(p: PlanShape, s: Stages): PlanCost {
     { events: stepChecks * lookEvents, what: `${stepChecks} step checks (${p.steps.length} steps, up to ${looks} looks each: judge.maxBakeSeconds ${p.judge.maxBakeSeconds} over bakeSeconds ${p.bakeSeconds})`, lower: 'use fewer steps, a longer bakeSeconds or a lower judge.maxBakeSeconds' },
     { events: idleChecks * loop, what: `${idleChecks} idle checks (cutover.idleDeadlineSeconds ${s.idleDeadlineSeconds})`, lower: 'lower cutover.idleDeadlineSeconds' },
     { events: backupChecks * loop, what: `${backupChecks} backup checks (database.snapshotDeadlineMinutes ${s.backupDeadlineSeconds / 60})`, lower: 'lower database.snapshotDeadlineMinutes' },
+    { events: pauseEvents(p.pause), what: `up to ${p.pause?.maxPauses ?? 0} pauses (cutover.pause.maxPauses, paging every pageAfterMinutes ${(p.pause?.pageAfterSeconds ?? 0) / 60} for up to maxHours ${(p.pause?.maxSeconds ?? 0) / 3600})`, lower: 'allow fewer pauses or raise cutover.pause.pageAfterMinutes' },
     { events: gateEvents(p.approvals), what: `${p.approvals?.at.length ?? 0} approval gates (approvals.timeoutMinutes ${(p.approvals?.timeoutSeconds ?? 0) / 60}, onTimeout ${p.approvals?.onTimeout ?? '-'})`, lower: 'use fewer approval gates or a longer approvals.timeoutMinutes' },
   ].sort((a, b) => b.events - a.events);
   const start = 2 + 3 * EVENTS.task + EVENTS.choice; // execution started/ended, ValidateInput, AcquireLock, Preflight, Go?
@@ -129,7 +136,7 @@ export function planCost(p: PlanShape, s: Stages): PlanCost {
   const rampSeconds = p.steps.length * (TASK_SECONDS.shift + looks * (p.bakeSeconds + TASK_SECONDS.checkStep));
   // Ticks follow the clock from promotion, so slow ticks do not add up: the window, one tick and its last wait.
   const watchSeconds = p.watchWindowSeconds + TASK_SECONDS.watchTick + 1;
-  const durationSeconds = rampSeconds + watchSeconds + longestGateWaitSeconds(p.approvals) + fixedSeconds({ ...s, syncStageSeconds: p.dataSync ? s.syncStageSeconds : 0 });
+  const durationSeconds = rampSeconds + watchSeconds + longestGateWaitSeconds(p.approvals) + (p.pause?.maxSeconds ?? 0) + fixedSeconds({ ...s, syncStageSeconds: p.dataSync ? s.syncStageSeconds : 0 });
   return { historyEvents, rampSeconds, watchSeconds, durationSeconds, parts };
 }
 
@@ -174,6 +181,19 @@ function gateEvents(a: PlanApprovals | undefined): number {
   const rounds = a.onTimeout === 'hold' ? ceilDiv(a.holdMaxSeconds, a.timeoutSeconds) + 1 : 1;
   // The gate Task (entered, scheduled, started, submitted, succeeded or timed out, exited), the timeout Task and its Choice.
   return a.at.length * rounds * (6 + EVENTS.task + EVENTS.choice);
+}
+
+/**
+ * History events of a plan's pauses at their worst: each pause's extra step
+ * check, Choice and wait, and a page-and-wait-again round every
+ * pageAfterSeconds of the longest total pause.
+ */
+function pauseEvents(p: PlanPause | undefined): number {
+  if (!p) return 0;
+  // The pause Task (entered, scheduled, started, submitted, succeeded or timed out, exited); its overdue Task.
+  const wait = 6;
+  const rounds = ceilDiv(p.maxSeconds, p.pageAfterSeconds) + p.maxPauses;
+  return p.maxPauses * (EVENTS.task + EVENTS.choice + wait) + rounds * (wait + EVENTS.task);
 }
 
 /** The stages of the environment a function runs in, from its settings. */
