@@ -5,6 +5,8 @@
  *   npm run cutover -- status [EXECUTION_ARN]
  *   npm run cutover -- approve [--reason "..."] [--execution ARN] [--gate NAME]   (resolve the gate the running cutover waits at)
  *   npm run cutover -- reject --reason "..." [--execution ARN] [--gate NAME]      (rolls back; before the first shift, puts the idle color back)
+ *   npm run cutover -- pause --reason "..." [--execution ARN]   (hold the ramp at its verified weights at the end of the current bake; alarms stay armed)
+ *   npm run cutover -- resume [--reason "..."] [--execution ARN]
  *   npm run rollback -- --reason "checkout errors" [--target blue]
  *   npm run ledger [-- --limit 50]
  *   npm run maintenance:on -- --reason "final data sync"      (off after its maximum, 60 s by default)
@@ -100,6 +102,16 @@ function summarize(e: LedgerEntry): string {
     case 'gate-held':
     case 'gate-timed-out':
       return `${d.gate} after ${d.waitedMinutes} min: ${d.reason}`;
+    case 'paused':
+      return `by ${d.by}: ${d.reason}`;
+    case 'pause-holding':
+      return `holding${d.step ? ` at step ${d.step.number}/${d.step.of} (${d.step.percent}%)` : ''}, read back blue=${d.weightsReadBack?.blue} green=${d.weightsReadBack?.green}`;
+    case 'pause-overdue':
+      return `${d.action === 'rollback' ? 'rolling back' : 'paged'}: ${d.reason}`;
+    case 'resumed':
+      return `by ${d.by} after ${d.pausedMinutes} min${d.reason ? `: ${d.reason}` : ''}`;
+    case 'pause-refused':
+      return `${d.action} by ${d.by} refused, ${d.error}: ${d.message}`;
     default:
       return JSON.stringify(d).slice(0, 160);
   }
@@ -200,6 +212,38 @@ export function answerRequest(command: 'approve' | 'reject', approver: string, v
   return { action: command, approver, ...(values.reason ? { reason: values.reason } : {}), ...(values.execution ? { executionId: values.execution } : {}), ...(values.gate ? { gate: values.gate } : {}) };
 }
 
+/** What `pause` or `resume` sends the pause function; a pause needs a reason. */
+export function pauseRequest(command: 'pause' | 'resume', by: string, values: { reason?: string; execution?: string }): Record<string, string> {
+  if (command === 'pause' && !values.reason) throw new UsageError('pause needs --reason "why": it goes into the ledger and the notification');
+  if (values.reason !== undefined && values.reason.trim().length < 3) throw new UsageError('--reason says why, in a few words');
+  return { action: command, by, ...(values.reason ? { reason: values.reason } : {}), ...(values.execution ? { executionId: values.execution } : {}) };
+}
+
+/** The pause function's answer to pause or resume, or its refusal (NotRamping, AlreadyPaused...) in words: a refusal changed nothing. */
+export function formatPauseAnswer(command: string, body: string, functionError?: string): string {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (functionError) return `${command} refused${parsed?.errorType ? ` (${parsed.errorType})` : ''}: ${parsed?.errorMessage ?? body}`;
+  if (parsed?.action === 'pause') return `paused ${parsed.executionId}: the ramp holds at the end of the current bake, at the weights read back then; rollback alarms stay armed; resume with npm run cutover -- resume`;
+  return `resumed ${parsed?.executionId} after ${Math.round((parsed?.pausedSeconds ?? 0) / 60)} minutes paused`;
+}
+
+/** The pause line of `status`: paused since when and by whom; nothing when this execution is not the running one or never paused. */
+export function formatPauseStatus(
+  p: { running: boolean; executionId?: string; paused?: { since: string; by: string; reason: string } | null; holding?: boolean; pauses?: number; pausedTotalMinutes?: number },
+  executionArn: string,
+  nowMs = Date.now(),
+): string | undefined {
+  if (!p.running || p.executionId !== executionArn) return undefined;
+  if (!p.paused) return p.pauses ? `not paused (paused ${p.pauses} time${p.pauses === 1 ? '' : 's'} before, ${p.pausedTotalMinutes ?? 0} minutes in all)` : undefined;
+  const minutes = Math.round((nowMs - Date.parse(p.paused.since)) / 60_000);
+  return `PAUSED since ${p.paused.since} (${minutes} min) by ${p.paused.by}: ${p.paused.reason}; ${p.holding ? 'the ramp holds at its current weights' : 'the ramp will hold at the end of the current bake'}`;
+}
+
 /** The gate function's answer, or its refusal (NoGateWaiting, StaleApproval...) in words: a refusal changed nothing. */
 export function formatAnswer(command: string, body: string, functionError?: string): string {
   let parsed: any;
@@ -262,12 +306,20 @@ export async function main(argv: string[], print: (s: string) => void = console.
       const arn = arg ?? (await latest());
       if (!arn) throw new UsageError('no execution found; give its ARN');
       const started = Date.now();
+      const pauseFn = await control('PauseFunctionName', undefined);
       for (;;) {
         const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
         const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, reverseOrder: true, maxResults: 20 }));
         const entered = h.events?.find((e) => e.type?.endsWith('StateEntered'));
         const state = entered?.stateEnteredEventDetails?.name ?? '-';
         print(`[${Math.round((Date.now() - started) / 1000)}s] ${d.status} at ${state}`);
+        if (d.status === 'RUNNING') {
+          const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: pauseFn, Payload: Buffer.from(JSON.stringify({ action: 'status' })) }));
+          const body = r.Payload ? Buffer.from(r.Payload).toString('utf8') : '';
+          if (r.FunctionError) throw new Error(`reading the pause failed: ${body}`);
+          const line = formatPauseStatus(JSON.parse(body), arn);
+          if (line) print(`  ${line}`);
+        }
         if (d.status !== 'RUNNING') {
           if (d.error) print(`${d.error}: ${d.cause ?? ''}`);
           return d.status === 'SUCCEEDED' ? 0 : 1;
@@ -283,6 +335,16 @@ export async function main(argv: string[], print: (s: string) => void = console.
       const fn = await control('GateFunctionName', undefined);
       const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(request)) }));
       print(formatAnswer(command, r.Payload ? Buffer.from(r.Payload).toString('utf8') : '', r.FunctionError));
+      return r.FunctionError ? 1 : 0;
+    }
+    case 'pause':
+    case 'resume': {
+      const by = (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Arn;
+      if (!by) throw new Error('sts:GetCallerIdentity returned no ARN');
+      const request = pauseRequest(command, by, values);
+      const fn = await control('PauseFunctionName', undefined);
+      const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(request)) }));
+      print(formatPauseAnswer(command, r.Payload ? Buffer.from(r.Payload).toString('utf8') : '', r.FunctionError));
       return r.FunctionError ? 1 : 0;
     }
     case 'rollback': {
@@ -319,14 +381,16 @@ export async function main(argv: string[], print: (s: string) => void = console.
       return 0;
     }
     default:
-      throw new UsageError('usage: npm run cutover -- start|status|rollback|ledger|approve|reject|maintenance|judge [--env NAME] (see scripts/switchyard.ts)');
+      throw new UsageError('usage: npm run cutover -- start|status|pause|resume|rollback|ledger|approve|reject|maintenance|judge [--env NAME] (see scripts/switchyard.ts)');
   }
 }
 
 /** start, rollback or judge against a throwaway rehearsal environment. */
 async function local(command: string | undefined, values: { input?: string; reason?: string; target?: string; env?: string; since?: string; rate?: string; operator?: string }, print: (s: string) => void): Promise<number> {
-  if (command === 'approve' || command === 'reject') {
-    throw new UsageError(`the local environment lives for one command, so ${command} --local has nothing to answer: give start --local the approvals, e.g. --operator '[{"at": "gate:1", "do": "approve", "reason": "looks good"}]'`);
+  if (command === 'approve' || command === 'reject' || command === 'pause' || command === 'resume') {
+    throw new UsageError(
+      `the local environment lives for one command, so ${command} --local has nothing to act on: give start --local the approvals, e.g. --operator '[{"at": "gate:1", "do": "approve", "reason": "looks good"}]', or rehearse pauses in a drill (npm run rehearse -- --drill FILE, operator at "minute:M")`,
+    );
   }
   if (command !== 'start' && command !== 'rollback' && command !== 'judge') throw new UsageError('--local works with start, rollback and judge: the local environment lives for one command (start --local prints its ledger)');
   if (command === 'judge') return localJudge(values, print);

@@ -63,6 +63,16 @@ describe('execution limits of a plan', () => {
     expect(planLimitProblems(p, DEV)[0]).toMatch(/43200 from 4800 step checks .*; use fewer steps, a longer bakeSeconds or a lower judge.maxBakeSeconds$/);
   });
 
+  it('pauses: every page-and-wait round of the longest total pause, and that pause in the duration', () => {
+    const base = planCost(plan(), DEV);
+    const paused = planCost(plan({ pause: { pageAfterSeconds: 3600, maxSeconds: 12 * 3600, maxPauses: 5 } }), DEV);
+    // 5 pauses of an extra check, Choice and wait (13 each); 12 + 5 rounds of the held wait and the overdue Task (11 each).
+    expect(paused.historyEvents - base.historyEvents).toBe(5 * 13 + 17 * 11);
+    expect(paused.durationSeconds - base.durationSeconds).toBe(12 * 3600);
+    const often = plan({ steps: Array.from({ length: 20 }, (_, i) => (i + 1) * 5), bakeSeconds: 60, judge: { maxBakeSeconds: 6000 }, pause: { pageAfterSeconds: 300, maxSeconds: 24 * 3600, maxPauses: 20 } });
+    expect(planLimitProblems(often, DEV).join(' ')).toMatch(/from up to 20 pauses \(cutover.pause.maxPauses, paging every pageAfterMinutes 5 for up to maxHours 24\)/);
+  });
+
   it('the timeout covers the environment\'s stages, and the lock outlives it', () => {
     const staging: Stages = { idleDeadlineSeconds: 900, backupDeadlineSeconds: 3600, syncStageSeconds: 2700, deregistrationDelaySeconds: 60 };
     expect(executionTimeoutSeconds(staging) - executionTimeoutSeconds(DEV)).toBe(3600 + 60 + 60 + 2700 + 30);
@@ -81,6 +91,7 @@ describe('property: every plan validate-input accepts fits one execution', () =>
       watchTickSeconds: fc.integer({ min: 60, max: 21_600 }),
       idleDeadlineSeconds: fc.integer({ min: 1, max: 3600 }),
       maxBakeSeconds: fc.integer({ min: 60, max: 14_400 }),
+      pause: fc.record({ pageAfterMinutes: fc.integer({ min: 5, max: 720 }), maxHours: fc.double({ min: 0.1, max: 24, noNaN: true }), maxPauses: fc.integer({ min: 1, max: 20 }) }),
     })
     .map(({ maxBakeSeconds, ...d }) => ({ ...d, checkpointHours: d.checkpointHours.filter((h) => h <= d.watchWindowHours), judge: { maxBakeSeconds } }));
   const stages = fc.record({
