@@ -441,6 +441,7 @@ export function parseOperator(text: string | undefined): import('../rehearsal/op
   }
   const r = operatorActionSchema.array().safeParse(raw);
   if (!r.success) throw new UsageError(`--operator: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (r.data.some((a) => a.do === 'pause' || a.do === 'resume')) throw new UsageError('--operator with start --local answers gates; pause and resume act at minutes: rehearse them in a drill (npm run rehearse -- --drill FILE)');
   if (r.data.some((a) => a.at.startsWith('minute:'))) throw new UsageError('--operator with start --local acts at gates ("gate:N"); minute actions need a drill (npm run rehearse -- --drill FILE)');
   return r.data;
 }

@@ -14,7 +14,7 @@ describe('operator command', () => {
   });
 
   it('explains its usage', async () => {
-    await expect(main(['frobnicate'])).rejects.toThrow(/start\|status\|rollback\|ledger/);
+    await expect(main(['frobnicate'])).rejects.toThrow(/start\|status\|pause\|resume\|rollback\|ledger/);
     await expect(main(['start'])).rejects.toThrow(/start needs --input/);
     await expect(main(['rollback'])).rejects.toThrow(/rollback needs --reason/);
     await expect(main(['rollback', '--reason', 'bad', '--target', 'red'])).rejects.toThrow(/--target is blue or green/);
@@ -106,6 +106,36 @@ describe('approve and reject', () => {
     await expect(main(['approve', '--local'])).rejects.toThrow(/give start --local the approvals/);
     expect(parseOperator('[{"at": "gate:1", "do": "approve", "reason": "looks good"}]')).toEqual([{ at: 'gate:1', do: 'approve', reason: 'looks good' }]);
     expect(() => parseOperator('[{"at": "minute:5", "do": "approve"}]')).toThrow(/minute actions need a drill/);
-    expect(() => parseOperator('[{"at": "gate:1", "do": "pause"}]')).toThrow(/operator/);
+    expect(() => parseOperator('[{"at": "gate:1", "do": "pause"}]')).toThrow(/pause and resume act at minutes: rehearse them in a drill/);
+    await expect(main(['pause', '--local', '--reason', 'hold it'])).rejects.toThrow(/rehearse pauses in a drill/);
+  });
+});
+
+describe('pause and resume', () => {
+  const { pauseRequest, formatPauseAnswer, formatPauseStatus } = require('../../scripts/switchyard') as typeof import('../../scripts/switchyard');
+  const me = 'arn:aws:sts::123456789012:assumed-role/release-operator/ann';
+
+  it('send the pause function who asks, why, and the execution named; a pause needs a reason', () => {
+    expect(pauseRequest('pause', me, { reason: 'support asks to hold' })).toEqual({ action: 'pause', by: me, reason: 'support asks to hold' });
+    expect(pauseRequest('resume', me, { execution: 'arn:exec' })).toEqual({ action: 'resume', by: me, executionId: 'arn:exec' });
+    expect(() => pauseRequest('pause', me, {})).toThrow(/pause needs --reason/);
+    expect(() => pauseRequest('resume', me, { reason: 'k' })).toThrow(/--reason says why/);
+  });
+
+  it('print a refusal by its name, and what a pause or resume did', () => {
+    expect(formatPauseAnswer('pause', JSON.stringify({ errorType: 'NotRamping', errorMessage: 'cutover x cannot be paused' }), 'Unhandled')).toBe('pause refused (NotRamping): cutover x cannot be paused');
+    expect(formatPauseAnswer('pause', JSON.stringify({ action: 'pause', executionId: 'arn:exec', pausedAtMs: 0 }))).toMatch(/^paused arn:exec: the ramp holds at the end of the current bake/);
+    expect(formatPauseAnswer('resume', JSON.stringify({ action: 'resume', executionId: 'arn:exec', pausedSeconds: 600 }))).toBe('resumed arn:exec after 10 minutes paused');
+  });
+
+  it('status says paused, since when and by whom, for the running execution only', () => {
+    const now = Date.parse('2026-12-04T10:17:00Z');
+    const paused = { running: true, executionId: 'arn:exec', paused: { since: '2026-12-04T10:05:00.000Z', by: me, reason: 'review' }, holding: true, pauses: 1, pausedTotalMinutes: 0 };
+    expect(formatPauseStatus(paused, 'arn:exec', now)).toBe(`PAUSED since 2026-12-04T10:05:00.000Z (12 min) by ${me}: review; the ramp holds at its current weights`);
+    expect(formatPauseStatus({ ...paused, holding: false }, 'arn:exec', now)).toMatch(/the ramp will hold at the end of the current bake$/);
+    expect(formatPauseStatus(paused, 'arn:other', now)).toBeUndefined();
+    expect(formatPauseStatus({ ...paused, paused: null, pauses: 2, pausedTotalMinutes: 35 }, 'arn:exec', now)).toBe('not paused (paused 2 times before, 35 minutes in all)');
+    expect(formatPauseStatus({ ...paused, paused: null, pauses: 0 }, 'arn:exec', now)).toBeUndefined();
+    expect(formatPauseStatus({ running: false }, 'arn:exec', now)).toBeUndefined();
   });
 });

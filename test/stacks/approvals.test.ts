@@ -19,14 +19,14 @@ describe('approval gates in the control stack', () => {
     expect(perms.map((p) => [p.Properties.Action, p.Properties.Principal]).sort()).toEqual(approvers.map((a) => ['lambda:InvokeFunction', a]).sort());
   });
 
-  it('gives SendTaskSuccess/SendTaskFailure (no resource type exists for them) only to the gate and, to end a waiting gate, SendTaskFailure to the alarm handler', () => {
+  it('gives SendTaskSuccess/SendTaskFailure (no resource type exists for them) only to the gate, SendTaskSuccess to the pause function (resume), and, to end a waiting gate, SendTaskFailure to the alarm handler', () => {
     const policies = Object.values(t.toJSON().Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Policy');
     const holders = (action: string) =>
       policies
         .filter((p) => p.Properties.PolicyDocument.Statement.some((st: any) => ([] as string[]).concat(st.Action).includes(action)))
         .map((p) => String(p.Properties.Roles[0].Ref).replace(/Role.*$/, ''))
         .sort();
-    expect(holders('states:SendTaskSuccess')).toEqual(['gate']);
+    expect(holders('states:SendTaskSuccess')).toEqual(['gate', 'pause']);
     expect(holders('states:SendTaskFailure')).toEqual(['alarmhandler', 'gate']);
   });
 

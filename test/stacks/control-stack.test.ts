@@ -29,8 +29,8 @@ describe('cutover state machine', () => {
       const taskStates = allStates(def).filter(([, s]) => s.Type === 'Task');
       expect(taskStates.length).toBeGreaterThanOrEqual(tasks);
       for (const [name, s] of taskStates) {
-        // An approval gate waits as long as the plan's approvals.timeoutSeconds says.
-        const timeout = typeof s.TimeoutSeconds === 'number' || (String(s.Resource).endsWith('.waitForTaskToken') && s.TimeoutSecondsPath === '$.plan.approvals.timeoutSeconds');
+        // An approval gate waits as long as the plan's approvals.timeoutSeconds says, a held pause until it pages.
+        const timeout = typeof s.TimeoutSeconds === 'number' || (String(s.Resource).endsWith('.waitForTaskToken') && ['$.plan.approvals.timeoutSeconds', '$.plan.pause.pageAfterSeconds'].includes(s.TimeoutSecondsPath));
         expect({ name, retry: (s.Retry ?? []).length > 0, catch: (s.Catch ?? []).length > 0, timeout }).toEqual({ name, retry: true, catch: true, timeout: true });
       }
     }
@@ -47,11 +47,25 @@ describe('cutover state machine', () => {
     expect(d.States.Rollback.Catch[0].Next).toBe('PageRollbackFailed');
   });
 
-  it('bakes a step again while the step check says extend, then goes on to the next step', () => {
+  it('bakes a step again while the step check says extend, holds while it says paused, then goes on to the next step', () => {
     const d = cutover().definition;
     expect(d.States.Bake).toMatchObject({ Type: 'Wait', SecondsPath: '$.plan.bakeSeconds', Next: 'CheckStep' });
     expect(d.States.CheckStep.Next).toBe('BakeAgain?');
-    expect(d.States['BakeAgain?']).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.check.extend', BooleanEquals: true, Next: 'Bake' }], Default: 'MoreSteps?' });
+    expect(d.States['BakeAgain?']).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.check.paused', BooleanEquals: true, Next: 'Paused' },
+        { Variable: '$.check.extend', BooleanEquals: true, Next: 'Bake' },
+      ],
+      Default: 'MoreSteps?',
+    });
+    // Held at a stored token until resume (back to the step check); its page interval times it out to PauseOverdue, which holds again or rolls back.
+    expect(d.States.Paused).toMatchObject({ Resource: expect.stringMatching(/waitForTaskToken$/), TimeoutSecondsPath: '$.plan.pause.pageAfterSeconds', Next: 'CheckStep' });
+    expect(d.States.Paused.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.pauseTimeout', Next: 'PauseOverdue' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' },
+    ]);
+    expect(d.States.PauseOverdue).toMatchObject({ Next: 'Paused', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }] });
   });
 
   it('releases the lock on every exit after it was taken', () => {

@@ -15,7 +15,7 @@ describe('operator policy', () => {
     expect(json.Outputs.OperatorPolicyArn.Value).toEqual({ Ref: operator()[0] });
   });
 
-  it('holds exactly the actions the operator CLI calls: start, follow, roll back, ledger, maintenance, judge', () => {
+  it('holds exactly the actions the operator CLI calls: start, follow, pause, resume, roll back, ledger, maintenance, judge', () => {
     expect(statements().every((s) => s.Effect === 'Allow')).toBe(true);
     expect(statements().flatMap(actions).sort()).toEqual(
       [
@@ -47,7 +47,7 @@ describe('operator policy', () => {
     expect(byId.ReadStackOutputs).toContain(':stack/shop-dev-control/*');
     expect(byId.ReadStackOutputs).toContain(':stack/shop-dev-state/*');
     expect(byId.ReadLedger).toMatch(/CutoverStateLedger.*Arn/);
-    expect(byId.MaintenanceMode).toMatch(/^\{"Fn::GetAtt":\["maintenanceFunction[0-9A-F]+","Arn"\]\}$/);
+    expect(byId.MaintenanceModeAndPause).toMatch(/^\[\{"Fn::GetAtt":\["maintenanceFunction[0-9A-F]+","Arn"\]\},\{"Fn::GetAtt":\["pauseFunction[0-9A-F]+","Arn"\]\}\]$/);
     expect(byId.JudgeSettings).toMatch(/^\{"Fn::GetAtt":\["preflightFunction[0-9A-F]+","Arn"\]\}$/);
     expect(byId.JudgeLiveColor).toContain(':parameter/switchyard/shop/dev/live-color');
     expect(Object.entries(byId).filter(([, r]) => r === '"*"').map(([sid]) => sid)).toEqual(['JudgeMetrics']);
