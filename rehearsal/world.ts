@@ -649,6 +649,7 @@ export class World implements SimulatedWorld {
     if (w === undefined || arn !== this.listenerArn) return;
     const DefaultActions = [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: COLORS.map((c) => ({ TargetGroupArn: this.targetGroups[c], Weight: w[c] })) } }];
     await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.ModifyListenerCommand({ ListenerArn: arn, DefaultActions }));
+    await this.routingChanged();
   }
 
   /** Production weights read with the world's own client: not counted among the handlers' calls. */
@@ -775,10 +776,38 @@ export class World implements SimulatedWorld {
 
   /** The color a request with this test header reaches: the test rule's, when the header matches its condition, else the production default's. */
   private async answeringColor(token: string | undefined): Promise<Color> {
-    const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ RuleArns: [this.testRuleArn] }));
-    const values = (r.Rules![0].Conditions ?? []).flatMap((c) => (c.Field === 'http-header' ? c.HttpHeaderConfig?.Values ?? [] : []));
-    const weights = token !== undefined && values.includes(token) ? weightsOf(r.Rules![0].Actions, this.targetGroups) : await this.observeWeights();
+    const r = await (this.routing ??= this.readRouting()).catch((e: unknown) => {
+      // A failed read is not kept: the next request reads again.
+      this.routing = undefined;
+      throw e;
+    });
+    const weights = token !== undefined && r.testValues.includes(token) ? r.test : r.production;
     return weights.green > weights.blue ? 'green' : 'blue';
+  }
+
+  /**
+   * The load balancer's routing as the stand-in app answers by it, read once
+   * after each change rather than per request: a smoke test measures the
+   * app's latency in real time, which must not include emulator round trips
+   * (on a loaded machine they alone exceed a check's maxLatencyMs).
+   */
+  private routing?: Promise<{ testValues: string[]; test: Weights; production: Weights }>;
+
+  private async readRouting(): Promise<{ testValues: string[]; test: Weights; production: Weights }> {
+    const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeRulesCommand({ RuleArns: [this.testRuleArn] }));
+    const testValues = (r.Rules![0].Conditions ?? []).flatMap((c) => (c.Field === 'http-header' ? c.HttpHeaderConfig?.Values ?? [] : []));
+    return { testValues, test: weightsOf(r.Rules![0].Actions, this.targetGroups), production: await this.observeWeights() };
+  }
+
+  /** The listener or a rule changed: the stand-in app reads the routing again (now, so no request waits for it). */
+  async routingChanged(): Promise<void> {
+    if (!this.server) return void (this.routing = undefined);
+    const read = this.readRouting();
+    this.routing = read;
+    // A failed read is dropped here and retried by the next request, which then reports it.
+    await read.catch(() => {
+      if (this.routing === read) this.routing = undefined;
+    });
   }
 
   private async startApp(): Promise<string> {
@@ -806,6 +835,7 @@ export class World implements SimulatedWorld {
 
   async close(): Promise<void> {
     this.clock.uninstall();
+    this.routing = undefined;
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
     this.server = undefined;
   }
@@ -868,6 +898,7 @@ function installShims(world: World): void {
       if (context.commandName === 'DescribeTargetHealthCommand') current.world.markUnhealthy(args.input.TargetGroupArn, out.output.TargetHealthDescriptions ?? []);
       if (context.commandName === 'DescribeListenersCommand') current.world.lagListenerRead(args.input.ListenerArns, out.output.Listeners ?? []);
       if (context.commandName === 'ModifyListenerCommand') await current.world.overwriteListener(args.input.ListenerArn);
+      if (/^(Modify|Create|Delete|Set)/.test(context.commandName ?? '')) await current.world.routingChanged();
       return out;
     },
     { step: 'initialize', name: 'switchyardThrottleInjection' },
