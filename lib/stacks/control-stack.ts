@@ -438,6 +438,7 @@ export class ControlStack extends Stack {
       stateParameterArns: [parameters.liveColor, ...COLORS.flatMap((x) => [parameters.image[x], parameters.desiredCount[x]])].map((n) =>
         this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: n.replace(/^\//, '') }),
       ),
+      approval: { gateFunction: gate.function, outputStack: names.stack('control') },
     });
 
     new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });
