@@ -106,6 +106,8 @@ export function synthesizedApp(env = 'dev', overrides?: object): SynthesizedApp 
   for (const fn of Object.values(c.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment)) {
     for (const [k, v] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)) if (typeof v === 'string') handlerEnv[k] = v;
   }
+  // And the settings compiled into the bundles (Lambda would read them there).
+  for (const f of Object.values(control.functions)) Object.assign(handlerEnv, f.bundledSettings);
 
   const result: SynthesizedApp = {
     service: config.service.name,

@@ -41,7 +41,7 @@ import { readState } from '../lambda/shared/adapters/state';
 import { calibrate, Calibration, Randomness } from '../lambda/shared/decisions/calibration';
 import { describeStep } from '../lambda/shared/decisions/canaryEvidence';
 import { ProportionVerdict } from '../lambda/shared/decisions/judge';
-import { parseSettings, Settings } from '../lambda/shared/settings';
+import { BUNDLED_SETTINGS, parseSettings, Settings } from '../lambda/shared/settings';
 import { explain, planFrom } from '../lambda/validate-input';
 import { loadConfig } from '../lib/config/load';
 import { ResourceNames } from '../lib/naming';
@@ -363,9 +363,10 @@ export async function main(argv: string[], print: (s: string) => void = console.
     case 'judge': {
       const sinceMs = parseSince(values.since!);
       const input = values.input ? checkInput(values.input) : undefined;
-      // The settings the handlers run with, from the pre-flight function's environment.
+      // The settings the handlers run with: the pre-flight function's environment, and the settings
+      // compiled into its bundle (BUNDLED_SETTINGS), as this config synthesizes them.
       const fn = await new LambdaClient({}).send(new GetFunctionConfigurationCommand({ FunctionName: names.lambdaFunction('preflight') }));
-      const s = parseSettings(fn.Environment?.Variables ?? {});
+      const s = parseSettings(fn.Environment?.Variables ?? {}, undefined, bundledSettingsOf(values.env!));
       const { calibration, live, latencyThresholdSeconds } = await calibrateLive(s, sinceMs, input);
       print(formatCalibration(calibration, { service: s.service, environment: s.environment, live, latencyThresholdSeconds }));
       return 0;
@@ -383,6 +384,13 @@ export async function main(argv: string[], print: (s: string) => void = console.
     default:
       throw new UsageError('usage: npm run cutover -- start|status|pause|resume|rollback|ledger|approve|reject|maintenance|judge [--env NAME] (see scripts/switchyard.ts)');
   }
+}
+
+/** The settings `cdk synth` compiles into the functions' bundles for environment `env` (synthesized without bundling). */
+export function bundledSettingsOf(env: string): Record<string, string> {
+  const { synthesizedApp } = require('../rehearsal/app') as typeof import('../rehearsal/app');
+  const all = synthesizedApp(env).handlerEnv;
+  return Object.fromEntries(BUNDLED_SETTINGS.filter((k) => k in all).map((k) => [k, all[k]]));
 }
 
 /** start, rollback or judge against a throwaway rehearsal environment. */

@@ -130,6 +130,22 @@ export interface Settings {
 export type EnvKey = keyof typeof environmentSchema.shape;
 type Env = z.output<typeof environmentSchema>;
 
+/**
+ * Settings bundled into each function's code at synth (esbuild `define` of
+ * BUNDLED_SETTINGS_DEFINE, lib/constructs/cutover-functions.ts) instead of its
+ * environment, which Lambda limits to 4 KB: the plain-text JSON and lists that
+ * grow with the configuration (smoke checks, judge, change windows, extra
+ * alarms). A value holding a deploy-time reference stays in the environment.
+ */
+export const BUNDLED_SETTINGS = ['CUTOVER_DEFAULTS', 'CHANGE_CONTROL', 'ALLOWED_IMAGES', 'DATA_SYNC', 'GATING_ALARMS_BLUE', 'GATING_ALARMS_GREEN'] as const satisfies readonly EnvKey[];
+/** The identifier esbuild replaces, in a function's bundle, with its bundled settings as JSON text. */
+export const BUNDLED_SETTINGS_DEFINE = 'SWITCHYARD_BUNDLED_SETTINGS';
+declare const SWITCHYARD_BUNDLED_SETTINGS: string | undefined;
+/** This bundle's settings; outside a bundle (tests, the rehearsal, the CLI) none, and the environment holds them. */
+function bundledSettings(): Record<string, string> {
+  return typeof SWITCHYARD_BUNDLED_SETTINGS === 'string' ? (JSON.parse(SWITCHYARD_BUNDLED_SETTINGS) as Record<string, string>) : {};
+}
+
 // What the shared modules read on a handler's behalf.
 const IDENTITY = ['SERVICE', 'ENVIRONMENT'] as const satisfies readonly EnvKey[];
 /** stagesFromSettings: the plan's limits. */
@@ -184,12 +200,13 @@ function lazy<T extends object>(fields: { [K in keyof T]: () => T[K] }): T {
  * The settings of a function environment, each read and checked when first
  * used: a missing or bad variable fails loudly, naming it. With `task`, only
  * the variables HANDLER_ENV lists for it may be read, whatever else `env` holds.
+ * A variable `env` lacks is read from `bundled` (by default this bundle's own).
  */
-export function parseSettings(env: Record<string, string | undefined>, task?: HandlerTask): Settings {
+export function parseSettings(env: Record<string, string | undefined>, task?: HandlerTask, bundled: Record<string, string> = bundledSettings()): Settings {
   const allowed: ReadonlySet<string> | undefined = task ? new Set(HANDLER_ENV[task]) : undefined;
   const read = <K extends EnvKey>(key: K): Env[K] => {
     if (allowed && !allowed.has(key)) throw new MisconfiguredFunction(`${task} reads ${key}, which is not in its environment; add it to HANDLER_ENV['${task}'] (lambda/shared/settings.ts)`);
-    const r = environmentSchema.shape[key].safeParse(env[key]);
+    const r = environmentSchema.shape[key].safeParse(env[key] ?? bundled[key]);
     if (!r.success) throw new MisconfiguredFunction(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     return r.data as Env[K];
   };

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as path from 'path';
 import { bundlingLogLevel } from '../bundling-output';
+import { BUNDLED_SETTINGS_DEFINE } from '../../lambda/shared/settings';
 
 /** Repository folder holding one folder per Lambda task. */
 export const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
@@ -27,6 +28,13 @@ export interface TaskFunctionProps {
   /** Environment variables. */
   readonly environment: Record<string, string>;
   /**
+   * Settings compiled into the bundle instead of the environment (plain text
+   * only: a deploy-time reference cannot be bundled); the handler's settings()
+   * reads them where the environment has no such variable.
+   * @default {} (none)
+   */
+  readonly bundledSettings?: Record<string, string>;
+  /**
    * Invocation timeout.
    * @default Duration.seconds(60)
    */
@@ -43,6 +51,11 @@ export interface TaskFunctionProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** esbuild `define` that compiles `settings` into a bundle, where lambda/shared/settings.ts reads them. */
+export function bundledSettingsDefine(settings: Readonly<Record<string, string>>): Record<string, string> {
+  return { [BUNDLED_SETTINGS_DEFINE]: JSON.stringify(JSON.stringify(settings)) };
+}
+
 /**
  * One Switchyard handler as a Lambda function: bundled with esbuild (the AWS
  * SDK clients included), its own log group and a role with no managed
@@ -53,9 +66,16 @@ export class TaskFunction extends Construct {
   public readonly function: NodejsFunction;
   /** Its execution role. */
   public readonly role: iam.Role;
+  /** The settings compiled into its bundle. */
+  public readonly bundledSettings: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: TaskFunctionProps) {
     super(scope, id);
+    this.bundledSettings = { ...props.bundledSettings };
+    const references = Object.keys(this.bundledSettings).filter((k) => Token.isUnresolved(this.bundledSettings[k]));
+    if (references.length > 0) throw new Error(`TaskFunction ${props.functionName}: bundled settings ${references.join(', ')} hold deploy-time references, which a bundle cannot; put them in its environment`);
+    const duplicated = Object.keys(this.bundledSettings).filter((k) => k in props.environment);
+    if (duplicated.length > 0) throw new Error(`TaskFunction ${props.functionName}: ${duplicated.join(', ')} are both bundled and in the environment; give each setting one place`);
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -75,7 +95,8 @@ export class TaskFunction extends Construct {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { POWERTOOLS_SERVICE_NAME: 'switchyard', ...props.environment },
-      bundling: { ...FUNCTION_BUNDLING, logLevel: bundlingLogLevel(this) },
+      // The settings as a JSON string literal: esbuild's define takes a JSON value.
+      bundling: { ...FUNCTION_BUNDLING, logLevel: bundlingLogLevel(this), define: bundledSettingsDefine(this.bundledSettings) },
       depsLockFilePath: path.join(LAMBDA_DIR, '..', 'package-lock.json'),
     });
   }

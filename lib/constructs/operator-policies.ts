@@ -25,6 +25,8 @@ export interface OperatorPoliciesProps {
   readonly preflightFunction: lambda.IFunction;
   /** ARNs of the recorded-state parameters (`judge` reads the live color). */
   readonly stateParameterArns: readonly string[];
+  /** What approvers use: the gate function they invoke, and the stack whose outputs name it and the cutover state machine. */
+  readonly approval: { readonly gateFunction: lambda.IFunction; readonly outputStack: string };
 }
 
 /**
@@ -37,13 +39,18 @@ export interface OperatorPoliciesProps {
  *   pause and resume its ramp (`pause`, `resume`),
  *   start the manual rollback (`rollback`), read the ledger (`ledger`), turn
  *   maintenance mode on and off, and calibrate the judge (`judge`).
- * - approver: added with the approval gates, by {@link addRole}
- *   (for example `addRole('approver', …)` with the actions that answer an
- *   approval), so it gets its own policy and output the same way.
+ * - approver: answer a gate (`cutover -- approve`, `reject`) and follow the
+ *   cutover it holds (`status`). The gate function's resource policy also
+ *   names `approverPrincipals`; this policy serves principals in the same
+ *   account that are not listed there one by one.
+ *
+ * Other roles are added by {@link addRole}, each with its own policy and output.
  */
 export class OperatorPolicies extends Construct {
   /** Start, follow and roll back cutovers of this environment. */
   public readonly operator: iam.ManagedPolicy;
+  /** Approve or reject the gate a cutover waits at, and follow that cutover. */
+  public readonly approver: iam.ManagedPolicy;
   /** Every role's policy, by role name. */
   public readonly policies: Record<string, iam.ManagedPolicy> = {};
   private readonly namePrefix: string;
@@ -71,6 +78,14 @@ export class OperatorPolicies extends Construct {
       // GetMetricData has no resource-level permission: AWS accepts only "*".
       new iam.PolicyStatement({ sid: 'JudgeMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
     ]);
+    this.approver = this.addRole('approver', 'Switchyard approver: approve or reject the gate a cutover of this environment waits at, and follow the cutover', [
+      // approve/reject find the gate function, status the cutover state machine, in the control stack's outputs.
+      new iam.PolicyStatement({ sid: 'ReadControlOutputs', actions: ['cloudformation:DescribeStacks'], resources: [stackArn(props.approval.outputStack)] }),
+      // The gate function checks the execution, the gate and requireDistinctApprover before it resolves anything.
+      new iam.PolicyStatement({ sid: 'AnswerGate', actions: ['lambda:InvokeFunction'], resources: [props.approval.gateFunction.functionArn] }),
+      new iam.PolicyStatement({ sid: 'FindLatestCutover', actions: ['states:ListExecutions'], resources: [props.cutover.stateMachine.stateMachineArn] }),
+      new iam.PolicyStatement({ sid: 'FollowCutover', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [cutoverExecutions] }),
+    ]);
     // cdk-nag names a finding by the ARN as synthesized: a concrete region and account, or the pseudo parameters.
     const where = `arn:<AWS::Partition>:%s:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}`;
     Validations.of(this.operator).acknowledge(
@@ -86,6 +101,16 @@ export class OperatorPolicies extends Construct {
         id: `AwsSolutions-IAM5[Resource::${where.replace('%s', 'cloudformation')}:stack/${name}/*]`,
         reason: 'A stack ARN ends in an id CloudFormation assigns; DescribeStacks is limited to this one stack name.',
       })),
+    );
+    Validations.of(this.approver).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::${where.replace('%s', 'states')}:execution:${props.cutover.name}:*]`,
+        reason: 'Execution ARNs exist only once started; following is limited to the executions of the cutover state machine.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${where.replace('%s', 'cloudformation')}:stack/${props.approval.outputStack}/*]`,
+        reason: 'A stack ARN ends in an id CloudFormation assigns; DescribeStacks is limited to this one stack name.',
+      },
     );
   }
 

@@ -28,7 +28,7 @@ import { PlatformStack } from './platform-stack';
 import { PlatformNames, PlatformReferences } from '../constructs/platform-references';
 import { DataSyncTasks } from '../constructs/data-sync-tasks';
 import { LogEncryption } from '../constructs/log-encryption';
-import { DataSyncSettings, DnsCutover, HANDLER_ENV, HandlerTask } from '../../lambda/shared/settings';
+import { BUNDLED_SETTINGS, DataSyncSettings, DnsCutover, HANDLER_ENV, HandlerTask } from '../../lambda/shared/settings';
 
 /** What the data-sync handler needs to know about each task: where it logs and how long it may run. */
 function dataSyncSettings(t: DataSyncTasks, c: NonNullable<SwitchyardConfig['dataSync']>): DataSyncSettings {
@@ -167,9 +167,19 @@ export class ControlStack extends Stack {
         : {}),
     };
     // Each function gets only the variables its handler reads (HANDLER_ENV): Lambda allows 4 KB in all.
+    // The large plain settings (BUNDLED_SETTINGS) are compiled into its bundle instead; references stay.
     const fn = (task: HandlerTask, timeout = Duration.seconds(60)) => {
-      const own = Object.fromEntries(HANDLER_ENV[task].filter((k) => k in environment).map((k) => [k, environment[k]]));
-      const t = new TaskFunction(this, task, { task, functionName: new ResourceNames(prefix).lambdaFunction(task), environment: own, timeout, logRetention: retention });
+      const own = HANDLER_ENV[task].filter((k) => k in environment);
+      const bundle = (k: string) => (BUNDLED_SETTINGS as readonly string[]).includes(k) && !Token.isUnresolved(environment[k]);
+      const pick = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, environment[k]]));
+      const t = new TaskFunction(this, task, {
+        task,
+        functionName: new ResourceNames(prefix).lambdaFunction(task),
+        environment: pick(own.filter((k) => !bundle(k))),
+        bundledSettings: pick(own.filter(bundle)),
+        timeout,
+        logRetention: retention,
+      });
       this.functions[task] = t;
       return t;
     };
@@ -448,6 +458,7 @@ export class ControlStack extends Stack {
       stateParameterArns: [parameters.liveColor, ...COLORS.flatMap((x) => [parameters.image[x], parameters.desiredCount[x]])].map((n) =>
         this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: n.replace(/^\//, '') }),
       ),
+      approval: { gateFunction: gate.function, outputStack: names.stack('control') },
     });
 
     new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });

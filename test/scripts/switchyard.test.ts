@@ -1,10 +1,11 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { calibrateLive, checkInput, formatCalibration, main, parseSince, seededRandomness, UsageError } from '../../scripts/switchyard';
+import { bundledSettingsOf, calibrateLive, checkInput, formatCalibration, main, parseSince, seededRandomness, UsageError } from '../../scripts/switchyard';
 import { calibrate } from '../../lambda/shared/decisions/calibration';
 import { settings } from '../../lambda/shared/settings';
-import { handlerEnv, TG } from '../lambda/handlers/env';
+import { handlerEnv, LISTENER, TG } from '../lambda/handlers/env';
 
 describe('operator command', () => {
   it('validates a cutover input locally before starting anything', () => {
@@ -63,6 +64,29 @@ describe('judge calibration', () => {
       expect(calibration.plan.steps).toEqual([5, 100]);
       expect(calibration.timeSplit.verdict.decision).toBe('PASS');
     } finally {
+      ssm.restore();
+      cw.restore();
+    }
+  });
+
+  it('against AWS reads the pre-flight function\'s environment and, for what its bundle holds, the settings this config compiles into it', async () => {
+    const lambda = mockClient(LambdaClient);
+    const ssm = mockClient(SSMClient);
+    const cw = mockClient(CloudWatchClient);
+    try {
+      // What GetFunctionConfiguration shows: the references; the cutover defaults are in the bundle, not here.
+      lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: { SERVICE: 'shop', ENVIRONMENT: 'dev', LISTENER_ARN: LISTENER, TARGET_GROUP_BLUE: TG.blue, TARGET_GROUP_GREEN: TG.green } } });
+      ssm.on(GetParametersCommand).resolves({
+        Parameters: [['live-color', 'blue'], ['blue/image', 'i'], ['green/image', 'i'], ['blue/desired-count', '2'], ['green/desired-count', '0']].map(([k, v]) => ({ Name: `/switchyard/shop/dev/${k}`, Value: v })),
+      });
+      cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+      const out: string[] = [];
+      expect(await main(['judge', '--since', '2h', '--env', 'dev'], (x) => out.push(x))).toBe(0);
+      expect(lambda.commandCalls(GetFunctionConfigurationCommand)[0].args[0].input).toEqual({ FunctionName: 'shop-dev-preflight' });
+      expect(JSON.parse(bundledSettingsOf('dev').CUTOVER_DEFAULTS).steps).toEqual([10, 50, 100]);
+      expect(out.join('\n')).toContain('plan: steps 10/50/100, bake 300 s');
+    } finally {
+      lambda.restore();
       ssm.restore();
       cw.restore();
     }

@@ -88,11 +88,12 @@ describe('cutover state machine', () => {
 describe('handlers', () => {
   const fn = (name: string) => Object.values(json().Resources as Record<string, any>).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === name)!.Properties;
 
-  it('run on Node 24 with their settings in the environment', () => {
+  it('run on Node 24 with their references in the environment and the large plain settings in the bundle', () => {
     const p = fn('shop-dev-traffic');
     expect(p.Runtime).toBe('nodejs24.x');
     expect(Object.keys(p.Environment.Variables)).toEqual(expect.arrayContaining(['LISTENER_ARN', 'LOCK_TABLE', 'LEDGER_TABLE']));
-    expect(JSON.parse(fn('shop-dev-preflight').Environment.Variables.CUTOVER_DEFAULTS).steps).toEqual([10, 50, 100]);
+    expect(fn('shop-dev-preflight').Environment.Variables.CUTOVER_DEFAULTS).toBeUndefined();
+    expect(JSON.parse(dev.control.functions.preflight.bundledSettings.CUTOVER_DEFAULTS).steps).toEqual([10, 50, 100]);
   });
 
   function statements(task: string): any[] {
@@ -303,7 +304,8 @@ describe('data and legacy cutovers (staging)', () => {
     expect(dns).toMatch(/"albDnsName.*SsmParameterValueswitchyardshopstagingplatformloadbalancerdnsname/);
     expect(dns).toMatch(/"albHostedZoneId.*SsmParameterValueswitchyardshopstagingplatformloadbalancerhostedzoneid/);
     const sync = (Object.values(j.Resources) as any[]).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'shop-staging-data-sync');
-    expect(JSON.parse(sync.Properties.Environment.Variables.DATA_SYNC)).toEqual({
+    expect(sync.Properties.Environment.Variables.DATA_SYNC).toBeUndefined();
+    expect(JSON.parse(staging.control.functions['data-sync'].bundledSettings.DATA_SYNC)).toEqual({
       sync: { logGroup: '/switchyard/shop-staging/sync', streamPrefix: 'sync', container: 'sync', timeoutSeconds: 1800 },
       validation: { logGroup: '/switchyard/shop-staging/validation', streamPrefix: 'validation', container: 'validation', timeoutSeconds: 600 },
     });
@@ -318,18 +320,18 @@ describe('data and legacy cutovers (staging)', () => {
 
 describe('execution limits', () => {
   /** The settings a function of this template reads (references stand in as placeholders; the stages are plain values). */
-  const handlerSettings = (j: any, functionName: string) => {
+  const handlerSettings = (j: any, functionName: string, bundled: Record<string, string>) => {
     const vars = Object.values(j.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === functionName)!.Properties.Environment.Variables;
     // DNS_CUTOVER joins the load balancer's name into JSON: left out, it is no stage.
     const plain = Object.entries(vars).filter(([k, v]) => typeof v === 'string' || k !== 'DNS_CUTOVER');
-    return parseSettings(Object.fromEntries(plain.map(([k, v]) => [k, typeof v === 'string' ? v : k === 'BASE_URL' ? 'https://placeholder.example' : 'placeholder'])));
+    return parseSettings(Object.fromEntries(plain.map(([k, v]) => [k, typeof v === 'string' ? v : k === 'BASE_URL' ? 'https://placeholder.example' : 'placeholder'])), undefined, bundled);
   };
   it.each(['dev', 'staging', 'production'])('%s: the state machine\'s timeout is the one the handlers derive from their settings, and the lock outlives it', (env) => {
     const s = synthEnv(env);
     const j = require('aws-cdk-lib/assertions').Template.fromStack(s.control).toJSON();
     const id = Object.entries(j.Resources as Record<string, any>).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Properties.StateMachineName === `shop-${env}-cutover`)![0];
     const timeout = renderDefinition(j, id).definition.TimeoutSeconds;
-    const stages = stagesFromSettings(handlerSettings(j, `shop-${env}-lock`));
+    const stages = stagesFromSettings(handlerSettings(j, `shop-${env}-lock`, { ...s.control.functions.lock.bundledSettings }));
     expect(stages).toEqual(cutoverStages(s.config));
     expect(timeout).toBe(executionTimeoutSeconds(stages));
     // Longer than any accepted plan's ramp and watch (72 hours of watch at most), with every stage at its deadline.

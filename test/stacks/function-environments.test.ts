@@ -1,12 +1,19 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { HANDLER_ENV } from '../../lambda/shared/settings';
+import { execFileSync } from 'child_process';
+import { buildSync } from 'esbuild';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { bundledSettingsDefine, FUNCTION_BUNDLING } from '../../lib/constructs/cutover-functions';
+import { BUNDLED_SETTINGS, HANDLER_ENV } from '../../lambda/shared/settings';
 import { synthEnv } from '../helpers/synth';
 
 /**
  * Lambda allows 4 KB of environment per function (names and values). Each
  * function gets only the variables its handler reads (HANDLER_ENV; the
  * workflow tests run every handler restricted to its list, so a list that is
- * too short fails them).
+ * too short fails them), and the large plain ones (BUNDLED_SETTINGS) are
+ * compiled into its bundle instead of its environment.
  */
 const ENVS = ['dev', 'staging', 'production'];
 /** A reference is resolved at deploy: counted at the length of a long ARN (an ALB listener rule's is about 140 characters). */
@@ -21,10 +28,13 @@ const PSEUDO_CHARS: Record<string, number> = { 'AWS::Partition': 10, 'AWS::Accou
  */
 const BUDGET_BYTES = 3072;
 
-const functions = (env: string) =>
-  Object.values(Template.fromStack(synthEnv(env).control).toJSON().Resources as Record<string, any>)
-    .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment)
-    .map((r) => ({ name: r.Properties.FunctionName as string, vars: r.Properties.Environment.Variables as Record<string, unknown> }));
+const functions = (env: string) => {
+  const s = synthEnv(env);
+  const bundled = Object.fromEntries(Object.values(s.control.functions).map((f) => [f.function.node.defaultChild, f.bundledSettings] as const).map(([c, b]) => [s.control.resolve((c as any).logicalId), b]));
+  return Object.entries(Template.fromStack(s.control).toJSON().Resources as Record<string, any>)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment)
+    .map(([id, r]) => ({ name: r.Properties.FunctionName as string, vars: r.Properties.Environment.Variables as Record<string, unknown>, bundled: (bundled[id] ?? {}) as Readonly<Record<string, string>> }));
+};
 
 /** Deployed size of a value: literal text as is, pseudo parameters at their longest, any other reference at REFERENCE_CHARS. */
 function valueBytes(v: unknown): number {
@@ -48,9 +58,21 @@ describe.each(ENVS)('%s', (env) => {
         expect({ task, vars: Object.keys(f.vars).filter((k) => k !== 'POWERTOOLS_SERVICE_NAME') }).toEqual({ task, vars: [] });
         continue;
       }
-      const extra = Object.keys(f.vars).filter((k) => k !== 'POWERTOOLS_SERVICE_NAME' && !(HANDLER_ENV[task] as readonly string[]).includes(k));
+      const given = [...Object.keys(f.vars), ...Object.keys(f.bundled)];
+      const extra = given.filter((k) => k !== 'POWERTOOLS_SERVICE_NAME' && !(HANDLER_ENV[task] as readonly string[]).includes(k));
       expect({ task, extra }).toEqual({ task, extra: [] });
     }
+  });
+
+  it('bundles the large plain settings: none of them left in an environment as text, no reference in a bundle', () => {
+    let bundled = 0;
+    for (const f of functions(env)) {
+      const leftInEnvironment = (BUNDLED_SETTINGS as readonly string[]).filter((k) => typeof f.vars[k] === 'string');
+      expect({ name: f.name, leftInEnvironment }).toEqual({ name: f.name, leftInEnvironment: [] });
+      for (const [k, v] of Object.entries(f.bundled)) expect({ k, v }).toEqual({ k, v: expect.not.stringMatching(/\$\{Token\[/) });
+      bundled += Object.keys(f.bundled).length;
+    }
+    expect(bundled).toBeGreaterThan(0);
   });
 
   it('keeps each function\'s environment within the budget', () => {
@@ -58,12 +80,33 @@ describe.each(ENVS)('%s', (env) => {
   });
 });
 
-it('reports the largest environment of the examples', () => {
-  const all = ENVS.flatMap((env) => functions(env).map((f) => ({ name: f.name, bytes: envBytes(f.vars) })));
+it('reports the largest environment of the examples, and what each function would carry without its bundle', () => {
+  const all = ENVS.flatMap((env) => functions(env).map((f) => ({ name: f.name, bytes: envBytes(f.vars), withBundle: envBytes({ ...f.vars, ...f.bundled }) })));
   const largest = all.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   // eslint-disable-next-line no-console
-  console.log(`largest function environment: ${largest.name}, about ${largest.bytes} bytes (references at ${REFERENCE_CHARS}) of Lambda's 4096; budget ${BUDGET_BYTES}`);
+  console.log(
+    `largest function environment: ${largest.name}, about ${largest.bytes} bytes (references at ${REFERENCE_CHARS}) of Lambda's 4096; budget ${BUDGET_BYTES}\n` +
+      all.map((f) => `${f.name.padEnd(32)} ${String(f.bytes).padStart(5)} (${f.withBundle} with its bundled settings in the environment)`).join('\n'),
+  );
   expect(largest.bytes).toBeLessThanOrEqual(BUDGET_BYTES);
   // Before each function got only its own, every function carried the whole shared environment.
   expect(all.filter((f) => f.name.endsWith('-validate-input')).every((f) => f.bytes < largest.bytes)).toBe(true);
+  // Before the large plain settings moved into the bundle, pre-flight carried the cutover defaults and every gating alarm.
+  expect(all.filter((f) => f.name.endsWith('-preflight')).every((f) => f.withBundle - f.bytes > 1000)).toBe(true);
+});
+
+it('a bundle reads its settings where the environment has none, and the environment wins where it has one', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-bundle-'));
+  try {
+    const entry = path.join(dir, 'entry.ts');
+    const settingsModule = path.join(__dirname, '..', '..', 'lambda', 'shared', 'settings').split(path.sep).join('/');
+    fs.writeFileSync(entry, `import { parseSettings } from '${settingsModule}';\nconst s = parseSettings({ GATING_ALARMS_GREEN: 'from-env' }, 'preflight');\nprocess.stdout.write(JSON.stringify({ steps: s.defaults.steps, blue: s.colors.blue.gatingAlarms, green: s.colors.green.gatingAlarms }));\n`);
+    const bundled = { CUTOVER_DEFAULTS: JSON.stringify({ steps: [5, 100] }), GATING_ALARMS_BLUE: 'a,b' };
+    const outfile = path.join(dir, 'index.js');
+    // The options the functions are bundled with, and their define.
+    buildSync({ entryPoints: [entry], bundle: true, platform: 'node', outfile, minify: FUNCTION_BUNDLING.minify, target: FUNCTION_BUNDLING.target, mainFields: [...FUNCTION_BUNDLING.mainFields!], define: bundledSettingsDefine(bundled), logLevel: 'error' });
+    expect(JSON.parse(execFileSync(process.execPath, [outfile], { encoding: 'utf8' }))).toEqual({ steps: [5, 100], blue: ['a', 'b'], green: ['from-env'] });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -219,3 +219,40 @@ describe('database snapshots', () => {
     expect(resources).not.toContain('--');
   });
 });
+
+describe('WAF metrics are read under the dimensions WAF publishes them with', () => {
+  // WAF publishes a web ACL's metrics under WebACL = its VisibilityConfig.MetricName, and Rule = ALL
+  // for all its rules together (ALL is reserved: no rule may take it as its metric name).
+  it.each(['staging', 'production'])('%s: pre-flight and the dashboard name the web ACL by its metric name, with Rule ALL', (env) => {
+    const s = synthEnv(env);
+    const acl = Object.values<any>(s.platformTemplate.toJSON().Resources).find((r) => r.Type === 'AWS::WAFv2::WebACL')!.Properties;
+    const metricName = acl.VisibilityConfig.MetricName;
+    expect(acl.Rules.map((r: any) => r.VisibilityConfig.MetricName.toLowerCase())).not.toContain('all');
+    const preflight = Object.values<any>(Template.fromStack(s.control).toJSON().Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `shop-${env}-preflight`)!;
+    expect(preflight.Properties.Environment.Variables.WAF_ACL_NAME).toBe(metricName);
+    // The dashboard body's literal parts (references aside) hold the WAF widget's JSON as written.
+    const body = Object.values<any>(s.platformTemplate.toJSON().Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')!.Properties.DashboardBody['Fn::Join'][1];
+    const text = (body as unknown[]).filter((x): x is string => typeof x === 'string').join('');
+    const waf = [...text.matchAll(/\["AWS\/WAFV2","(\w+)",((?:"[^"]+",?)+?),?\{/g)].map((m) => ({ metric: m[1], dimensions: JSON.parse(`[${m[2].replace(/,$/, '')}]`) as string[] }));
+    expect(waf.map((w) => w.metric)).toEqual(['AllowedRequests', 'CountedRequests', 'BlockedRequests']);
+    for (const w of waf) {
+      const dims = Object.fromEntries(w.dimensions.flatMap((d, i) => (i % 2 === 0 ? [[d, w.dimensions[i + 1]]] : [])));
+      expect(dims).toEqual({ Region: 'eu-west-1', Rule: 'ALL', WebACL: metricName });
+    }
+  });
+
+  it('pre-flight\'s query asks for the web ACL\'s CountedRequests with Rule ALL in its region', async () => {
+    const { CloudWatchClient, GetMetricDataCommand } = require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
+    const { mockClient } = require('aws-sdk-client-mock') as typeof import('aws-sdk-client-mock');
+    const { wafCountedRequests } = require('../../lambda/shared/adapters/cloudwatch') as typeof import('../../lambda/shared/adapters/cloudwatch');
+    const cw = mockClient(CloudWatchClient);
+    try {
+      cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'counted', Values: [3, 4] }] });
+      expect(await wafCountedRequests('shop-production-acl', 'eu-west-1', 0, 3600_000)).toBe(7);
+      const metric = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries![0].MetricStat!.Metric!;
+      expect(metric).toEqual({ Namespace: 'AWS/WAFV2', MetricName: 'CountedRequests', Dimensions: [{ Name: 'WebACL', Value: 'shop-production-acl' }, { Name: 'Region', Value: 'eu-west-1' }, { Name: 'Rule', Value: 'ALL' }] });
+    } finally {
+      cw.restore();
+    }
+  });
+});
