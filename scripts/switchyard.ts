@@ -232,16 +232,25 @@ export function formatPauseAnswer(command: string, body: string, functionError?:
   return `resumed ${parsed?.executionId} after ${Math.round((parsed?.pausedSeconds ?? 0) / 60)} minutes paused`;
 }
 
-/** The pause line of `status`: paused since when and by whom; nothing when this execution is not the running one or never paused. */
-export function formatPauseStatus(
-  p: { running: boolean; executionId?: string; paused?: { since: string; by: string; reason: string } | null; holding?: boolean; pauses?: number; pausedTotalMinutes?: number },
-  executionArn: string,
-  nowMs = Date.now(),
-): string | undefined {
-  if (!p.running || p.executionId !== executionArn) return undefined;
-  if (!p.paused) return p.pauses ? `not paused (paused ${p.pauses} time${p.pauses === 1 ? '' : 's'} before, ${p.pausedTotalMinutes ?? 0} minutes in all)` : undefined;
-  const minutes = Math.round((nowMs - Date.parse(p.paused.since)) / 60_000);
-  return `PAUSED since ${p.paused.since} (${minutes} min) by ${p.paused.by}: ${p.paused.reason}; ${p.holding ? 'the ramp holds at its current weights' : 'the ramp will hold at the end of the current bake'}`;
+/**
+ * The pause line of `status`, from the state the execution is in: held at
+ * Paused, its input's step check says who paused, when and why, and the
+ * weights it holds. Read from the execution's history, which operators and
+ * approvers may both read. Undefined in any other state.
+ */
+export function formatPauseStatus(entered: { name?: string; input?: string } | undefined, nowMs = Date.now()): string | undefined {
+  if (entered?.name !== 'Paused' || !entered.input) return undefined;
+  let state: any;
+  try {
+    state = JSON.parse(entered.input);
+  } catch {
+    return undefined;
+  }
+  const c = state?.check;
+  if (!c?.paused || typeof c.pausedAtMs !== 'number') return undefined;
+  const w = state?.ramp?.weights;
+  const minutes = Math.round((nowMs - c.pausedAtMs) / 60_000);
+  return `PAUSED since ${new Date(c.pausedAtMs).toISOString()} (${minutes} min) by ${c.pausedBy}: ${c.pauseReason ?? ''}; holding${w ? ` at blue=${w.blue} green=${w.green}` : ''}${state?.ramp ? `, step ${state.ramp.index + 1}` : ''} (npm run cutover -- resume)`;
 }
 
 /** The gate function's answer, or its refusal (NoGateWaiting, StaleApproval...) in words: a refusal changed nothing. */
@@ -306,20 +315,14 @@ export async function main(argv: string[], print: (s: string) => void = console.
       const arn = arg ?? (await latest());
       if (!arn) throw new UsageError('no execution found; give its ARN');
       const started = Date.now();
-      const pauseFn = await control('PauseFunctionName', undefined);
       for (;;) {
         const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
         const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, reverseOrder: true, maxResults: 20 }));
         const entered = h.events?.find((e) => e.type?.endsWith('StateEntered'));
         const state = entered?.stateEnteredEventDetails?.name ?? '-';
         print(`[${Math.round((Date.now() - started) / 1000)}s] ${d.status} at ${state}`);
-        if (d.status === 'RUNNING') {
-          const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: pauseFn, Payload: Buffer.from(JSON.stringify({ action: 'status' })) }));
-          const body = r.Payload ? Buffer.from(r.Payload).toString('utf8') : '';
-          if (r.FunctionError) throw new Error(`reading the pause failed: ${body}`);
-          const line = formatPauseStatus(JSON.parse(body), arn);
-          if (line) print(`  ${line}`);
-        }
+        const line = d.status === 'RUNNING' ? formatPauseStatus(entered?.stateEnteredEventDetails) : undefined;
+        if (line) print(`  ${line}`);
         if (d.status !== 'RUNNING') {
           if (d.error) print(`${d.error}: ${d.cause ?? ''}`);
           return d.status === 'SUCCEEDED' ? 0 : 1;

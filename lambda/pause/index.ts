@@ -19,7 +19,7 @@ const holdStateSchema = z.object({
 });
 
 /**
- * From `npm run cutover -- pause|resume|status`. Who asks is what the CLI read
+ * From `npm run cutover -- pause|resume`. Who asks is what the CLI read
  * with sts:GetCallerIdentity: Lambda passes a direct invoke no verified
  * caller identity; the function's callers are limited by IAM (the operator
  * policy), and CloudTrail records which principal invoked.
@@ -30,12 +30,11 @@ const requestSchema = z.object({
   reason: z.optional(z.string().check(z.minLength(3, 'a reason says why, in a few words'), z.maxLength(1000))),
   executionId: z.optional(z.string()),
 });
-const statusSchema = z.object({ action: z.literal('status') });
 /** From the state machine (waitForTaskToken), when a step check found the ramp paused: store the token, hold. */
 const holdSchema = z.object({ action: z.literal('hold'), executionId: z.string(), taskToken: z.string().check(z.minLength(1)), state: holdStateSchema });
 /** From the state machine, when a held pause reached its page interval. */
 const overdueSchema = z.object({ action: z.literal('overdue'), executionId: z.string(), state: holdStateSchema });
-const eventSchema = z.discriminatedUnion('action', [requestSchema, statusSchema, holdSchema, overdueSchema]);
+const eventSchema = z.discriminatedUnion('action', [requestSchema, holdSchema, overdueSchema]);
 
 const REFUSALS = { NoCutoverRunning, StalePause, NotRamping, AlreadyPaused, NotPaused, ReasonRequired, TooManyPauses } as const;
 const minutes = (ms: number) => Math.round(ms / 60_000);
@@ -78,22 +77,6 @@ async function request(event: z.output<typeof requestSchema>) {
   await ledger.record(s.ledgerTable, pk, 'resumed', decision.executionId, detail);
   await notify(s.topics.warning, `Switchyard ${pk}: cutover resumed by ${event.by}`.slice(0, 100), { executionId: decision.executionId, ...detail });
   return { executionId: decision.executionId, action: 'resume', pausedSeconds: Math.round(decision.pausedMs / 1000) };
-}
-
-/** What `npm run cutover -- status` shows of a pause. */
-async function status() {
-  const s = settings();
-  const lock = await getLock(s.lockTable, lockKey(s.service, s.environment));
-  if (!lock || lock.expiresAtMs <= Date.now()) return { running: false };
-  return {
-    running: true,
-    executionId: lock.executionId,
-    phase: lock.phase,
-    paused: lock.pause ? { sinceMs: lock.pause.atMs, since: new Date(lock.pause.atMs).toISOString(), by: lock.pause.by, reason: lock.pause.reason } : null,
-    holding: lock.gate?.name === PAUSE_GATE,
-    pauses: lock.pauseCount ?? 0,
-    pausedTotalMinutes: minutes(lock.pausedTotalMs ?? 0),
-  };
 }
 
 async function hold(event: z.output<typeof holdSchema>) {
@@ -143,6 +126,5 @@ async function overdue(event: z.output<typeof overdueSchema>) {
 export const handler = wrap('pause', eventSchema, async (event) => {
   if (event.action === 'hold') return hold(event);
   if (event.action === 'overdue') return overdue(event);
-  if (event.action === 'status') return status();
   return request(event);
 });

@@ -98,7 +98,7 @@ export const handler = wrap('traffic', eventSchema, async (event) => {
   const looked = previous?.step === step && typeof previous.look === 'number' ? previous.look : 0;
   // An operator paused the ramp: hold at these weights (the rollback alarms stay armed); no look is spent, the judge looks again on resume.
   if (held?.executionId === event.executionId && held.pause) {
-    return { step, look: looked, extend: false, hold: false, paused: true, pausedBy: held.pause.by, pausedAtMs: held.pause.atMs, reason: `paused by ${held.pause.by}: ${held.pause.reason}` };
+    return { step, look: looked, extend: false, hold: false, paused: true, pausedBy: held.pause.by, pausedAtMs: held.pause.atMs, pauseReason: held.pause.reason, reason: `paused by ${held.pause.by}: ${held.pause.reason}` };
   }
   const look = looked + 1;
   const maxLooks = looksFor(plan.bakeSeconds, judge.maxBakeSeconds);

@@ -71,7 +71,7 @@ export class OperatorPolicies extends Construct {
       new iam.PolicyStatement({ sid: 'FindLatestCutover', actions: ['states:ListExecutions'], resources: [props.cutover.stateMachine.stateMachineArn] }),
       new iam.PolicyStatement({ sid: 'FollowExecutions', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [cutoverExecutions, rollbackExecutions] }),
       new iam.PolicyStatement({ sid: 'ReadLedger', actions: ['dynamodb:Query'], resources: [props.ledgerTableArn] }),
-      // Maintenance mode on and off; pause, resume and the pause line of status.
+      // Maintenance mode on and off; pause and resume.
       new iam.PolicyStatement({ sid: 'MaintenanceModeAndPause', actions: ['lambda:InvokeFunction'], resources: [props.maintenanceFunction.functionArn, props.pauseFunction.functionArn] }),
       new iam.PolicyStatement({ sid: 'JudgeSettings', actions: ['lambda:GetFunctionConfiguration'], resources: [props.preflightFunction.functionArn] }),
       new iam.PolicyStatement({ sid: 'JudgeLiveColor', actions: ['ssm:GetParameters'], resources: [...props.stateParameterArns] }),

@@ -462,7 +462,7 @@ export class ControlStack extends Stack {
     });
 
     new CfnOutput(this, 'CutoverStateMachineArn', { value: this.cutover.stateMachine.stateMachineArn, description: 'Start a cutover here' });
-    new CfnOutput(this, 'PauseFunctionName', { value: pause.function.functionName, description: 'Operators invoke this to pause, resume or see a pause (npm run cutover -- pause|resume|status)' });
+    new CfnOutput(this, 'PauseFunctionName', { value: pause.function.functionName, description: 'Operators invoke this to pause or resume a ramp (npm run cutover -- pause|resume)' });
     new CfnOutput(this, 'GateFunctionName', { value: gate.function.functionName, description: 'Approvers invoke this to approve or reject a gate (npm run cutover -- approve|reject)' });
     new CfnOutput(this, 'RollbackStateMachineArn', { value: this.manualRollback.stateMachine.stateMachineArn, description: 'Start a manual rollback here' });
   }

@@ -152,14 +152,13 @@ describe('pause and resume', () => {
     expect(formatPauseAnswer('resume', JSON.stringify({ action: 'resume', executionId: 'arn:exec', pausedSeconds: 600 }))).toBe('resumed arn:exec after 10 minutes paused');
   });
 
-  it('status says paused, since when and by whom, for the running execution only', () => {
+  it('status says paused, since when, by whom and at what weights, read from the state the execution holds in', () => {
     const now = Date.parse('2026-12-04T10:17:00Z');
-    const paused = { running: true, executionId: 'arn:exec', paused: { since: '2026-12-04T10:05:00.000Z', by: me, reason: 'review' }, holding: true, pauses: 1, pausedTotalMinutes: 0 };
-    expect(formatPauseStatus(paused, 'arn:exec', now)).toBe(`PAUSED since 2026-12-04T10:05:00.000Z (12 min) by ${me}: review; the ramp holds at its current weights`);
-    expect(formatPauseStatus({ ...paused, holding: false }, 'arn:exec', now)).toMatch(/the ramp will hold at the end of the current bake$/);
-    expect(formatPauseStatus(paused, 'arn:other', now)).toBeUndefined();
-    expect(formatPauseStatus({ ...paused, paused: null, pauses: 2, pausedTotalMinutes: 35 }, 'arn:exec', now)).toBe('not paused (paused 2 times before, 35 minutes in all)');
-    expect(formatPauseStatus({ ...paused, paused: null, pauses: 0 }, 'arn:exec', now)).toBeUndefined();
-    expect(formatPauseStatus({ running: false }, 'arn:exec', now)).toBeUndefined();
+    const state = { ramp: { index: 0, percent: 10, weights: { blue: 90, green: 10 } }, check: { step: 1, look: 0, paused: true, pausedBy: me, pausedAtMs: Date.parse('2026-12-04T10:05:00Z'), pauseReason: 'review' } };
+    expect(formatPauseStatus({ name: 'Paused', input: JSON.stringify(state) }, now)).toBe(`PAUSED since 2026-12-04T10:05:00.000Z (12 min) by ${me}: review; holding at blue=90 green=10, step 1 (npm run cutover -- resume)`);
+    expect(formatPauseStatus({ name: 'Bake', input: JSON.stringify(state) }, now)).toBeUndefined();
+    expect(formatPauseStatus({ name: 'Paused', input: JSON.stringify({ ...state, check: { paused: false } }) }, now)).toBeUndefined();
+    expect(formatPauseStatus({ name: 'Paused', input: '{not json' }, now)).toBeUndefined();
+    expect(formatPauseStatus(undefined, now)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { World } from '../../rehearsal/world';
 import { taskHandler } from '../../rehearsal/run';
+import { formatPauseStatus } from '../../scripts/switchyard';
 import { runIn, useMotoWorld } from './moto-world';
 
 // Pages after 5 minutes of pause, so the overdue path runs in a short test.
@@ -23,18 +24,20 @@ const attempt = async (f: () => Promise<unknown>) => {
 };
 
 describe('a paused ramp', () => {
-  it('holds at a token kept only with the lock; approvers cannot answer it; status shows who paused and since when; resume lets it go on', async () => {
+  it('holds at a token kept only with the lock; approvers cannot answer it; status shows who paused, since when and the weights held; resume lets it go on', async () => {
     let token: string | undefined;
     let status: any;
     let approve: string | undefined;
     let weightsWhileHeld: unknown;
     let paused = false;
     const r = await runIn(world, input, {
-      before: async (state) => {
+      before: async (state, payload) => {
         if (state === 'CheckStep' && !paused && (await world.lock())?.phase === 'ramping') {
           paused = true;
           await pause({ action: 'pause', by: operator, reason: 'hold for the review' });
         }
+        // What `status` prints while the execution holds at Paused: that state's input.
+        if (state === 'Paused') status = formatPauseStatus({ name: 'Paused', input: JSON.stringify(payload.state) });
       },
       // While the ramp holds, simulated time passes: act once its token is stored.
       passTime: async (ms) => {
@@ -44,7 +47,6 @@ describe('a paused ramp', () => {
         token = held.gate.token;
         weightsWhileHeld = await world.observeWeights();
         approve = await attempt(() => taskHandler('gate')({ action: 'approve', approver, reason: 'not a gate' }));
-        status = await pause({ action: 'status' });
         await pause({ action: 'resume', by: operator, reason: 'review done' });
       },
     });
@@ -52,7 +54,7 @@ describe('a paused ramp', () => {
     expect(token).toMatch(/^rehearsal-token-/);
     expect(weightsWhileHeld).toEqual({ blue: 90, green: 10 });
     expect(approve).toBe('NoGateWaiting');
-    expect(status).toMatchObject({ running: true, phase: 'ramping', holding: true, pauses: 1, paused: { by: operator, reason: 'hold for the review' } });
+    expect(status).toMatch(new RegExp(`^PAUSED since \\S+ \\(\\d+ min\\) by ${operator}: hold for the review; holding at blue=90 green=10, step 1`));
     expect(r.states.filter((s) => s === 'Paused')).toHaveLength(1);
 
     const ledger = await world.ledger();
