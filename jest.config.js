@@ -8,5 +8,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   setupFiles: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
+  // Most time goes to files that wait on their own moto server (another process), so one
+  // worker per core keeps both busy; jest's default, cores - 1, runs one file at a time on two.
+  maxWorkers: '100%',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
