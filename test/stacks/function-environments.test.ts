@@ -83,8 +83,9 @@ describe.each(ENVS)('%s', (env) => {
 it('reports the largest environment of the examples, and what each function would carry without its bundle', () => {
   const all = ENVS.flatMap((env) => functions(env).map((f) => ({ name: f.name, bytes: envBytes(f.vars), withBundle: envBytes({ ...f.vars, ...f.bundled }) })));
   const largest = all.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  // The figures, on request (SHOW_SIZES=1): a test run prints nothing a user must learn to skip.
   // eslint-disable-next-line no-console
-  console.log(
+  if (process.env.SHOW_SIZES === '1') console.log(
     `largest function environment: ${largest.name}, about ${largest.bytes} bytes (references at ${REFERENCE_CHARS}) of Lambda's 4096; budget ${BUDGET_BYTES}\n` +
       all.map((f) => `${f.name.padEnd(32)} ${String(f.bytes).padStart(5)} (${f.withBundle} with its bundled settings in the environment)`).join('\n'),
   );
