@@ -30,7 +30,8 @@ export default {
   // Two cores, shared.
   concurrency: 2,
   // Over the unmutated time of the tests; a mutant that loops forever costs this plus a restart.
-  timeoutMS: 3000,
+  // 5 s rather than 3: on this shared, loaded machine a slower run is not an infinite loop.
+  timeoutMS: 5000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
