@@ -4,7 +4,9 @@
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'jest.mutate.config.js', enableFindRelatedTests: false },
+  // findRelatedTests: each mutant loads only the test files that import its file (jest's dependency graph),
+  // not all of them; every test file here requires what it tests by a literal path.
+  jest: { projectType: 'custom', configFile: 'jest.mutate.config.js', enableFindRelatedTests: true },
   // Each mutant runs only the tests that reach it.
   coverageAnalysis: 'perTest',
   mutate: [
