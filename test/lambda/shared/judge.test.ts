@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import binomial = require('@stdlib/random-base-binomial');
 import { ColorCounts, JudgeInput, JudgeSettings, Verdict, judgeStep, newcombe, wilson, wilsonCorrected, zFor } from '../../../lambda/shared/decisions/judge';
 
 /** A realistic configuration: 1 pp margin, 99% one-sided per step, 100 requests per color, 10% ceiling, roll back when both are bad. */
