@@ -53,7 +53,11 @@ describe('reaching the idle color', () => {
   const route = { ruleTokens: ['t-1'], token: 't-1', forwardsTo: ['green' as const], idle: 'green' as const };
   it('the token must be one the test rule matches, and the rule must forward to the idle color alone', () => {
     expect(testRouteProblem(route)).toBeUndefined();
-    expect(testRouteProblem({ ...route, token: 't-2' })).toMatch(/does not match the current test token, so the smoke requests would land on the live color/);
+    expect(testRouteProblem({ ...route, token: 't-2' })).toBe(
+      "the test route's listener rule does not match the current test token, so the smoke requests would land on the live color: " +
+        'the token secret changed after the rule last did (CloudFormation resolves the secret into the rule only when the rule itself changes, so redeploying an unchanged stack does not); ' +
+        "set the rule's header value to the secret's current value (aws elbv2 modify-rule), or put the value the rule holds back into the secret",
+    );
     expect(testRouteProblem({ ...route, forwardsTo: ['blue'] })).toBe('the test route forwards to blue, not to the idle color green alone');
     expect(testRouteProblem({ ...route, forwardsTo: ['blue', 'green'] })).toMatch(/forwards to blue and green/);
     expect(testRouteProblem({ ...route, forwardsTo: [] })).toMatch(/forwards to no color/);
