@@ -26,7 +26,7 @@ const traffic = (green: [number, number], blue: [number, number]) => {
   const m = (id: string, v: number) => ({ Id: id, Timestamps: [t], Values: [v] });
   return { MetricDataResults: [m('green_requests', green[0]), m('green_target5xx', green[1]), m('green_fast', 100), m('blue_requests', blue[0]), m('blue_target5xx', blue[1]), m('blue_fast', 100)] };
 };
-const alarms = (green: string, blue = 'OK') => ({ CompositeAlarms: [{ AlarmName: 'shop-dev-green-rollback', StateValue: green }, { AlarmName: 'shop-dev-blue-rollback', StateValue: blue }] });
+const alarms = (green: string, blue = 'OK'): any => ({ CompositeAlarms: [{ AlarmName: 'shop-dev-green-rollback', StateValue: green }, { AlarmName: 'shop-dev-blue-rollback', StateValue: blue }] });
 const bakes = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as any).filter((i) => i.type === 'bake');
 
 let realNow: () => number;
