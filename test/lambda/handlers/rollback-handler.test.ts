@@ -59,6 +59,8 @@ describe('rollback handler', () => {
       expect(listener).toEqual([100, 0]);
       expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'shop-dev-blue', desiredCount: lockSlice.liveDesired });
       expect(marked()).toEqual(['JudgedWorse: step 2 worse']);
+      const rollback = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as any).find((i) => i.type === 'rollback');
+      expect(rollback).toMatchObject({ executionId: 'exec-1', detail: { trigger: 'cutover' } });
     });
 
     it('without a caught error the reason says it was the cutover; a cause-less error keeps its name; a long cause is cut at 1,000 characters', async () => {
@@ -84,6 +86,14 @@ describe('rollback handler', () => {
       expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'shop-dev-green', desiredCount: 3 });
       // No cutover holds the lock: nothing to mark.
       expect(marked()).toEqual([]);
+    });
+
+    it('the color asked for wins over the running cutover\'s previous color; the ledger says it was manual', async () => {
+      ddb.on(GetCommand).resolves({ Item: lock() });
+      listener = [0, 100];
+      await expect(handler(event({ reason: 'back to blue', target: 'blue' }))).resolves.toMatchObject({ target: 'blue', weights: { blue: 100, green: 0 } });
+      const rollback = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as any).find((i) => i.type === 'rollback');
+      expect(rollback).toMatchObject({ executionId: 'manual-1', detail: { trigger: 'manual', reason: 'back to blue' } });
     });
 
     it('while a cutover runs: to its previous color, and the lock is marked as a manual rollback', async () => {

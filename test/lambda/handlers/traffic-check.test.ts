@@ -1,10 +1,10 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handlerEnv, lockSlice, plan } from './env';
+import { forward, handlerEnv, lockSlice, plan } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -44,6 +44,40 @@ afterEach(() => {
   Date.now = realNow;
 });
 
+describe('traffic: shift', () => {
+  const { handler } = require('../../../lambda/traffic');
+  const shift = (r?: object) => ({ executionId: 'exec-1', action: 'shift', state: { plan: bakePlan, lock: lockSlice, ...(r ? { ramp: r } : {}) } });
+  const weights = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as any).filter((i) => i.type === 'weights');
+
+  beforeEach(() => {
+    ddb.on(UpdateCommand).resolves({});
+  });
+
+  it('the first step marks the lock as ramping and records the step, its weights and what the listener read back', async () => {
+    elb.on(DescribeListenersCommand).resolves({ Listeners: [{ DefaultActions: forward(90, 10) as any }] });
+    await expect(handler(shift())).resolves.toEqual({ index: 0, percent: 10, weights: { blue: 90, green: 10 }, shiftedAtMs: NOW, done: false });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'SET phase = :p', ExpressionAttributeValues: { ':p': 'ramping', ':me': 'exec-1' } });
+    expect(weights().map((w) => w.detail)).toEqual([{ step: 1, of: 3, percent: 10, set: { blue: 90, green: 10 }, readBack: { blue: 90, green: 10 } }]);
+  });
+
+  it('a later step does not touch the lock\'s phase; the last one is done', async () => {
+    elb.on(DescribeListenersCommand).resolves({ Listeners: [{ DefaultActions: forward(0, 100) as any }] });
+    await expect(handler(shift({ ...ramp, index: 1, percent: 50, weights: { blue: 50, green: 50 } }))).resolves.toMatchObject({ index: 2, percent: 100, done: true });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(weights()[0].detail).toMatchObject({ step: 3, of: 3, percent: 100 });
+  });
+
+  it('there is no step after the last', async () => {
+    await expect(handler(shift({ ...ramp, index: 2, percent: 100, weights: { blue: 0, green: 100 } }))).rejects.toThrow(new RangeError('no ramp step 3; the plan has 3'));
+    expect(elb).not.toHaveReceivedCommand(ModifyListenerCommand);
+  });
+
+  it('a listener that never reports the weights: WeightsNotApplied, naming both', async () => {
+    elb.on(DescribeListenersCommand).resolves({ Listeners: [{ DefaultActions: forward(100, 0) as any }] });
+    await expect(handler(shift())).rejects.toMatchObject({ name: 'WeightsNotApplied', message: 'set blue=90 green=10, the listener still reports blue=100 green=0' });
+  });
+});
+
 describe('traffic: check', () => {
   const { handler } = require('../../../lambda/traffic');
 
@@ -62,6 +96,8 @@ describe('traffic: check', () => {
     cw.on(GetMetricDataCommand).resolves(traffic([10, 0], [90, 0]));
     await expect(handler(event({ check: { step: 1, look: 2 } }))).resolves.toMatchObject({ step: 1, look: 3, extend: true, hold: false, decision: 'INCONCLUSIVE', requests: { new: 10, old: 90 } });
     await expect(handler(event({ check: { step: 2, look: 4 } }))).resolves.toMatchObject({ look: 1 });
+    // Undecided is not a hold: nobody is paged.
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
     await expect(handler(event({ check: { step: 1 } }))).resolves.toMatchObject({ look: 1 });
     const out = await handler(event());
     expect(out.reason).toBe(bakes().at(-1).detail.outcome.reason);
@@ -105,7 +141,7 @@ describe('traffic: check', () => {
 
     it('both colors\' alarms in ALARM, the new color not worse: holds, and pages once when the hold starts', async () => {
       cw.on(DescribeAlarmsCommand).resolves(alarms('ALARM', 'ALARM'));
-      await expect(handler(event({ plan: holdPlan }))).resolves.toMatchObject({ look: 1, extend: true, hold: true });
+      await expect(handler(event({ plan: holdPlan }))).resolves.toMatchObject({ look: 1, extend: true, hold: true, reason: "both colors' rollback alarms are in ALARM and the new color is not worse than the old" });
       expect(cw).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: ['shop-dev-green-rollback', 'shop-dev-blue-rollback'] });
       expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
       expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: 'arn:aws:sns:eu-west-1:111111111111:critical', Subject: 'Switchyard shop#dev: holding at step 1 (10%): both colors failing' });
