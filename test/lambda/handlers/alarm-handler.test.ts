@@ -79,6 +79,11 @@ describe('alarm handler', () => {
     expect(cw).not.toHaveReceivedCommand(DescribeAlarmsCommand);
   });
 
+  it('a repeated delivery of an event is ignored, naming it', async () => {
+    ddb.on(PutCommand).rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+    await expect(handler(event('shop-dev-green-rollback', { id: 'e-7' }))).resolves.toEqual({ action: 'ignore', reason: 'event e-7 was handled before' });
+  });
+
   it('scales the previous color to the cutover\'s live size before moving traffic onto it', async () => {
     elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(1)).resolves(healthy(3));
     await handler(event('shop-dev-green-rollback'));
@@ -142,6 +147,15 @@ describe('alarm handler', () => {
     it('green also worse than blue: rolls back', async () => {
       cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'shop-dev-green-worse-than-blue', StateValue: 'ALARM' }], CompositeAlarms: [{ AlarmName: 'shop-dev-blue-rollback', StateValue: 'ALARM' }] });
       await expect(handler(event('shop-dev-green-rollback'))).resolves.toMatchObject({ action: 'rollback', target: 'blue' });
+    });
+
+    it('with no cutover running it rolls back as in rollback mode, reading nothing more', async () => {
+      ddb.on(GetCommand).resolves({});
+      listener = [100, 0];
+      // Green already has blue's recorded 4 tasks.
+      elb.on(DescribeTargetHealthCommand).resolves(healthy(4));
+      await expect(handler(event('shop-dev-blue-rollback'))).resolves.toMatchObject({ action: 'rollback', target: 'green' });
+      expect(cw).not.toHaveReceivedCommand(DescribeAlarmsCommand);
     });
 
     it('the previous color\'s own alarm reads nothing more', async () => {

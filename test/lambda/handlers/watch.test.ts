@@ -86,6 +86,8 @@ describe('watch tick', () => {
     cw.on(GetMetricDataCommand).resolves(metrics([], [], []));
     await expect(handler(event(5 * HOUR))).resolves.toMatchObject({ reported: [HOUR, 4 * HOUR] });
     expect(checkpoints().map((c) => c.detail.afterHours)).toEqual([1, 4]);
+    // Healthy hosts alone are not all OK.
+    expect(checkpoints().map((c) => c.detail.allOk)).toEqual([false, false]);
     // No requests: no error rate and no p95, neither OK.
     expect(checkpoints()[0].detail.report.map((r: any) => [r.value, r.ok])).toEqual([[null, false], [null, false], [2, true]]);
     cw.reset();
