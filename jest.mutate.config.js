@@ -9,6 +9,9 @@ const base = require('./jest.config');
 module.exports = {
   ...base,
   testMatch: ['<rootDir>/test/lambda/**/*.test.ts', '<rootDir>/test/rehearsal/alarms/**/*.test.ts'],
-  // Synthesizes the app (seconds per run); every mutant it covers would pay for it.
-  testPathIgnorePatterns: ['/node_modules/', '/test/rehearsal/alarms/template-synth\\.test\\.ts$'],
+  // fast-check properties without their own numRuns run 25 cases (test/mutate-fast-check.ts): a surviving mutant runs every test that covers it.
+  moduleNameMapper: { '^fast-check$': '<rootDir>/test/mutate-fast-check.ts' },
+  // template-synth synthesizes the app (seconds per run), judge-false-rollbacks replays 100,000 verdicts:
+  // every mutant they cover would pay for it. npm test runs both.
+  testPathIgnorePatterns: ['/node_modules/', '/test/rehearsal/alarms/template-synth\\.test\\.ts$', '/test/lambda/shared/judge-false-rollbacks\\.test\\.ts$'],
 };

@@ -10,8 +10,12 @@ import { dirname, resolve } from 'path';
 interface Position { line: number; column: number }
 interface Mutant { id: string; mutatorName: string; replacement?: string; status: string; location: { start: Position; end: Position } }
 interface Report { files: Record<string, { source: string; mutants: Mutant[] }> }
-/** One equivalent mutant: which file, which mutator, the code it changes and what it puts there. */
-export interface Equivalent { file: string; mutator: string; original: string; replacement: string; reason: string }
+/**
+ * One equivalent mutant: which file, which mutator, where (line:column, as Stryker reports it), the code it
+ * changes, what it puts there, and why no test can tell it from the original. An entry sets aside one mutant;
+ * the location tells apart identical mutants in one file and is reported when the code has moved.
+ */
+export interface Equivalent { file: string; mutator: string; location: string; original: string; replacement: string; reason: string }
 
 /** Score targets: the first whose prefix matches a file holds it. */
 export const TARGETS: ReadonlyArray<{ name: string; prefix: string; percent: number }> = [
@@ -36,8 +40,7 @@ export const score = (t: Tally): number => (t.detected + t.live === 0 ? 100 : (1
 export function tallies(report: Report, equivalents: readonly Equivalent[]) {
   const byFolder = new Map<string, Tally>();
   const byTarget = new Map<string, Tally>(TARGETS.map((t) => [t.name, { detected: 0, live: 0, equivalent: 0 }]));
-  const used = new Set<Equivalent>();
-  const live: string[] = [];
+  const alive: Array<{ file: string; m: Mutant; original: string; at: string; tallied: Tally[] }> = [];
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const folder = dirname(file) + '/';
     const target = TARGETS.find((t) => file.startsWith(t.prefix))!;
@@ -46,26 +49,38 @@ export function tallies(report: Report, equivalents: readonly Equivalent[]) {
     for (const m of mutants) {
       const tallied = [f, byTarget.get(target.name)!];
       if (DETECTED.has(m.status)) tallied.forEach((t) => t.detected++);
-      if (!LIVE.has(m.status)) continue;
-      const original = originalText(source, m);
-      const eq = equivalents.find((e) => e.file === file && e.mutator === m.mutatorName && e.original === original && e.replacement === m.replacement);
-      if (eq) {
-        used.add(eq);
-        tallied.forEach((t) => t.equivalent++);
-        continue;
-      }
-      tallied.forEach((t) => t.live++);
-      live.push(`${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}: ${JSON.stringify(original).slice(0, 120)} -> ${JSON.stringify(m.replacement ?? '').slice(0, 120)}`);
+      if (LIVE.has(m.status)) alive.push({ file, m, original: originalText(source, m), at: `${m.location.start.line}:${m.location.start.column}`, tallied });
     }
   }
-  return { byFolder, byTarget, live, unused: equivalents.filter((e) => !used.has(e)) };
+  // Each entry sets aside one live mutant with its code: first the one at its location, then (code moved) any other.
+  const used = new Map<Equivalent, (typeof alive)[number]>();
+  const matches = (e: Equivalent, a: (typeof alive)[number]) => e.file === a.file && e.mutator === a.m.mutatorName && e.original === a.original && e.replacement === a.m.replacement;
+  for (const exact of [true, false]) {
+    for (const e of equivalents) {
+      if (used.has(e)) continue;
+      const a = alive.find((x) => ![...used.values()].includes(x) && matches(e, x) && (!exact || e.location === x.at));
+      if (a) used.set(e, a);
+    }
+  }
+  const setAside = new Set(used.values());
+  const moved = [...used].filter(([e, a]) => e.location !== a.at).map(([e, a]) => `${e.file}: the equivalent listed at ${e.location} (${e.mutator}: ${e.original} -> ${e.replacement}) is now at ${a.at}; update its location`);
+  const live: string[] = [];
+  for (const a of alive) {
+    if (setAside.has(a)) {
+      a.tallied.forEach((t) => t.equivalent++);
+      continue;
+    }
+    a.tallied.forEach((t) => t.live++);
+    live.push(`${a.file}:${a.at} ${a.m.status} ${a.m.mutatorName}: ${JSON.stringify(a.original).slice(0, 120)} -> ${JSON.stringify(a.m.replacement ?? '').slice(0, 120)}`);
+  }
+  return { byFolder, byTarget, live, moved, unused: equivalents.filter((e) => !used.has(e)) };
 }
 
 function main(): void {
   const root = resolve(__dirname, '..');
   const report = JSON.parse(readFileSync(resolve(root, 'reports/mutation/mutation.json'), 'utf8')) as Report;
   const { equivalents } = JSON.parse(readFileSync(resolve(root, 'stryker.equivalents.json'), 'utf8')) as { equivalents: Equivalent[] };
-  const { byFolder, byTarget, live, unused } = tallies(report, equivalents);
+  const { byFolder, byTarget, live, moved, unused } = tallies(report, equivalents);
   const row = (name: string, t: Tally, extra = '') => console.log(`${name.padEnd(44)} ${score(t).toFixed(1).padStart(6)}%  killed ${String(t.detected).padStart(4)}  live ${String(t.live).padStart(3)}  equivalent ${String(t.equivalent).padStart(2)}${extra}`);
   console.log('Mutation score per folder (killed / (killed + live); equivalent mutants set aside)');
   for (const [folder, t] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) row(folder, t);
@@ -77,7 +92,8 @@ function main(): void {
     failed ||= !ok;
     row(target.name, t, `  target ${target.percent}% ${ok ? 'met' : 'MISSED'}`);
   }
-  for (const e of unused) console.log(`\nstryker.equivalents.json lists a mutant this report does not show alive (${e.file}, ${e.mutator}: ${e.original} -> ${e.replacement}); remove it if the code changed`);
+  for (const e of unused) console.log(`\nstryker.equivalents.json lists a mutant this report does not show alive (${e.file}:${e.location}, ${e.mutator}: ${e.original} -> ${e.replacement}); remove it if the code changed`);
+  for (const line of moved) console.log(`\n${line}`);
   if (process.argv.includes('--survivors')) console.log(`\nLive mutants (${live.length}):\n${live.join('\n')}`);
   if (failed) {
     console.error('\nA mutation score target is missed: kill the live mutants with tests (npm run mutate:score -- --survivors lists them), or list a truly equivalent one in stryker.equivalents.json with its reason.');

@@ -168,7 +168,10 @@ describe('alarm-driven rollback', () => {
     expect(rule.EventPattern).toMatchObject({ source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], detail: { state: { value: ['ALARM'] } } });
     expect(rule.EventPattern.detail.alarmName).toHaveLength(2);
     expect(rule.Targets[0].RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 4 });
-    expect(rule.Targets[0].DeadLetterConfig.Arn).toBeDefined();
+    // Undeliverable events land in the construct's own dead-letter queue.
+    const queues = Object.entries(json().Resources as Record<string, any>).filter(([id, r]) => r.Type === 'AWS::SQS::Queue' && id.includes('DeadLetters'));
+    expect(queues).toHaveLength(1);
+    expect(rule.Targets[0].DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queues[0][0], 'Arn'] } });
   });
 
   it('a handler that keeps throwing pages the critical topic (an on-failure destination), its retries ending before the handler would ignore the event as old', () => {

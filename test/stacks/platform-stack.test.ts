@@ -380,7 +380,9 @@ describe('alarms', () => {
         });
         expect(f.MetricTransformations).toEqual([{ MetricNamespace: 'Switchyard/TaskExits', MetricName: 'TaskExits', MetricValue: '1', Unit: 'Count', Dimensions: [{ Key: 'Group', Value: '$.detail.group' }] }]);
       }
-      expect(dev.platform.monitoring.taskExits!.filters.blue).toBeDefined();
+      // The construct exposes the filters it synthesized, one per color.
+      const filters = dev.platform.monitoring.taskExits!.filters;
+      expect([filters.blue, filters.green].map((x) => (x.node.defaultChild as any).filterName)).toEqual(['shop-dev-blue-task-exits', 'shop-dev-green-task-exits']);
     });
   });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { COLORS, Color, otherColor } from '../../../lambda/shared/colors';
 import { bakeOutcome, BakeFacts } from '../../../lambda/shared/decisions/bake';
 import { Verdict } from '../../../lambda/shared/decisions/judge';
-import { MAX_WEIGHT, percentOf, rollbackWeights, sameWeights, soleColor, validateWeights, weightsAt } from '../../../lambda/shared/decisions/weights';
+import { MAX_WEIGHT, percentOf, rollbackWeights, sameWeights, soleColor, stepsFor, validateWeights, weightsAt } from '../../../lambda/shared/decisions/weights';
 
 const color = fc.constantFrom<Color>(...COLORS);
 const state = fc.constantFrom('OK', 'ALARM', 'INSUFFICIENT_DATA');
@@ -95,6 +95,21 @@ describe('weights: properties over the whole domain', () => {
         expect(() => weightsAt(p, c)).toThrow(RangeError);
       }),
     );
+  });
+  it('a negative percent is refused even when it has one decimal, naming what it got', () => {
+    expect(() => weightsAt(-0.1, 'green')).toThrow(new RangeError('a step is a percent from 0 to 100 with at most one decimal, got -0.1'));
+    expect(() => weightsAt(-50, 'blue')).toThrow(RangeError);
+  });
+  it('arithmetic noise up to 1e-9 of a tenth is that tenth (0.1 + 0.2 is 0.3), more is refused', () => {
+    expect(weightsAt(0.1 + 0.2, 'green')).toEqual({ green: 3, blue: 997 });
+    // 1e-10 * 10 is exactly the tolerance.
+    expect(weightsAt(1e-10, 'green')).toEqual({ green: 0, blue: 100 });
+    expect(() => weightsAt(2e-10, 'green')).toThrow(RangeError);
+  });
+  it('each strategy has its own ramp', () => {
+    expect(stepsFor('canary', [5, 50, 100])).toEqual([5, 50, 100]);
+    expect(stepsFor('linear', [5, 50, 100])).toEqual([20, 40, 60, 80, 100]);
+    expect(stepsFor('all-at-once', [5, 50, 100])).toEqual([100]);
   });
   it('validateWeights accepts exactly whole numbers 0 to 999 with at least one above 0', () => {
     fc.assert(

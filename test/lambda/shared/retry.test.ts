@@ -40,7 +40,7 @@ describe('withThrottleRetry', () => {
 
 describe('withThrottleRetry: the jitter it really applies', () => {
   it('each pause is floor(random * ceiling), with the random source it is given', async () => {
-    fc.assert(
+    await fc.assert(
       fc.asyncProperty(fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 5, maxLength: 5 }), async (randoms) => {
         const pauses: number[] = [];
         let calls = 0;
