@@ -123,7 +123,11 @@ export function planCost(p: PlanShape, s: Stages): PlanCost {
     { events: stepChecks * lookEvents, what: `${stepChecks} step checks (${p.steps.length} steps, up to ${looks} looks each: judge.maxBakeSeconds ${p.judge.maxBakeSeconds} over bakeSeconds ${p.bakeSeconds})`, lower: 'use fewer steps, a longer bakeSeconds or a lower judge.maxBakeSeconds' },
     { events: idleChecks * loop, what: `${idleChecks} idle checks (cutover.idleDeadlineSeconds ${s.idleDeadlineSeconds})`, lower: 'lower cutover.idleDeadlineSeconds' },
     { events: backupChecks * loop, what: `${backupChecks} backup checks (database.snapshotDeadlineMinutes ${s.backupDeadlineSeconds / 60})`, lower: 'lower database.snapshotDeadlineMinutes' },
-    { events: pauseEvents(p.pause), what: `up to ${p.pause?.maxPauses ?? 0} pauses (cutover.pause.maxPauses, paging every pageAfterMinutes ${(p.pause?.pageAfterSeconds ?? 0) / 60} for up to maxHours ${(p.pause?.maxSeconds ?? 0) / 3600})`, lower: 'allow fewer pauses or raise cutover.pause.pageAfterMinutes' },
+    {
+      events: pauseEvents(p.pause),
+      what: p.pause ? `up to ${p.pause.maxPauses} pauses (cutover.pause.maxPauses, paging every pageAfterMinutes ${p.pause.pageAfterSeconds / 60} for up to maxHours ${p.pause.maxSeconds / 3600})` : '0 pauses',
+      lower: 'allow fewer pauses or raise cutover.pause.pageAfterMinutes',
+    },
     { events: gateEvents(p.approvals), what: `${p.approvals?.at.length ?? 0} approval gates (approvals.timeoutMinutes ${(p.approvals?.timeoutSeconds ?? 0) / 60}, onTimeout ${p.approvals?.onTimeout ?? '-'})`, lower: 'use fewer approval gates or a longer approvals.timeoutMinutes' },
   ].sort((a, b) => b.events - a.events);
   const start = 2 + 3 * EVENTS.task + EVENTS.choice; // execution started/ended, ValidateInput, AcquireLock, Preflight, Go?

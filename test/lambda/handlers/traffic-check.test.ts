@@ -84,7 +84,7 @@ describe('traffic: check', () => {
   it('judges the step\'s complete minutes, records the bake and passes', async () => {
     const out = await handler(event());
     const [bake] = bakes();
-    expect(out).toEqual({ step: 1, look: 1, extend: false, hold: false, decision: 'PASS', reason: bake.detail.verdict.reason, requests: { new: 1000, old: 9000 } });
+    expect(out).toEqual({ step: 1, look: 1, paused: false, extend: false, hold: false, decision: 'PASS', reason: bake.detail.verdict.reason, requests: { new: 1000, old: 9000 } });
     expect(bake.detail).toMatchObject({ step: 1, percent: 10, look: 1, maxLooks: 6, window: { startMs: SHIFTED - 10_000 + MIN, endMs: Date.UTC(2026, 11, 4, 11, 57), minutes: 16 }, alarm: 'OK', healthy: 2, outcome: { action: 'pass' } });
     const q = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
     expect([q.StartTime, q.EndTime]).toEqual([new Date(Date.UTC(2026, 11, 4, 11, 41)), new Date(Date.UTC(2026, 11, 4, 11, 57))]);
@@ -134,6 +134,29 @@ describe('traffic: check', () => {
     ddb.on(GetCommand).resolves({ Item: { pk: 'shop#dev', executionId: 'exec-1', startedAtMs: 1, expiresAtMs: 4e12, ttl: 1, previousColor: 'blue', newColor: 'green', liveDesired: 2, reason: 'r', phase: 'ramping', rolledBackAtMs: Date.UTC(2026, 11, 4, 11, 59), rollbackReason: 'green in ALARM' } });
     await expect(handler(event())).rejects.toMatchObject({ name: 'RolledBackByAlarm', message: 'an alarm rolled traffic back at 2026-12-04T11:59:00.000Z: green in ALARM' });
     expect(cw).not.toHaveReceivedCommand(GetMetricDataCommand);
+  });
+
+  it('a paused ramp holds without judging or spending a look; another execution\'s pause does not hold this one', async () => {
+    const lock = { pk: 'shop#dev', executionId: 'exec-1', startedAtMs: 1, expiresAtMs: 4e12, ttl: 1, previousColor: 'blue', newColor: 'green', liveDesired: 2, reason: 'r', phase: 'ramping' };
+    const pause = { atMs: Date.UTC(2026, 11, 4, 11, 50), by: 'arn:aws:iam::1:role/ops', reason: 'review' };
+    ddb.on(GetCommand).resolves({ Item: { ...lock, pause } });
+    await expect(handler(event({ check: { step: 1, look: 2 } }))).resolves.toEqual({
+      step: 1,
+      look: 2,
+      extend: false,
+      hold: false,
+      paused: true,
+      pausedBy: pause.by,
+      pausedAtMs: pause.atMs,
+      pauseReason: 'review',
+      reason: `paused by ${pause.by}: review`,
+    });
+    // The first look of a step not yet taken stays untaken.
+    await expect(handler(event())).resolves.toMatchObject({ step: 1, look: 0, paused: true });
+    expect(cw).not.toHaveReceivedCommand(GetMetricDataCommand);
+    expect(bakes()).toEqual([]);
+    ddb.on(GetCommand).resolves({ Item: { ...lock, executionId: 'exec-0', pause } });
+    await expect(handler(event({ check: { step: 1, look: 2 } }))).resolves.toMatchObject({ look: 3, paused: false });
   });
 
   describe('hold mode', () => {

@@ -36,6 +36,7 @@ describe('plan cost: known values', () => {
       // Two gates, each waiting (7200 / 3600) + 1 = 3 rounds of gate Task (6), timeout Task (5) and Choice (2).
       { events: 2 * 3 * 13, what: '2 approval gates (approvals.timeoutMinutes 60, onTimeout hold)', lower: 'use fewer approval gates or a longer approvals.timeoutMinutes' },
       { events: 6 * 9, what: '6 watch ticks (watchWindowHours 2 every cutover.watchTickSeconds 1800, and checkpoints)', lower: 'shorten watchWindowHours or raise cutover.watchTickSeconds' },
+      { events: 0, what: '0 pauses', lower: 'allow fewer pauses or raise cutover.pause.pageAfterMinutes' },
     ]);
     // Start 19, backup 7, deploy 12, maintenance with its sync 54, steps 3 x 9, promotion 5, tail 60, and the parts (771).
     expect(c.historyEvents).toBe(19 + 7 + 12 + 54 + 27 + 5 + 60 + 771);
@@ -48,12 +49,13 @@ describe('plan cost: known values', () => {
 
   it('a bare plan: no backup, maintenance, sync, gates or watch window', () => {
     const c = planCost(bare, noStages);
-    expect(c.parts.map((p) => p.events)).toEqual([21 * 9, 9, 9, 0, 0]);
+    expect(c.parts.map((p) => p.events)).toEqual([21 * 9, 9, 9, 0, 0, 0]);
     expect(c.parts.map((p) => p.what)).toEqual([
       '21 idle checks (cutover.idleDeadlineSeconds 600)',
       '1 watch ticks (watchWindowHours 0 every cutover.watchTickSeconds 900, and checkpoints)',
       '1 step checks (1 steps, up to 1 looks each: judge.maxBakeSeconds 600 over bakeSeconds 600)',
       '0 backup checks (database.snapshotDeadlineMinutes 0)',
+      '0 pauses',
       '0 approval gates (approvals.timeoutMinutes 0, onTimeout -)',
     ]);
     // Start 19, deploy 12, the maintenance Choice 2, one step 9, promotion 5, tail 60, parts 207.
@@ -69,11 +71,11 @@ describe('plan cost: known values', () => {
     expect(c.durationSeconds).toBe(720 + 121 + 2 * 3600 + 4300);
   });
 
-  it('the stages: fixed seconds, the execution timeout (84 h of ramp and watch, 48 h of gates) and the lock 15 minutes past it', () => {
+  it('the stages: fixed seconds, the execution timeout (84 h of ramp and watch, 48 h of gates, 24 h of pauses) and the lock 15 minutes past it', () => {
     expect(fixedSeconds(stages)).toBe(3600 + 1920 + 990 + 1000 + 30 + 10);
     expect(fixedSeconds(noStages)).toBe(3600 + 690 + 500 + 10);
-    expect(executionTimeoutSeconds(stages)).toBe(84 * 3600 + 48 * 3600 + 7550);
-    expect(lockLifetimeSeconds(stages)).toBe(84 * 3600 + 48 * 3600 + 7550 + 900);
+    expect(executionTimeoutSeconds(stages)).toBe(84 * 3600 + 48 * 3600 + 24 * 3600 + 7550);
+    expect(lockLifetimeSeconds(stages)).toBe(84 * 3600 + 48 * 3600 + 24 * 3600 + 7550 + 900);
   });
 
   it('stages from settings: the snapshot deadline in seconds, the sync stage with its validation and 5 minutes', () => {
