@@ -265,6 +265,25 @@ export function formatAnswer(command: string, body: string, functionError?: stri
   return `${parsed?.action === 'approve' ? 'approved' : 'rejected'} ${parsed?.gate} of ${parsed?.executionId} as ${parsed?.approver}${parsed?.note ? ` (${parsed.note})` : ''}`;
 }
 
+/**
+ * Invokes a control-stack function as the caller: the request names the
+ * caller's identity (sts:GetCallerIdentity), the answer or refusal is printed,
+ * and a refusal exits 1.
+ */
+async function invokeAsCaller(
+  functionName: () => Promise<string>,
+  request: (callerArn: string) => Record<string, string>,
+  format: (body: string, functionError?: string) => string,
+  print: (s: string) => void,
+): Promise<number> {
+  const arn = (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Arn;
+  if (!arn) throw new Error('sts:GetCallerIdentity returned no ARN');
+  const payload = request(arn);
+  const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: await functionName(), Payload: Buffer.from(JSON.stringify(payload)) }));
+  print(format(r.Payload ? Buffer.from(r.Payload).toString('utf8') : '', r.FunctionError));
+  return r.FunctionError ? 1 : 0;
+}
+
 async function outputs(stack: string): Promise<Record<string, string>> {
   const r = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stack }));
   return Object.fromEntries((r.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
@@ -331,25 +350,11 @@ export async function main(argv: string[], print: (s: string) => void = console.
       }
     }
     case 'approve':
-    case 'reject': {
-      const approver = (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Arn;
-      if (!approver) throw new Error('sts:GetCallerIdentity returned no ARN');
-      const request = answerRequest(command, approver, values);
-      const fn = await control('GateFunctionName', undefined);
-      const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(request)) }));
-      print(formatAnswer(command, r.Payload ? Buffer.from(r.Payload).toString('utf8') : '', r.FunctionError));
-      return r.FunctionError ? 1 : 0;
-    }
+    case 'reject':
+      return invokeAsCaller(() => control('GateFunctionName', undefined), (arn) => answerRequest(command, arn, values), (body, error) => formatAnswer(command, body, error), print);
     case 'pause':
-    case 'resume': {
-      const by = (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Arn;
-      if (!by) throw new Error('sts:GetCallerIdentity returned no ARN');
-      const request = pauseRequest(command, by, values);
-      const fn = await control('PauseFunctionName', undefined);
-      const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(request)) }));
-      print(formatPauseAnswer(command, r.Payload ? Buffer.from(r.Payload).toString('utf8') : '', r.FunctionError));
-      return r.FunctionError ? 1 : 0;
-    }
+    case 'resume':
+      return invokeAsCaller(() => control('PauseFunctionName', undefined), (arn) => pauseRequest(command, arn, values), (body, error) => formatPauseAnswer(command, body, error), print);
     case 'rollback': {
       if (!values.reason) throw new UsageError('rollback needs --reason "why"');
       if (values.target && !['blue', 'green'].includes(values.target)) throw new UsageError('--target is blue or green');

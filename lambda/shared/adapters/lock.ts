@@ -123,9 +123,14 @@ function update(table: string, pk: string, u: Omit<ConstructorParameters<typeof 
  * the lock, so a stale execution cannot open a gate.
  */
 export async function openGate(table: string, pk: string, gate: StoredGate): Promise<boolean> {
+  return storeGate(table, pk, gate);
+}
+
+/** Puts a waiting task's token in the lock's gate slot, while `gate.executionId` holds the lock unrolled-back and `also` holds; false when not. */
+async function storeGate(table: string, pk: string, gate: StoredGate, also?: string): Promise<boolean> {
   const done = await update(table, pk, {
     UpdateExpression: 'SET gate = :g',
-    ConditionExpression: 'executionId = :me AND attribute_not_exists(rolledBackAtMs)',
+    ConditionExpression: `executionId = :me AND ${also ? `${also} AND ` : ''}attribute_not_exists(rolledBackAtMs)`,
     ExpressionAttributeValues: { ':g': gate, ':me': gate.executionId },
   });
   return done !== undefined;
@@ -188,10 +193,5 @@ export async function endPause(table: string, pk: string, atMs: number, pausedTo
  * and the caller must not wait.
  */
 export async function holdAtPause(table: string, pk: string, gate: StoredGate): Promise<boolean> {
-  const done = await update(table, pk, {
-    UpdateExpression: 'SET gate = :g',
-    ConditionExpression: 'executionId = :me AND attribute_exists(pause) AND attribute_not_exists(rolledBackAtMs)',
-    ExpressionAttributeValues: { ':g': gate, ':me': gate.executionId },
-  });
-  return done !== undefined;
+  return storeGate(table, pk, gate, 'attribute_exists(pause)');
 }
