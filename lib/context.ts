@@ -1,3 +1,4 @@
+import { App } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -11,4 +12,16 @@ const ROOT = path.join(__dirname, '..');
 export function repositoryContext(): Record<string, unknown> {
   const read = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8'));
   return { ...read('cdk.json').context, ...read('cdk.context.json') };
+}
+
+/**
+ * The app as tests and the rehearsal build it in-process: the repository's
+ * context, no Lambda bundling (templates do not depend on bundle contents) and
+ * no built-in CloudFormation validation. That check runs a WebAssembly
+ * validator on every synth (a third of a rehearsal's synth time) and, with
+ * `validateAgainstDefaultRules` off, only ever warns; `cdk synth` still runs it,
+ * and `npm test` lints every template with cfn-lint.
+ */
+export function inProcessApp(): App {
+  return new App({ context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
 }

@@ -1,13 +1,11 @@
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Stack } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as path from 'path';
 import { COLORS, Color } from '../lambda/shared/colors';
 import { CONFIG_DIR, ConfigError, loadConfig, parseConfig } from '../lib/config/load';
 import { SwitchyardConfig } from '../lib/config/schema';
-import { repositoryContext } from '../lib/context';
-import { buildSwitchyard } from '../lib/switchyard';
 import { renderDefinition, RenderedDefinition } from './definition';
+import { cachedSynthesis } from './synth-cache';
 
 /** A metric alarm as the platform template defines it. */
 export interface TemplateAlarm {
@@ -66,6 +64,7 @@ export function configWith(env: string, overrides?: object): SwitchyardConfig {
 
 /** Logical id to construct path, for every resource of a stack. */
 function constructPaths(stack: Stack): Record<string, string> {
+  const { CfnElement, Stack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const out: Record<string, string> = {};
   for (const c of stack.node.findAll()) {
     if (c instanceof CfnElement && Stack.of(c) === stack) out[stack.resolve(c.logicalId)] = c.node.path;
@@ -75,13 +74,28 @@ function constructPaths(stack: Stack): Record<string, string> {
 
 const cache = new Map<string, SynthesizedApp>();
 
-/** Synthesizes an environment once (without bundling), with a drill's config changes, and reads what a rehearsal needs. */
+/**
+ * Synthesizes an environment (without bundling), with a drill's config changes, and reads what a rehearsal
+ * needs: once per process, and once per content of its sources while the disk cache (synth-cache.ts) holds it.
+ */
 export function synthesizedApp(env = 'dev', overrides?: object): SynthesizedApp {
   const key = `${env}|${JSON.stringify(overrides ?? null)}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  // The configuration is validated first, and on every call: a bad drill config fails with its own error.
   const config = configWith(env, overrides);
-  const app = new App({ context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] } });
+  // The validated config object itself, not its JSON copy from the cache.
+  const result = { ...cachedSynthesis(key, () => synthesize(config)), config };
+  cache.set(key, result);
+  return result;
+}
+
+function synthesize(config: SwitchyardConfig): SynthesizedApp {
+  // Loaded only when the disk cache misses: aws-cdk-lib and the constructs take seconds to load.
+  const { Template } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
+  const { inProcessApp } = require('../lib/context') as typeof import('../lib/context');
+  const { buildSwitchyard } = require('../lib/switchyard') as typeof import('../lib/switchyard');
+  const app = inProcessApp();
   const { platform, control } = buildSwitchyard(app, config, { nag: false });
   const p = Template.fromStack(platform).toJSON() as { Resources: Record<string, any> };
   const c = Template.fromStack(control).toJSON() as { Resources: Record<string, any> };
@@ -124,6 +138,5 @@ export function synthesizedApp(env = 'dev', overrides?: object): SynthesizedApp 
     templates: { platform: p, control: c },
     paths: { platform: constructPaths(platform), control: constructPaths(control) },
   };
-  cache.set(key, result);
   return result;
 }

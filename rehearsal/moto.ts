@@ -6,9 +6,21 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..');
 const VENV_BIN = path.join(ROOT, '.venv', 'bin', 'moto_server');
 
+/** An executable named `name` in a PATH directory (looked up, not run: `moto_server --help` takes a second to import moto). */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Finds moto_server: on PATH, or in the project's .venv; installs it there as a last resort. */
 export function motoCommand(): string {
-  if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0) return 'moto_server';
+  if (onPath('moto_server')) return 'moto_server';
   if (fs.existsSync(VENV_BIN)) return VENV_BIN;
   const venv = spawnSync('python3', ['-m', 'venv', path.join(ROOT, '.venv')], { stdio: 'inherit' });
   const pip = venv.status === 0 ? spawnSync(path.join(ROOT, '.venv', 'bin', 'pip'), ['install', '--quiet', 'moto[server]>=5.2,<6'], { stdio: 'inherit' }) : venv;

@@ -104,6 +104,9 @@ function pathValue(path: string, data: any): unknown {
 }
 
 let runs = 0;
+/** Definitions the state-machine library has already validated in this process. */
+const validated = new Set<string>();
+
 /** Runs a synthesized state machine offline, every Task bound to its real handler. */
 export async function runStateMachine(input: unknown, o: RunOptions = {}): Promise<RunResult> {
   const defs = o.app ?? synthesizedApp();
@@ -205,7 +208,10 @@ export async function runStateMachine(input: unknown, o: RunOptions = {}): Promi
   walk(definition.States, (_name, st) => {
     if (st.Type === 'Task' && typeof st.TimeoutSecondsPath === 'string' && String(st.Resource).endsWith('.waitForTaskToken')) st.TimeoutSecondsPath = `$.Payload.state${st.TimeoutSecondsPath.slice(1)}`;
   });
-  const sm = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  // The library validates a definition against the ASL schema each time (a few hundred ms): once per process is enough.
+  const text = JSON.stringify(definition);
+  const sm = new StateMachine(definition, { validationOptions: { checkArn: false, noValidate: validated.has(text) } });
+  validated.add(text);
   const name = o.executionName ?? `rehearsal-${++runs}`;
   const machineName = `${defs.prefix}-${o.machine ?? 'cutover'}`;
   const execution = sm.run(input as any, {

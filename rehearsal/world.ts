@@ -505,11 +505,30 @@ export class World implements SimulatedWorld {
     }
   }
 
+  /**
+   * The production listener as the simulated users meet it, read from the emulator. The read is kept until
+   * routingChanged(), which every write to the load balancer calls (the handlers' one ELB client and the
+   * world's own writes): the minutes between two changes do not each ask moto again.
+   */
   async readListener(): Promise<{ weights: Weights; stickiness: { enabled: boolean; durationSeconds: number }; albShare: number }> {
+    return { ...(await this.listener()), albShare: this.dns ? await this.albShareOfClients() : 1 };
+  }
+
+  private listenerRead?: Promise<{ weights: Weights; stickiness: { enabled: boolean; durationSeconds: number } }>;
+
+  private async listener(): Promise<{ weights: Weights; stickiness: { enabled: boolean; durationSeconds: number } }> {
+    const read = (this.listenerRead ??= this.describeListener());
+    return read.catch((e) => {
+      if (this.listenerRead === read) this.listenerRead = undefined;
+      throw e;
+    });
+  }
+
+  private async describeListener(): Promise<{ weights: Weights; stickiness: { enabled: boolean; durationSeconds: number } }> {
     const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeListenersCommand({ ListenerArns: [this.listenerArn] }));
     const actions = r.Listeners![0].DefaultActions;
     const sticky = actions?.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroupStickinessConfig;
-    return { weights: weightsOf(actions, this.targetGroups), stickiness: { enabled: sticky?.Enabled === true, durationSeconds: sticky?.DurationSeconds ?? 0 }, albShare: this.dns ? await this.albShareOfClients() : 1 };
+    return { weights: weightsOf(actions, this.targetGroups), stickiness: { enabled: sticky?.Enabled === true, durationSeconds: sticky?.DurationSeconds ?? 0 } };
   }
 
   /** With a legacy DNS cutover, the share of clients whose DNS answer is the load balancer (the rest go to the legacy endpoint). */
@@ -652,10 +671,9 @@ export class World implements SimulatedWorld {
     await this.routingChanged();
   }
 
-  /** Production weights read with the world's own client: not counted among the handlers' calls. */
+  /** Production weights as the emulator holds them, read with the world's own client (not counted among the handlers' calls; kept as readListener keeps them). */
   async observeWeights(): Promise<Weights> {
-    const r = await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.DescribeListenersCommand({ ListenerArns: [this.listenerArn] }));
-    return weightsOf(r.Listeners![0].DefaultActions, this.targetGroups);
+    return (await this.listener()).weights;
   }
 
   /** A color's ECS service as the emulator holds it, read with the world's own client: desired count and image. */
@@ -799,8 +817,9 @@ export class World implements SimulatedWorld {
     return { testValues, test: weightsOf(r.Rules![0].Actions, this.targetGroups), production: await this.observeWeights() };
   }
 
-  /** The listener or a rule changed: the stand-in app reads the routing again (now, so no request waits for it). */
+  /** The listener or a rule changed: the users' next minute and the stand-in app read the routing again (the app now, so no request waits for it). */
   async routingChanged(): Promise<void> {
+    this.listenerRead = undefined;
     if (!this.server) return void (this.routing = undefined);
     const read = this.readRouting();
     this.routing = read;

@@ -3,18 +3,17 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../../lib/config/load';
-import { repositoryContext } from '../../lib/context';
+import { inProcessApp } from '../../lib/context';
 import { SwitchyardConfig, SwitchyardConfigInput } from '../../lib/config/schema';
 import { parseConfig } from '../../lib/config/load';
 import { buildSwitchyard, SwitchyardStacks } from '../../lib/switchyard';
 
 /**
  * An app with the repository's feature flags and cached lookups, as `cdk synth`
- * sees them. Lambda bundling is skipped: templates do not depend on bundle
- * contents, and the benchmark measures the real bundles.
+ * sees them, without bundling or the built-in template validation (see inProcessApp).
  */
 export function newApp(): App {
-  return new App({ context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] } });
+  return inProcessApp();
 }
 
 export interface Synthesized extends SwitchyardStacks {
