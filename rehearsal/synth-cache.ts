@@ -28,12 +28,17 @@ function files(entry: string): string[] {
     .flatMap((e) => files(path.join(entry, e.name)));
 }
 
+/** Every file whose content is part of the key, relative to the repository. */
+export function synthesisSources(): string[] {
+  return SOURCES.flatMap(files).sort();
+}
+
 let sources: string | undefined;
 /** Hash of every source synthesis reads, computed once per process. */
 export function sourcesHash(): string {
   if (sources === undefined) {
     const h = createHash('sha256');
-    for (const f of SOURCES.flatMap(files).sort()) h.update(f).update('\0').update(fs.readFileSync(path.join(ROOT, f))).update('\0');
+    for (const f of synthesisSources()) h.update(f).update('\0').update(fs.readFileSync(path.join(ROOT, f))).update('\0');
     sources = h.digest('hex').slice(0, 16);
   }
   return sources;
@@ -41,19 +46,23 @@ export function sourcesHash(): string {
 
 const enabled = (): boolean => process.env.SWITCHYARD_SYNTH_CACHE !== 'off' && fs.existsSync(path.join(ROOT, 'node_modules'));
 
-/** The entry for `key` if this content of the sources has one, else `make()`'s result, stored for next time. */
-export function cachedSynthesis<T>(key: string, make: () => T): T {
-  if (!enabled()) return make();
-  const prefix = `${sourcesHash()}-`;
-  const file = path.join(DIR, `${prefix}${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`);
+/**
+ * The entry for `key` if this content of the sources has one, else `make()`'s result, stored for next time.
+ * `at` names another folder and sources hash (tests).
+ */
+export function cachedSynthesis<T>(key: string, make: () => T, at?: { dir: string; sources: string }): T {
+  if (!at && !enabled()) return make();
+  const dir = at?.dir ?? DIR;
+  const prefix = `${at?.sources ?? sourcesHash()}-`;
+  const file = path.join(dir, `${prefix}${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`);
   if (fs.existsSync(file)) {
     const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as { key: string; value: T };
     // A hash collision of two keys would hand one drill another's app: compare the key itself.
     if (entry.key === key) return entry.value;
   }
   const value = make();
-  fs.mkdirSync(DIR, { recursive: true });
-  for (const stale of fs.readdirSync(DIR).filter((f) => !f.startsWith(prefix))) fs.rmSync(path.join(DIR, stale), { force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const stale of fs.readdirSync(dir).filter((f) => !f.startsWith(prefix))) fs.rmSync(path.join(dir, stale), { force: true });
   // Written whole, then renamed: another jest worker never reads half an entry.
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify({ key, value }));
