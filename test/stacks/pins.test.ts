@@ -83,16 +83,18 @@ describe('deploy guard nonce', () => {
 
   it('the app gives every synth a new nonce, and the guard resource carries it', () => {
     const calls: Array<{ deployNonce?: string }> = [];
-    jest.isolateModules(() => {
-      jest.doMock('../../lib/switchyard', () => ({ buildSwitchyard: (_app: unknown, _config: unknown, options: { deployNonce?: string }) => calls.push(options) }));
-      require('../../bin/switchyard');
-    });
+    // bin/ run twice in fresh module registries; a stand-in App (loading aws-cdk-lib twice more costs seconds), and no stderr filter.
+    const runBin = () =>
+      jest.isolateModules(() => {
+        jest.doMock('aws-cdk-lib', () => ({ App: class { node = { tryGetContext: () => undefined }; } }));
+        jest.doMock('../../lib/bundling-output', () => ({ quietBundlingBanners: () => undefined }));
+        jest.doMock('../../lib/switchyard', () => ({ buildSwitchyard: (_app: unknown, _config: unknown, options: { deployNonce?: string }) => calls.push(options) }));
+        require('../../bin/switchyard');
+      });
+    runBin();
     const later = Date.now() + 5;
     while (Date.now() < later);
-    jest.isolateModules(() => {
-      jest.doMock('../../lib/switchyard', () => ({ buildSwitchyard: (_app: unknown, _config: unknown, options: { deployNonce?: string }) => calls.push(options) }));
-      require('../../bin/switchyard');
-    });
+    runBin();
     expect(calls).toHaveLength(2);
     expect(calls[0].deployNonce).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(calls[1].deployNonce).not.toBe(calls[0].deployNonce);
