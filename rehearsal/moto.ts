@@ -41,16 +41,51 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A moto server on a free loopback port; it stops by itself after `maxSeconds` even if nobody stops it. */
+/**
+ * Runs moto_server under a shell that stops it when the process that started it is gone (checked every second) or
+ * the shell is stopped, and `timeout` stops all of it after `maxSeconds` whatever happens.
+ */
+const WATCHED = [
+  // Its own process group (setsid, where there is one), so one kill reaches whatever the moto_server launcher started.
+  'm="$1"; shift; s=; command -v setsid >/dev/null && s=setsid; $s "$m" "$@" & pid=$!',
+  // And waits for it, so no zombie is left for an init that does not reap.
+  'stop() { kill -TERM -$pid 2>/dev/null || kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; }',
+  "trap 'stop; exit 0' TERM INT",
+  'while kill -0 "$OWNER" 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 1; done',
+  'stop',
+].join('\n');
+
+/** Where a jest worker keeps its moto server between test files: a core module is the one object every test file of a process shares. */
+const WORKER_SLOT = Symbol.for('switchyard.moto');
+
+/** A moto server on a free loopback port; it stops by itself when this process ends or after `maxSeconds`, even if nobody stops it. */
 export class Moto {
   private constructor(
     readonly endpoint: string,
     private readonly proc: ChildProcess,
   ) {}
 
+  /**
+   * The moto server of this process (a jest worker), started on first use and shared by the test files the worker
+   * runs one after another; each resets it before use. It stops when the worker ends. Saves each file the start
+   * and moto's first call to each service (seconds: moto imports a service's code on first use).
+   */
+  static async forThisProcess(): Promise<Moto> {
+    const slot = require('child_process') as { [WORKER_SLOT]?: Promise<Moto> };
+    const running = await slot[WORKER_SLOT]?.catch(() => undefined);
+    if (running && running.proc.exitCode === null && running.proc.signalCode === null) return running;
+    const started = Moto.start(3600).then((m) => {
+      // Nothing waits for it: the worker may exit whenever it is done, and the server follows it.
+      m.proc.unref();
+      return m;
+    });
+    slot[WORKER_SLOT] = started;
+    return started;
+  }
+
   static async start(maxSeconds = 900): Promise<Moto> {
     const port = await freePort();
-    const proc = spawn('timeout', [String(maxSeconds), motoCommand(), '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    const proc = spawn('timeout', [String(maxSeconds), 'sh', '-c', WATCHED, 'moto', motoCommand(), '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...process.env, OWNER: String(process.pid) } });
     const endpoint = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 30_000;
     for (;;) {

@@ -9,7 +9,7 @@ import { Moto } from '../../rehearsal/moto';
  * it, and must end the way its `expect` says: the proof that each rollback
  * trigger fires under traffic that crosses it, and not under traffic that
  * stays just under it. Split over a few test files (drills-*.test.ts) so
- * jest's workers run them side by side, each with its own moto server.
+ * jest's workers run them side by side, each worker with its own moto server.
  */
 const ROOT = path.join(__dirname, '..', '..', 'drills');
 const files = (dir: string): string[] =>
@@ -35,11 +35,8 @@ export function drillsOf(part: DrillPart): string[] {
 export function drillSuite(part: DrillPart): void {
   let moto: Moto;
   beforeAll(async () => {
-    moto = await Moto.start();
+    moto = await Moto.forThisProcess();
   }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
 
   describe.each(drillsOf(part).map((f) => [path.relative(ROOT, f), f] as const))('drill %s', (_name, file) => {
     it('ends the way its expectation says', async () => {

@@ -4,18 +4,17 @@ import { Fault, faultSchema } from '../../rehearsal/traffic/schema';
 import { World, WorldOptions } from '../../rehearsal/world';
 
 /**
- * One moto server per test file and a freshly built world before every test.
+ * The jest worker's moto server (Moto.forThisProcess), reset, and a freshly built world before every test.
  * Returns accessors, valid inside tests.
  */
 export function useMotoWorld(opts: WorldOptions = {}): { moto: () => Moto; world: () => World } {
   let moto: Moto | undefined;
   let world: World | undefined;
   beforeAll(async () => {
-    moto = await Moto.start();
+    moto = await Moto.forThisProcess();
   }, 60_000);
   afterAll(async () => {
     await world?.close();
-    await moto?.stop();
   });
   beforeEach(async () => {
     await world?.close();
