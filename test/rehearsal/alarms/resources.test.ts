@@ -37,6 +37,7 @@ const template: Template = {
     SvcGreen: { Type: 'AWS::ECS::Service', Properties: { ServiceName: 'shop-green', LoadBalancers: [{ ContainerName: 'x' }, { TargetGroupArn: { Ref: 'TgGreen' } }] } },
     SvcOther: { Type: 'AWS::ECS::Service', Properties: { ServiceName: 'shop-worker', LoadBalancers: [{ TargetGroupArn: { Ref: 'TgOrphan' } }] } },
     SvcNoLb: { Type: 'AWS::ECS::Service', Properties: { ServiceName: 'shop-blue' } },
+    SvcUnnamed: { Type: 'AWS::ECS::Service', Properties: {} },
     Critical: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'shop-critical' } },
     Warning: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'shop-warning' } },
     OtherTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'shop-audit' } },
@@ -77,7 +78,8 @@ describe('targetGroupColor', () => {
 });
 
 describe('emulatedLookup', () => {
-  const look = emulatedLookup(template, resources);
+  // Built inside each test, so the mutation run's per-test coverage sees the lookup's own code.
+  const look = (id: string, attr: string | undefined) => emulatedLookup(template, resources)(id, attr);
   const arn = (service: string, rest: string) => `arn:aws:${service}:eu-west-1:123456789012:${rest}`;
 
   it.each([
@@ -114,6 +116,8 @@ describe('emulatedLookup', () => {
     ['SvcGreen', undefined, arn('ecs', 'service/shop-cluster/shop-svc-green')],
     ['SvcOther', 'Name', undefined],
     ['SvcOther', undefined, undefined],
+    ['SvcUnnamed', 'Name', undefined],
+    ['SvcUnnamed', undefined, undefined],
     ['Critical', undefined, resources.topics.critical],
     ['Critical', 'TopicArn', resources.topics.critical],
     ['Critical', 'TopicName', 'shop-critical'],
