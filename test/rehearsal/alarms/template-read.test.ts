@@ -33,6 +33,7 @@ describe('resolve: a parameter CloudFormation reads from SSM', () => {
   const platform: Template = {
     Resources: {
       Bucket: { Type: 'AWS::S3::Bucket', Properties: { Name: '/shop/live-color' } },
+      NoProperties: { Type: 'AWS::SSM::Parameter' },
       OtherParam: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/shop/other', Value: 'not this' } },
       LiveColor: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/shop/live-color', Value: { 'Fn::Join': ['-', [{ Ref: 'AWS::Region' }, { Ref: 'Svc' }]] } } },
       Imported: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/shop/imported', Value: { 'Fn::ImportValue': 'elsewhere' } } },
@@ -161,11 +162,13 @@ describe('readAlarms: composite alarms and periods', () => {
 describe('readEventRules', () => {
   const template: Template = {
     Resources: {
-      Handler: { Type: 'AWS::Lambda::Function', Properties: {} },
+      // A resource the rehearsal cannot resolve is read only when a rule or an invoke config needs it.
+      Handler: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['Nowhere', 'Arn'] } } },
       Other: { Type: 'AWS::Lambda::Function', Properties: {} },
       Third: { Type: 'AWS::Lambda::Function', Properties: {} },
       HandlerAsync: { Type: 'AWS::Lambda::EventInvokeConfig', Properties: { FunctionName: { Ref: 'Handler' }, Qualifier: '$LATEST', MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300, DestinationConfig: { OnFailure: { Destination: { Ref: 'Dlq' } } } } },
-      OtherAsync: { Type: 'AWS::Lambda::EventInvokeConfig', Properties: { FunctionName: { Ref: 'Other' }, Qualifier: '$LATEST' } },
+      OtherAsync: { Type: 'AWS::Lambda::EventInvokeConfig', Properties: { FunctionName: { Ref: 'Other' }, Qualifier: '$LATEST', DestinationConfig: {} } },
+      NamelessAsync: { Type: 'AWS::Lambda::EventInvokeConfig', Properties: { Qualifier: '$LATEST' } },
       ThirdAliasAsync: { Type: 'AWS::Lambda::EventInvokeConfig', Properties: { FunctionName: { Ref: 'Third' }, Qualifier: 'live', MaximumRetryAttempts: 1 } },
       NotAConfig: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { Ref: 'Third' }, Qualifier: '$LATEST' } },
       Dlq: { Type: 'AWS::SQS::Queue', Properties: {} },
@@ -178,6 +181,8 @@ describe('readEventRules', () => {
             { Arn: { 'Fn::GetAtt': ['Other', 'Arn'] }, Id: 'b', Input: '{"x":1}' },
             { Arn: { 'Fn::GetAtt': ['Third', 'Arn'] }, Id: 'c', InputTransformer: { InputTemplate: '{}' } },
             { Arn: { Ref: 'Handler' }, Id: 'd', InputPath: '$.detail' },
+            { Arn: { 'Fn::GetAtt': ['Handler', 'Alias'] }, Id: 'e' },
+            { Id: 'f' },
           ],
         },
       },
@@ -187,6 +192,7 @@ describe('readEventRules', () => {
   };
   const physical = {
     'Handler.Arn': 'arn:handler',
+    'Handler.Alias': 'arn:handler:live',
     Handler: 'handler',
     'Other.Arn': 'arn:other',
     Other: 'other',
@@ -207,7 +213,7 @@ describe('readEventRules', () => {
   });
 
   it('reads each target with EventBridge\'s retry defaults, its input and its dead-letter queue', () => {
-    const [a, b, c, d] = rules()[0].targets;
+    const [a, b, c, d, e, f] = rules()[0].targets;
     expect(a).toEqual({
       arn: 'arn:handler',
       maximumRetryAttempts: 4,
@@ -231,6 +237,13 @@ describe('readEventRules', () => {
     expect(c).toMatchObject({ arn: 'arn:third', hasInputTransformer: true, asyncInvoke: undefined });
     // A target naming the function by Ref, not GetAtt Arn, gets no config either.
     expect(d).toMatchObject({ arn: 'handler', hasInputTransformer: true, asyncInvoke: undefined });
+    expect(e).toMatchObject({ arn: 'arn:handler:live', asyncInvoke: undefined });
+    expect(f).toMatchObject({ arn: undefined, asyncInvoke: undefined });
+  });
+
+  it('names the invoke config it cannot resolve', () => {
+    const bad: Template = { Resources: { C: { Type: 'AWS::Lambda::EventInvokeConfig', Properties: { FunctionName: { Ref: 'Nowhere' }, Qualifier: '$LATEST' } } } };
+    expect(() => readEventRules(ctxOf(bad), { C: 'Control/C' })).toThrow(new InvalidAlarmDefinition('C (Control/C): Ref Nowhere (no such resource) has no value in the rehearsal'));
   });
 
   it('names the rule it cannot resolve', () => {
