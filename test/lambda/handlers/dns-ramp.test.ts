@@ -141,3 +141,39 @@ describe('rollback handler: DNS only when this cutover ramped it', () => {
     expect(r53).not.toHaveReceivedAnyCommand();
   });
 });
+
+describe('alarm handler: DNS only when this cutover ramped it', () => {
+  const { handler } = require('../../../lambda/alarm-handler');
+  const alarm = (id: string) => ({ id, time: new Date().toISOString(), 'detail-type': 'CloudWatch Alarm State Change', detail: { alarmName: 'shop-dev-green-rollback', state: { value: 'ALARM', reason: 'threshold crossed' } } });
+
+  beforeEach(() => {
+    // The load balancer serves the new color (all of its share, in a DNS ramp) until the rollback moves it.
+    let listener: [number, number] = [0, 100];
+    elb.on(DescribeListenersCommand).callsFake(() => ({ Listeners: [{ DefaultActions: forward(...listener) }] }));
+    elb.on(ModifyListenerCommand).callsFake((input: any) => {
+      const w = input.DefaultActions[0].ForwardConfig.TargetGroups;
+      listener = [w.find((t: any) => t.TargetGroupArn === TG.blue).Weight, w.find((t: any) => t.TargetGroupArn === TG.green).Weight];
+      return {};
+    });
+    r53.on(ListResourceRecordSetsCommand).resolvesOnce({ ResourceRecordSets: [legacy(50), alb(50)] }).resolves({ ResourceRecordSets: [legacy(100), alb(0)] });
+  });
+
+  it('the new color\'s alarm during a DNS ramp sends clients back to the legacy endpoint', async () => {
+    ddb.on(GetCommand).resolves({ Item: lockItem({ dnsRamp: true }) });
+    const out = await handler(alarm('e-dns'));
+    expect(out).toMatchObject({ action: 'rollback', target: 'blue', result: { dns: { legacy: 100, alb: 0 } } });
+    expect(dnsBatch()).toEqual([
+      [
+        ['legacy', 100],
+        ['switchyard', 0],
+      ],
+    ]);
+  });
+
+  it('during a cutover that did not ramp DNS, DNS is left alone', async () => {
+    ddb.on(GetCommand).resolves({ Item: lockItem() });
+    const out = await handler(alarm('e-listener'));
+    expect(out).toMatchObject({ action: 'rollback', target: 'blue' });
+    expect(r53).not.toHaveReceivedAnyCommand();
+  });
+});
