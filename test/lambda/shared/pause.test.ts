@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PauseLock, pauseDecision, pauseOverdueDecision, PauseRequest, PlanPause } from '../../../lambda/shared/decisions/pause';
+import { pauseCommands, PauseLock, pauseDecision, pauseOverdueDecision, PauseRequest, PlanPause } from '../../../lambda/shared/decisions/pause';
 import { pauseSchema } from '../../../lambda/shared/cutover-config';
 
 const NOW = Date.parse('2026-12-04T10:00:00Z');
@@ -65,6 +65,28 @@ describe('pauseDecision', () => {
   });
 });
 
+describe('pauseDecision messages', () => {
+  const message = (request: PauseRequest, l: PauseLock | undefined) => {
+    const d = pauseDecision({ request, lock: l, nowMs: NOW, limits });
+    return d.ok ? 'ok' : d.message;
+  };
+
+  it('a request naming the running execution acts; one naming another is refused with both ids', () => {
+    expect(pauseDecision({ request: pause({ executionId: 'exec-1' }), lock: lock(), nowMs: NOW, limits }).ok).toBe(true);
+    expect(message(pause({ executionId: 'exec-0' }), lock())).toBe('execution exec-0 is not the running cutover (exec-1); nothing was changed');
+  });
+
+  it('each refusal says what is wrong and that nothing changed', () => {
+    expect(message(pause(), undefined)).toBe('no cutover is running in this environment (none holds the lock, or an alarm rolled it back); nothing was changed');
+    expect(message(pause({ reason: '' }), lock())).toBe('pause needs --reason "why": it goes into the ledger and the notification');
+    expect(message(pause(), lock({ pause: { atMs: NOW - 60_000, by: 'alice', reason: 'r' } }))).toBe('cutover exec-1 is already paused, since 2026-12-04T09:59:00.000Z by alice; nothing was changed');
+    expect(message(pause(), lock({ phase: 'watching' }))).toBe('cutover exec-1 cannot be paused: it was promoted and its watch window runs: there is no ramp left to hold (roll back if it must not stay); nothing was changed');
+    expect(message(pause(), lock({ phase: 'starting' }))).toMatch(/^cutover exec-1 cannot be paused: traffic has not moved yet: /);
+    expect(message(pause(), lock({ pauseCount: 3 }))).toBe('cutover exec-1 was paused 3 times, the most cutover.pause.maxPauses allows; roll back if it must stop; nothing was changed');
+    expect(message(pause({ action: 'resume' }), lock())).toBe('cutover exec-1 is not paused; nothing was changed');
+  });
+});
+
 describe('pauseOverdueDecision', () => {
   const held = { atMs: NOW, by: 'ops', reason: 'review' };
   it('pages and holds until the pauses together reach maxHours, then rolls back', () => {
@@ -74,6 +96,13 @@ describe('pauseOverdueDecision', () => {
     // Earlier pauses count: 40 minutes before and 20 now reach the hour.
     expect(pauseOverdueDecision({ pause: held, pausedTotalMs: 40 * 60_000, nowMs: NOW + 20 * 60_000, limits })).toMatchObject({ action: 'rollback' });
     expect(pauseOverdueDecision({ pause: held, pausedTotalMs: 40 * 60_000, nowMs: NOW + 19 * 60_000, limits })).toMatchObject({ action: 'hold' });
+  });
+
+  it('the rollback reason gives the minutes paused in all and the limit in hours', () => {
+    const twoHours = { ...limits, maxSeconds: 7200 };
+    expect(pauseOverdueDecision({ pause: held, pausedTotalMs: 30 * 60_000, nowMs: NOW + 95 * 60_000, limits: twoHours }).reason).toBe(
+      'paused 125 minutes in all, past cutover.pause.maxHours (2 h); a cutover cannot stay split longer',
+    );
   });
 
   it('rolls back exactly when the total paused time reaches the limit', () => {
@@ -95,5 +124,11 @@ describe('cutover.pause', () => {
     expect(() => pauseSchema.parse({ maxHours: 25 })).toThrow(/pause.maxHours must be at most 24/);
     expect(() => pauseSchema.parse({ pageAfterMinutes: 1 })).toThrow(/pause.pageAfterMinutes must be at least 5/);
     expect(() => pauseSchema.parse({ maxPauses: 0 })).toThrow(/pause.maxPauses must be at least 1/);
+  });
+});
+
+describe('pauseCommands', () => {
+  it('names the resume of this execution and the rollback, for the environment', () => {
+    expect(pauseCommands('prod', 'exec-9')).toEqual(['npm run cutover -- resume --env prod --execution exec-9', 'npm run rollback -- --env prod --reason "..."']);
   });
 });
