@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { CutoverError } from '../shared/errors';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { recentSnapshot, snapshotProgress } from '../shared/decisions/backup';
 import * as ledger from '../shared/adapters/ledger';
 import { lockKey } from '../shared/adapters/lock';

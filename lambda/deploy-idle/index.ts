@@ -2,7 +2,7 @@ import * as z from '../shared/zod';
 import { IdleDeploymentFailed, IdleNeverHealthy } from '../shared/errors';
 import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { idleReadiness, rolloutOf } from '../shared/decisions/idle';
 import * as ecr from '../shared/adapters/ecr';
 import * as ecs from '../shared/adapters/ecs';

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { PAUSE_GATE } from '../shared/decisions/pause';
 import { approvalDecision, gateCommands, gateName, OpenGate, timeoutDecision } from '../shared/decisions/gate';
 import { alarmStates } from '../shared/adapters/cloudwatch';

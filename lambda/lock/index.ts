@@ -3,7 +3,7 @@ import { otherColor } from '../shared/colors';
 import { LockHeld } from '../shared/errors';
 import { lockSliceSchema, LockSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { acquireLock, lockKey, releaseLock } from '../shared/adapters/lock';
 import * as ledger from '../shared/adapters/ledger';
 import { notify } from '../shared/adapters/notify';

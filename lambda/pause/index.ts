@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { PAUSE_GATE, pauseCommands, pauseDecision, pauseOverdueDecision } from '../shared/decisions/pause';
 import { readWeights } from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';

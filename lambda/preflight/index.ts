@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { CANARY_CHECK, goNoGo, PreflightReport } from '../shared/decisions/preflight';
 import { everyMinute, sinceFirstRequest, total } from '../shared/decisions/calibration';
 import { alarmStates, colorMinutes, wafCountedRequests } from '../shared/adapters/cloudwatch';

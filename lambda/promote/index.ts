@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { lockSliceSchema, rampSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { lockKey, setPhase } from '../shared/adapters/lock';

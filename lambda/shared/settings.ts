@@ -1,10 +1,16 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import * as z from './zod';
 import { Color, StateParameterNames, stateParameterNames } from './colors';
-import { ChangeControl, changeControlSchema, CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
+import type { ChangeControl, CutoverDefaults } from './cutover-config';
 import { MisconfiguredFunction } from './errors';
 
-const list = z.pipe(z.string(), z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
+// A schema per variable, built only for the variables a function may read
+// (prepareSettings, HANDLER_ENV): the cutover and change-control schemas are
+// most of a handler's initialization, and most handlers never read them.
+let nonEmpty: z.ZodMiniString | undefined;
+/** One schema shared by every plain variable. */
+const text = () => (nonEmpty ??= z.string().check(z.minLength(1)));
+const list = () => z.pipe(z.string(), z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
 const json = <T extends z.ZodMiniType>(schema: T) =>
   z.pipe(
     z.pipe(
@@ -20,72 +26,75 @@ const json = <T extends z.ZodMiniType>(schema: T) =>
     ),
     schema,
   );
+/** cutover-config.ts, loaded only by the functions that read its settings. */
+const config = () => require('./cutover-config') as typeof import('./cutover-config');
 
-const oneOffTaskSchema = z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.number().check(z.int(), z.positive()) });
-export const dataSyncSchema = z.object({ sync: oneOffTaskSchema, validation: z.optional(oneOffTaskSchema) });
-export type DataSyncSettings = z.output<typeof dataSyncSchema>;
+const oneOffTaskSchema = () => z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.number().check(z.int(), z.positive()) });
+const dataSyncSchema = () => z.object({ sync: oneOffTaskSchema(), validation: z.optional(oneOffTaskSchema()) });
+export type DataSyncSettings = z.output<ReturnType<typeof dataSyncSchema>>;
 
-export const dnsCutoverSchema = z.object({
-  hostedZoneId: z.string(),
-  recordName: z.string(),
-  legacyEndpoint: z.string(),
-  legacySetIdentifier: z.string(),
-  albSetIdentifier: z.string(),
-  /** The load balancer's DNS name and canonical zone: the value of the ALB's record. */
-  albDnsName: z.string(),
-  albHostedZoneId: z.string(),
-});
-export type DnsCutover = z.output<typeof dnsCutoverSchema>;
+const dnsCutoverSchema = () =>
+  z.object({
+    hostedZoneId: z.string(),
+    recordName: z.string(),
+    legacyEndpoint: z.string(),
+    legacySetIdentifier: z.string(),
+    albSetIdentifier: z.string(),
+    /** The load balancer's DNS name and canonical zone: the value of the ALB's record. */
+    albDnsName: z.string(),
+    albHostedZoneId: z.string(),
+  });
+export type DnsCutover = z.output<ReturnType<typeof dnsCutoverSchema>>;
 
-/** Environment of every Switchyard function, set by the control-plane construct. */
-export const environmentSchema = z.object({
-  SERVICE: z.string().check(z.minLength(1)),
-  ENVIRONMENT: z.string().check(z.minLength(1)),
-  LISTENER_ARN: z.string().check(z.minLength(1)),
-  TEST_RULE_ARN: z.string().check(z.minLength(1)),
-  CLUSTER: z.string().check(z.minLength(1)),
-  SERVICE_BLUE: z.string().check(z.minLength(1)),
-  SERVICE_GREEN: z.string().check(z.minLength(1)),
-  TARGET_GROUP_BLUE: z.string().check(z.minLength(1)),
-  TARGET_GROUP_GREEN: z.string().check(z.minLength(1)),
-  ROLLBACK_ALARM_BLUE: z.string().check(z.minLength(1)),
-  ROLLBACK_ALARM_GREEN: z.string().check(z.minLength(1)),
+/** Environment of every Switchyard function, set by the control-plane construct: each variable's schema, built when needed. */
+const environment = {
+  SERVICE: text,
+  ENVIRONMENT: text,
+  LISTENER_ARN: text,
+  TEST_RULE_ARN: text,
+  CLUSTER: text,
+  SERVICE_BLUE: text,
+  SERVICE_GREEN: text,
+  TARGET_GROUP_BLUE: text,
+  TARGET_GROUP_GREEN: text,
+  ROLLBACK_ALARM_BLUE: text,
+  ROLLBACK_ALARM_GREEN: text,
   GATING_ALARMS_BLUE: list,
   GATING_ALARMS_GREEN: list,
-  LOCK_TABLE: z.string().check(z.minLength(1)),
-  LEDGER_TABLE: z.string().check(z.minLength(1)),
-  CRITICAL_TOPIC_ARN: z.string().check(z.minLength(1)),
-  WARNING_TOPIC_ARN: z.string().check(z.minLength(1)),
-  TEST_TOKEN_SECRET_ARN: z.string().check(z.minLength(1)),
-  BASE_URL: z.url(),
-  WAF_MODE: z._default(z.enum(['COUNT', 'BLOCK']), 'COUNT'),
-  WAF_ACL_NAME: z.optional(z.string()),
-  STICKINESS_SECONDS: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  DEREGISTRATION_DELAY_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 30),
-  TARGET_ERROR_RATE_PERCENT: z._default(z.coerce.number().check(z.positive()), 1),
-  TARGET_P95_SECONDS: z._default(z.coerce.number().check(z.positive()), 0.5),
+  LOCK_TABLE: text,
+  LEDGER_TABLE: text,
+  CRITICAL_TOPIC_ARN: text,
+  WARNING_TOPIC_ARN: text,
+  TEST_TOKEN_SECRET_ARN: text,
+  BASE_URL: () => z.url(),
+  WAF_MODE: () => z._default(z.enum(['COUNT', 'BLOCK']), 'COUNT'),
+  WAF_ACL_NAME: () => z.optional(z.string()),
+  STICKINESS_SECONDS: () => z.optional(z.coerce.number().check(z.int(), z.positive())),
+  DEREGISTRATION_DELAY_SECONDS: () => z._default(z.coerce.number().check(z.int(), z.gte(0)), 30),
+  TARGET_ERROR_RATE_PERCENT: () => z._default(z.coerce.number().check(z.positive()), 1),
+  TARGET_P95_SECONDS: () => z._default(z.coerce.number().check(z.positive()), 0.5),
   /** Lambda target group serving the maintenance page. */
-  MAINTENANCE_TARGET_GROUP_ARN: z.optional(z.string()),
-  MAINTENANCE_MAX_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
+  MAINTENANCE_TARGET_GROUP_ARN: () => z.optional(z.string()),
+  MAINTENANCE_MAX_SECONDS: () => z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
   /** Value of the switchyard:maintenance tag on the rules maintenance makes; IAM lets only those be changed. */
-  MAINTENANCE_TAG: z.optional(z.string()),
-  OPERATOR_CIDRS: z._default(list, []),
+  MAINTENANCE_TAG: () => z.optional(z.string()),
+  OPERATOR_CIDRS: () => z._default(list(), []),
   /** RDS instance to snapshot before the cutover changes anything; unset: no backup stage. */
-  DATABASE_INSTANCE: z.optional(z.string()),
-  SNAPSHOT_MAX_AGE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
-  SNAPSHOT_DEADLINE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
+  DATABASE_INSTANCE: () => z.optional(z.string()),
+  SNAPSHOT_MAX_AGE_MINUTES: () => z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
+  SNAPSHOT_DEADLINE_MINUTES: () => z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
   /** Repositories (exact) and prefixes (ending in /) a cutover may deploy from: service.allowedImages as JSON. */
-  ALLOWED_IMAGES: z.optional(json(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))),
+  ALLOWED_IMAGES: () => z.optional(json(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
-  POLL_MS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 2000),
-  CUTOVER_DEFAULTS: json(handlerDefaultsSchema),
+  POLL_MS: () => z._default(z.coerce.number().check(z.int(), z.gte(1)), 2000),
+  CUTOVER_DEFAULTS: () => json(config().handlerDefaultsSchema),
   /** The final data sync and validation tasks: where they log, how long they may run; unset: no sync configured. */
-  DATA_SYNC: z.optional(json(dataSyncSchema)),
+  DATA_SYNC: () => z.optional(json(dataSyncSchema())),
   /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */
-  DNS_CUTOVER: z.optional(json(dnsCutoverSchema)),
+  DNS_CUTOVER: () => z.optional(json(dnsCutoverSchema())),
   /** Change windows and freezes; unset: always open. */
-  CHANGE_CONTROL: z.optional(json(changeControlSchema)),
-});
+  CHANGE_CONTROL: () => z.optional(json(config().changeControlSchema)),
+} satisfies Record<string, () => z.ZodMiniType>;
 
 export interface ColorSettings {
   readonly service: string;
@@ -127,8 +136,16 @@ export interface Settings {
 }
 
 /** A variable of the function environment. */
-export type EnvKey = keyof typeof environmentSchema.shape;
-type Env = z.output<typeof environmentSchema>;
+export type EnvKey = keyof typeof environment;
+type Env = { [K in EnvKey]: z.output<ReturnType<(typeof environment)[K]>> };
+
+const schemas = new Map<EnvKey, z.ZodMiniType>();
+/** The schema of variable `key`, built once. */
+function schemaOf(key: EnvKey): z.ZodMiniType {
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, (schema = environment[key]()));
+  return schema;
+}
 
 /**
  * Settings bundled into each function's code at synth (esbuild `define` of
@@ -206,7 +223,7 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
   const allowed: ReadonlySet<string> | undefined = task ? new Set(HANDLER_ENV[task]) : undefined;
   const read = <K extends EnvKey>(key: K): Env[K] => {
     if (allowed && !allowed.has(key)) throw new MisconfiguredFunction(`${task} reads ${key}, which is not in its environment; add it to HANDLER_ENV['${task}'] (lambda/shared/settings.ts)`);
-    const r = environmentSchema.shape[key].safeParse(env[key] ?? bundled[key]);
+    const r = schemaOf(key).safeParse(env[key] ?? bundled[key]);
     if (!r.success) throw new MisconfiguredFunction(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     return r.data as Env[K];
   };
@@ -257,6 +274,15 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
 // The handler running now (handler.ts sets it around each invocation), so
 // settings() reads only what that handler's function is given.
 const running = new AsyncLocalStorage<HandlerTask>();
+
+/**
+ * Builds, as the function's module initializes, the schemas of the variables
+ * `task` may read (HANDLER_ENV) and no others: its cold start pays for what
+ * it validates, not for every function's settings.
+ */
+export function prepareSettings(task: string): void {
+  if (task in HANDLER_ENV) for (const key of HANDLER_ENV[task as HandlerTask]) schemaOf(key);
+}
 /** Runs `body` as handler `task`: settings() inside it reads only HANDLER_ENV[task]. */
 export function asTask<T>(task: string, body: () => Promise<T>): Promise<T> {
   return task in HANDLER_ENV ? running.run(task as HandlerTask, body) : body();

@@ -3,7 +3,7 @@ import { COLORS, otherColor } from '../shared/colors';
 import { SmokeRoutedToLiveColor, SmokeTestFailed } from '../shared/errors';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { LoadBurst, SmokeCheck } from '../shared/cutover-config';
 import { CheckResult, evaluateCheck, evaluateLoad, HttpResult, LoadResult, routedTo, testRouteProblem } from '../shared/decisions/smoke';
 import { readTestRouteRule } from '../shared/adapters/elb';

@@ -2,7 +2,7 @@ import * as z from '../shared/zod';
 import { AboveCeiling, AlarmBreached, BothColorsBad, IdleNeverHealthy, InsufficientTraffic, JudgedWorse, RolledBackByAlarm, WeightsNotApplied } from '../shared/errors';
 import { lockSliceSchema, preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { bakeOutcome } from '../shared/decisions/bake';
 import { judgeStep } from '../shared/decisions/judge';
 import { judgeWindow, looksFor } from '../shared/decisions/window';

@@ -2,7 +2,7 @@ import * as z from '../shared/zod';
 import { AlarmBreached, RolledBackByAlarm } from '../shared/errors';
 import { lockSliceSchema, promotionSliceSchema, watchSliceSchema, WatchSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSchema } from '../shared/plan';
 import { checkpointReport, watchPlan } from '../shared/decisions/watch';
 import { alarmStates, targetGroupSignals } from '../shared/adapters/cloudwatch';
 import * as elb from '../shared/adapters/elb';

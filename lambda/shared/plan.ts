@@ -1,0 +1,54 @@
+import * as z from './zod';
+
+/** The normalized plan every later state reads. */
+export const planSchema = z.object({
+  image: z.optional(z.string()),
+  steps: z.array(z.number().check(z.gte(0.1), z.lte(100))),
+  bakeSeconds: z.number().check(z.int(), z.gte(0)),
+  watchWindowSeconds: z.number().check(z.int(), z.gte(0)),
+  checkpointSeconds: z.array(z.number().check(z.int(), z.positive())),
+  watchTickSeconds: z.number().check(z.int(), z.positive()),
+  reason: z.string(),
+  dryRun: z.boolean(),
+  /** Maintenance mode goes on after the smoke test and off once traffic first moves. */
+  maintenance: z._default(z.boolean(), false),
+  /** The final data sync (and its validation) runs inside maintenance mode. */
+  dataSync: z._default(z.boolean(), false),
+  /** How each step is judged, every setting resolved. */
+  judge: z.object({
+    errorMarginPercentPoints: z.number(),
+    confidence: z.number(),
+    minRequestsPerColor: z.number().check(z.int()),
+    ruleOutPercentPoints: z.number(),
+    maxBakeSeconds: z.number().check(z.int()),
+    latencyThresholdSeconds: z.number(),
+    onBothBad: z.enum(['rollback', 'hold']),
+    metricDelaySeconds: z.number().check(z.int()),
+    ceilingPercent: z.number(),
+  }),
+  acceptThinCanary: z._default(z.boolean(), false),
+  /** Approval gates (lambda/shared/decisions/gate.ts); absent: none. */
+  approvals: z.optional(
+    z.object({
+      at: z.array(z.string()),
+      timeoutSeconds: z.number().check(z.int(), z.positive()),
+      onTimeout: z.enum(['rollback', 'hold']),
+      holdMaxSeconds: z.number().check(z.int(), z.positive()),
+      requireDistinctApprover: z.boolean(),
+      flags: z.record(z.string(), z.literal(true)),
+    }),
+  ),
+  /** What pauses may do (cutover.pause): when a held pause pages, when it rolls back, how many are allowed. */
+  pause: z._default(z.object({ pageAfterSeconds: z.number().check(z.int(), z.positive()), maxSeconds: z.number().check(z.int(), z.positive()), maxPauses: z.number().check(z.int(), z.positive()) }), { pageAfterSeconds: 3600, maxSeconds: 43_200, maxPauses: 5 }),
+  /** Who started the cutover, when the CLI started it. */
+  startedBy: z.optional(z.string()),
+  /** What the change windows and freezes said at the start: an override let through, warnings. */
+  changeControl: z.optional(
+    z.object({
+      override: z.optional(z.object({ reason: z.string(), ticket: z.string(), error: z.string(), message: z.string() })),
+      warnings: z.array(z.string()),
+      windowClosesMs: z.optional(z.number()),
+    }),
+  ),
+});
+export type Plan = z.output<typeof planSchema>;
