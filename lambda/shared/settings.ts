@@ -139,11 +139,13 @@ export interface Settings {
 export type EnvKey = keyof typeof environment;
 type Env = { [K in EnvKey]: z.output<ReturnType<(typeof environment)[K]>> };
 
-const schemas = new Map<EnvKey, z.ZodMiniType>();
-/** The schema of variable `key`, built once. */
-function schemaOf(key: EnvKey): z.ZodMiniType {
-  let schema = schemas.get(key);
-  if (!schema) schemas.set(key, (schema = environment[key]()));
+const schemas = new Map<string, z.ZodMiniType>();
+/** The schema of variable `key` as `task` reads it, built once. */
+function schemaOf(key: EnvKey, task?: HandlerTask): z.ZodMiniType {
+  const fields = key === 'CUTOVER_DEFAULTS' ? defaultsFieldsOf(task) : undefined;
+  const id = fields ? `${key} of ${task}` : key;
+  let schema = schemas.get(id);
+  if (!schema) schemas.set(id, (schema = fields ? json(z.object(Object.fromEntries(fields.map((f) => [f, defaultsField[f]()])))) : environment[key]()));
   return schema;
 }
 
@@ -202,6 +204,34 @@ export const HANDLER_ENV = {
 } as const satisfies Record<string, readonly EnvKey[]>;
 export type HandlerTask = keyof typeof HANDLER_ENV;
 
+/** The fields of CUTOVER_DEFAULTS, every one (the type checks none is missing). */
+const DEFAULTS_FIELDS = ['steps', 'bakeSeconds', 'watchWindowHours', 'checkpointHours', 'watchTickSeconds', 'minRequestsPerStep', 'idleDeadlineSeconds', 'scaleDownOldColor', 'smoke', 'approvals', 'pause', 'judge'] as const satisfies readonly (keyof CutoverDefaults)[];
+const _allDefaultsFields: Exclude<keyof CutoverDefaults, (typeof DEFAULTS_FIELDS)[number]> extends never ? true : never = true;
+void _allDefaultsFields;
+
+/** The fields of CUTOVER_DEFAULTS a handler may read alone, each with its schema from its own module. */
+const defaultsField = {
+  idleDeadlineSeconds: () => (require('./cutover-fields') as typeof import('./cutover-fields')).idleDeadlineSecondsSchema,
+  scaleDownOldColor: () => (require('./cutover-fields') as typeof import('./cutover-fields')).scaleDownOldColorSchema,
+  smoke: () => (require('./smoke-config') as typeof import('./smoke-config')).smokeSettingsSchema,
+  pause: () => (require('./pause-config') as typeof import('./pause-config')).pauseSchema,
+} satisfies Partial<Record<keyof CutoverDefaults, () => z.ZodMiniType>>;
+
+/**
+ * The handlers that read only some fields of CUTOVER_DEFAULTS: they validate
+ * those (each with the schema the whole uses) and reading any other fails as
+ * MisconfiguredFunction naming it. The others validate the whole (validate-input
+ * also checks how its fields fit together when it makes the plan).
+ */
+export const HANDLER_DEFAULTS = {
+  lock: ['idleDeadlineSeconds'],
+  'deploy-idle': ['idleDeadlineSeconds'],
+  'smoke-test': ['smoke'],
+  'scale-down': ['scaleDownOldColor'],
+  pause: ['pause'],
+} as const satisfies Partial<Record<HandlerTask, readonly (keyof typeof defaultsField)[]>>;
+const defaultsFieldsOf = (task: HandlerTask | undefined): readonly (keyof typeof defaultsField)[] | undefined => (task && task in HANDLER_DEFAULTS ? HANDLER_DEFAULTS[task as keyof typeof HANDLER_DEFAULTS] : undefined);
+
 /** A plain object whose fields are computed on first read. */
 function lazy<T extends object>(fields: { [K in keyof T]: () => T[K] }): T {
   const out = {} as T;
@@ -223,7 +253,7 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
   const allowed: ReadonlySet<string> | undefined = task ? new Set(HANDLER_ENV[task]) : undefined;
   const read = <K extends EnvKey>(key: K): Env[K] => {
     if (allowed && !allowed.has(key)) throw new MisconfiguredFunction(`${task} reads ${key}, which is not in its environment; add it to HANDLER_ENV['${task}'] (lambda/shared/settings.ts)`);
-    const r = schemaOf(key).safeParse(env[key] ?? bundled[key]);
+    const r = schemaOf(key, task).safeParse(env[key] ?? bundled[key]);
     if (!r.success) throw new MisconfiguredFunction(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     return r.data as Env[K];
   };
@@ -263,7 +293,16 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
       const instance = read('DATABASE_INSTANCE');
       return instance ? { instance, snapshotMaxAgeMinutes: read('SNAPSHOT_MAX_AGE_MINUTES'), snapshotDeadlineMinutes: read('SNAPSHOT_DEADLINE_MINUTES') } : undefined;
     },
-    defaults: () => read('CUTOVER_DEFAULTS'),
+    defaults: () => {
+      const fields = defaultsFieldsOf(task);
+      if (!fields) return read('CUTOVER_DEFAULTS');
+      const some = read('CUTOVER_DEFAULTS') as Record<string, unknown>;
+      const field = (f: string) => () => {
+        if (!(fields as readonly string[]).includes(f)) throw new MisconfiguredFunction(`${task} reads CUTOVER_DEFAULTS.${f}, which it does not validate; add it to HANDLER_DEFAULTS['${task}'] (lambda/shared/settings.ts)`);
+        return some[f];
+      };
+      return lazy<CutoverDefaults>(Object.fromEntries(DEFAULTS_FIELDS.map((f) => [f, field(f)])) as { [K in keyof CutoverDefaults]: () => CutoverDefaults[K] });
+    },
     dataSync: () => read('DATA_SYNC'),
     dns: () => read('DNS_CUTOVER'),
     allowedImages: () => read('ALLOWED_IMAGES'),
@@ -281,7 +320,7 @@ const running = new AsyncLocalStorage<HandlerTask>();
  * it validates, not for every function's settings.
  */
 export function prepareSettings(task: string): void {
-  if (task in HANDLER_ENV) for (const key of HANDLER_ENV[task as HandlerTask]) schemaOf(key);
+  if (task in HANDLER_ENV) for (const key of HANDLER_ENV[task as HandlerTask]) schemaOf(key, task as HandlerTask);
 }
 /** Runs `body` as handler `task`: settings() inside it reads only HANDLER_ENV[task]. */
 export function asTask<T>(task: string, body: () => Promise<T>): Promise<T> {

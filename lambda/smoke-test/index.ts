@@ -4,7 +4,7 @@ import { SmokeRoutedToLiveColor, SmokeTestFailed } from '../shared/errors';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
 import { planSchema } from '../shared/plan';
-import { LoadBurst, SmokeCheck } from '../shared/cutover-config';
+import type { LoadBurst, SmokeCheck } from '../shared/smoke-config';
 import { CheckResult, evaluateCheck, evaluateLoad, HttpResult, LoadResult, routedTo, testRouteProblem } from '../shared/decisions/smoke';
 import { readTestRouteRule } from '../shared/adapters/elb';
 import { send } from '../shared/adapters/http';
