@@ -2,7 +2,7 @@ import * as z from '../shared/zod';
 import { IdleDeploymentFailed, IdleNeverHealthy } from '../shared/errors';
 import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/plan';
+import { planSlice } from '../shared/plan';
 import { idleReadiness, rolloutOf } from '../shared/decisions/idle';
 import * as ecr from '../shared/adapters/ecr';
 import * as ecs from '../shared/adapters/ecs';
@@ -12,6 +12,9 @@ import * as ledger from '../shared/adapters/ledger';
 import { lockKey } from '../shared/adapters/lock';
 import { readState, recordDesiredCount, recordImage } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('image');
 
 /** The container every Switchyard task definition runs the application in. */
 export const APP_CONTAINER = 'app';

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/plan';
+import { planSlice } from '../shared/plan';
 import { PAUSE_GATE } from '../shared/decisions/pause';
 import { approvalDecision, gateCommands, gateName, OpenGate, timeoutDecision } from '../shared/decisions/gate';
 import { alarmStates } from '../shared/adapters/cloudwatch';
@@ -12,6 +12,9 @@ import { notify } from '../shared/adapters/notify';
 import { sendTaskFailure, sendTaskSuccess, staleToken } from '../shared/adapters/sfn';
 import { ApprovalTimedOut, ApproverNotDistinct, NoCutoverRunning, NoGateWaiting, ReasonRequired, RolledBackByAlarm, StaleApproval } from '../shared/errors';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('approvals', 'reason', 'startedBy', 'steps');
 
 const kindSchema = z.enum(['before-first-shift', 'after-step', 'before-promotion', 'before-scale-down']);
 /** The parts of the execution's state a gate reads. */

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/plan';
+import { planSlice } from '../shared/plan';
 import { PAUSE_GATE, pauseCommands, pauseDecision, pauseOverdueDecision } from '../shared/decisions/pause';
 import { readWeights } from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
@@ -10,6 +10,9 @@ import { notify } from '../shared/adapters/notify';
 import { sendTaskSuccess, staleToken } from '../shared/adapters/sfn';
 import { AlreadyPaused, NoCutoverRunning, NotPaused, NotRamping, PausedTooLong, ReasonRequired, RolledBackByAlarm, StalePause, TooManyPauses } from '../shared/errors';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('pause', 'steps');
 
 /** The parts of the execution's state a held pause reads. */
 const holdStateSchema = z.object({

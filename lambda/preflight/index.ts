@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/plan';
+import { planSlice } from '../shared/plan';
 import { CANARY_CHECK, goNoGo, PreflightReport } from '../shared/decisions/preflight';
 import { everyMinute, sinceFirstRequest, total } from '../shared/decisions/calibration';
 import { alarmStates, colorMinutes, wafCountedRequests } from '../shared/adapters/cloudwatch';
@@ -14,6 +14,9 @@ import { dnsReadiness, DnsReadiness } from '../shared/decisions/dns';
 import { lockKey } from '../shared/adapters/lock';
 import { notify } from '../shared/adapters/notify';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('acceptThinCanary', 'bakeSeconds', 'changeControl', 'judge', 'reason', 'startedBy', 'steps');
 
 const eventSchema = z.object({ executionId: z.string(), state: z.object({ plan: planSchema, lock: lockSliceSchema }) });
 

@@ -1,13 +1,16 @@
 import * as z from '../shared/zod';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/plan';
+import { planSlice } from '../shared/plan';
 import * as ecs from '../shared/adapters/ecs';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { lockKey } from '../shared/adapters/lock';
 import { recordDesiredCount } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads (none: it only requires a plan). */
+const planSchema = planSlice();
 
 const eventSchema = z.object({ executionId: z.string(), state: z.object({ plan: planSchema, lock: lockSliceSchema }) });
 

@@ -1,5 +1,6 @@
 import * as z from './zod';
 import { approvalsSchema, MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
+import { PLAN_FIELDS, planSlice } from './plan';
 
 /** A cutover's own judge settings: each may only be stricter than the environment's (checked when the plan is made). */
 const judgeInputSchema = z.strictObject({
@@ -51,5 +52,6 @@ export const cutoverInputSchema = z
   }).check(z.refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] }));
 export type CutoverInput = z.output<typeof cutoverInputSchema>;
 
-export { planSchema } from './plan';
-export type { Plan } from './plan';
+/** The normalized plan every later state reads (each handler validates the fields it reads: planSlice). */
+export const planSchema = planSlice(...PLAN_FIELDS);
+export type Plan = z.output<typeof planSchema>;

@@ -3,7 +3,7 @@ import { COLORS, otherColor } from '../shared/colors';
 import { SmokeRoutedToLiveColor, SmokeTestFailed } from '../shared/errors';
 import { lockSliceSchema } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/plan';
+import { planSlice } from '../shared/plan';
 import type { LoadBurst, SmokeCheck } from '../shared/smoke-config';
 import { CheckResult, evaluateCheck, evaluateLoad, HttpResult, LoadResult, routedTo, testRouteProblem } from '../shared/decisions/smoke';
 import { readTestRouteRule } from '../shared/adapters/elb';
@@ -13,6 +13,9 @@ import { lockKey } from '../shared/adapters/lock';
 import { secretString } from '../shared/adapters/secrets';
 import { settings } from '../shared/settings';
 import { COLOR_HEADER, TEST_HEADER } from '../shared/routes';
+
+/** The fields of the plan this handler reads (none: it only requires a plan). */
+const planSchema = planSlice();
 
 /** Runs `count` requests with at most `concurrency` in flight. */
 async function burst(count: number, concurrency: number, one: () => Promise<HttpResult>): Promise<HttpResult[]> {

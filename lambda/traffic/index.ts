@@ -2,7 +2,7 @@ import * as z from '../shared/zod';
 import { AboveCeiling, AlarmBreached, BothColorsBad, IdleNeverHealthy, InsufficientTraffic, JudgedWorse, RolledBackByAlarm, WeightsNotApplied } from '../shared/errors';
 import { lockSliceSchema, preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/execution';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/plan';
+import { planSlice } from '../shared/plan';
 import { bakeOutcome } from '../shared/decisions/bake';
 import { judgeStep } from '../shared/decisions/judge';
 import { judgeWindow, looksFor } from '../shared/decisions/window';
@@ -17,6 +17,9 @@ import * as ledger from '../shared/adapters/ledger';
 import { getLock, LockItem, lockKey, setPhase } from '../shared/adapters/lock';
 import { sleep } from '../shared/retry';
 import { settings, Settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('bakeSeconds', 'judge', 'steps');
 
 const ERRORS = { AlarmBreached, InsufficientTraffic, IdleNeverHealthy, JudgedWorse, AboveCeiling, BothColorsBad } as const;
 
