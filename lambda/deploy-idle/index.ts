@@ -12,6 +12,8 @@ import * as ledger from '../shared/adapters/ledger';
 import { lockKey } from '../shared/adapters/lock';
 import { readState, recordDesiredCount, recordImage } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
+// Gives settings() the schema of CUTOVER_DEFAULTS.idleDeadlineSeconds, which this handler reads.
+import '../shared/cutover-fields';
 
 /** The fields of the plan this handler reads. */
 const planSchema = planSlice('image');

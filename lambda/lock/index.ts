@@ -12,6 +12,8 @@ import { readState } from '../shared/adapters/state';
 import { maintenanceOff } from '../shared/maintenance';
 import { settings } from '../shared/settings';
 import { lockLifetimeSeconds, Stages, stagesFromSettings } from '../shared/decisions/limits';
+// Gives settings() the schema of CUTOVER_DEFAULTS.idleDeadlineSeconds, which this handler reads.
+import '../shared/cutover-fields';
 
 /** The whole plan: the ledger and the cutover's announcement record it. */
 const planSchema = planSlice(...PLAN_FIELDS);

@@ -10,6 +10,8 @@ import { notify } from '../shared/adapters/notify';
 import { sendTaskSuccess, staleToken } from '../shared/adapters/sfn';
 import { AlreadyPaused, NoCutoverRunning, NotPaused, NotRamping, PausedTooLong, ReasonRequired, RolledBackByAlarm, StalePause, TooManyPauses } from '../shared/errors';
 import { settings } from '../shared/settings';
+// Gives settings() the schema of CUTOVER_DEFAULTS.pause, which this handler reads.
+import '../shared/pause-config';
 
 /** The fields of the plan this handler reads. */
 const planSchema = planSlice('pause', 'steps');

@@ -8,6 +8,8 @@ import * as ledger from '../shared/adapters/ledger';
 import { lockKey } from '../shared/adapters/lock';
 import { recordDesiredCount } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
+// Gives settings() the schema of CUTOVER_DEFAULTS.scaleDownOldColor, which this handler reads.
+import '../shared/cutover-fields';
 
 /** The fields of the plan this handler reads (none: it only requires a plan). */
 const planSchema = planSlice();

@@ -1,4 +1,5 @@
 import * as z from './zod';
+import { giveConfigSchemas } from './settings';
 import { idleDeadlineSecondsSchema, scaleDownOldColorSchema } from './cutover-fields';
 import { pauseSchema } from './pause-config';
 import { smokeSettingsSchema } from './smoke-config';
@@ -219,3 +220,6 @@ export function resolveJudge(j: JudgeConfig, levels: { readonly errorRateCritica
   const { comparisonAlarm: _alarm, ...rest } = j;
   return { ...rest, latencyThresholdSeconds: j.latencyThresholdSeconds ?? levels.p95WarningSeconds, ceilingPercent: j.ceilingPercent ?? levels.errorRateCriticalPercent };
 }
+
+// The functions that read these settings validate them with these schemas (settings.ts).
+giveConfigSchemas({ defaults: handlerDefaultsSchema, changeControl: changeControlSchema });

@@ -1,4 +1,5 @@
 import * as z from './zod';
+import { giveConfigSchemas } from './settings';
 
 /** Longest cutover.pause.maxHours: the state machine's timeout leaves this much for pauses. */
 export const PAUSE_MAX_HOURS = 24;
@@ -17,3 +18,5 @@ export const pauseSchema = z.prefault(
 );
 export type PauseConfig = z.output<typeof pauseSchema>;
 
+// The functions that read these settings validate them with these schemas (settings.ts).
+giveConfigSchemas({ defaultsFields: { pause: pauseSchema } });

@@ -26,8 +26,28 @@ const json = <T extends z.ZodMiniType>(schema: T) =>
     ),
     schema,
   );
-/** cutover-config.ts, loaded only by the functions that read its settings. */
-const config = () => require('./cutover-config') as typeof import('./cutover-config');
+/** The schemas of the settings that are cutover configuration, given by the modules defining them. */
+export interface ConfigSchemas {
+  /** CUTOVER_DEFAULTS, whole (cutover-config.ts). */
+  readonly defaults?: z.ZodMiniType<CutoverDefaults, unknown>;
+  /** CHANGE_CONTROL (cutover-config.ts). */
+  readonly changeControl?: z.ZodMiniType<ChangeControl, unknown>;
+  /** The fields of CUTOVER_DEFAULTS a handler may read alone (HANDLER_DEFAULTS), each with its own module. */
+  readonly defaultsFields?: { readonly [F in keyof CutoverDefaults]?: z.ZodMiniType<CutoverDefaults[F], unknown> };
+}
+const given: ConfigSchemas & { defaultsFields: NonNullable<ConfigSchemas['defaultsFields']> } = { defaultsFields: {} };
+/**
+ * Called by the modules that define configuration schemas as they load.
+ * settings.ts does not import them: a function whose handler never reads
+ * them neither carries their code nor builds them.
+ */
+export function giveConfigSchemas(schemas: ConfigSchemas): void {
+  Object.assign(given, { ...schemas, defaultsFields: { ...given.defaultsFields, ...schemas.defaultsFields } });
+}
+function givenSchema<T>(schema: T | undefined, what: string, module: string): T {
+  if (!schema) throw new MisconfiguredFunction(`${what}: this function has no schema for it; its handler must import lambda/shared/${module}`);
+  return schema;
+}
 
 const oneOffTaskSchema = () => z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.number().check(z.int(), z.positive()) });
 const dataSyncSchema = () => z.object({ sync: oneOffTaskSchema(), validation: z.optional(oneOffTaskSchema()) });
@@ -87,13 +107,13 @@ const environment = {
   ALLOWED_IMAGES: () => z.optional(json(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
   POLL_MS: () => z._default(z.coerce.number().check(z.int(), z.gte(1)), 2000),
-  CUTOVER_DEFAULTS: () => json(config().handlerDefaultsSchema),
+  CUTOVER_DEFAULTS: () => json(givenSchema(given.defaults, 'CUTOVER_DEFAULTS', 'cutover-config')),
   /** The final data sync and validation tasks: where they log, how long they may run; unset: no sync configured. */
   DATA_SYNC: () => z.optional(json(dataSyncSchema())),
   /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */
   DNS_CUTOVER: () => z.optional(json(dnsCutoverSchema())),
   /** Change windows and freezes; unset: always open. */
-  CHANGE_CONTROL: () => z.optional(json(config().changeControlSchema)),
+  CHANGE_CONTROL: () => z.optional(json(givenSchema(given.changeControl, 'CHANGE_CONTROL', 'cutover-config'))),
 } satisfies Record<string, () => z.ZodMiniType>;
 
 export interface ColorSettings {
@@ -145,7 +165,7 @@ function schemaOf(key: EnvKey, task?: HandlerTask): z.ZodMiniType {
   const fields = key === 'CUTOVER_DEFAULTS' ? defaultsFieldsOf(task) : undefined;
   const id = fields ? `${key} of ${task}` : key;
   let schema = schemas.get(id);
-  if (!schema) schemas.set(id, (schema = fields ? json(z.object(Object.fromEntries(fields.map((f) => [f, defaultsField[f]()])))) : environment[key]()));
+  if (!schema) schemas.set(id, (schema = fields ? json(z.object(Object.fromEntries(fields.map((f) => [f, givenSchema(given.defaultsFields[f], `CUTOVER_DEFAULTS.${f}`, DEFAULTS_FIELD_MODULES[f])])))) : environment[key]()));
   return schema;
 }
 
@@ -209,13 +229,8 @@ const DEFAULTS_FIELDS = ['steps', 'bakeSeconds', 'watchWindowHours', 'checkpoint
 const _allDefaultsFields: Exclude<keyof CutoverDefaults, (typeof DEFAULTS_FIELDS)[number]> extends never ? true : never = true;
 void _allDefaultsFields;
 
-/** The fields of CUTOVER_DEFAULTS a handler may read alone, each with its schema from its own module. */
-const defaultsField = {
-  idleDeadlineSeconds: () => (require('./cutover-fields') as typeof import('./cutover-fields')).idleDeadlineSecondsSchema,
-  scaleDownOldColor: () => (require('./cutover-fields') as typeof import('./cutover-fields')).scaleDownOldColorSchema,
-  smoke: () => (require('./smoke-config') as typeof import('./smoke-config')).smokeSettingsSchema,
-  pause: () => (require('./pause-config') as typeof import('./pause-config')).pauseSchema,
-} satisfies Partial<Record<keyof CutoverDefaults, () => z.ZodMiniType>>;
+/** Where the schema of each field of CUTOVER_DEFAULTS a handler may read alone is defined (it gives it to giveConfigSchemas). */
+const DEFAULTS_FIELD_MODULES = { idleDeadlineSeconds: 'cutover-fields', scaleDownOldColor: 'cutover-fields', smoke: 'smoke-config', pause: 'pause-config' } as const satisfies Partial<Record<keyof CutoverDefaults, string>>;
 
 /**
  * The handlers that read only some fields of CUTOVER_DEFAULTS: they validate
@@ -229,8 +244,8 @@ export const HANDLER_DEFAULTS = {
   'smoke-test': ['smoke'],
   'scale-down': ['scaleDownOldColor'],
   pause: ['pause'],
-} as const satisfies Partial<Record<HandlerTask, readonly (keyof typeof defaultsField)[]>>;
-const defaultsFieldsOf = (task: HandlerTask | undefined): readonly (keyof typeof defaultsField)[] | undefined => (task && task in HANDLER_DEFAULTS ? HANDLER_DEFAULTS[task as keyof typeof HANDLER_DEFAULTS] : undefined);
+} as const satisfies Partial<Record<HandlerTask, readonly (keyof typeof DEFAULTS_FIELD_MODULES)[]>>;
+const defaultsFieldsOf = (task: HandlerTask | undefined): readonly (keyof typeof DEFAULTS_FIELD_MODULES)[] | undefined => (task && task in HANDLER_DEFAULTS ? HANDLER_DEFAULTS[task as keyof typeof HANDLER_DEFAULTS] : undefined);
 
 /** A plain object whose fields are computed on first read. */
 function lazy<T extends object>(fields: { [K in keyof T]: () => T[K] }): T {

@@ -1,4 +1,5 @@
 import * as z from './zod';
+import { giveConfigSchemas } from './settings';
 import { FULL_SECRET_ARN, fullSecretArnMessage } from './secret-arn';
 
 const jsonExpectation = z.strictObject({
@@ -41,3 +42,6 @@ export const smokeSettingsSchema = z.prefault(
   }),
   {},
 );
+
+// The functions that read these settings validate them with these schemas (settings.ts).
+giveConfigSchemas({ defaultsFields: { smoke: smokeSettingsSchema } });

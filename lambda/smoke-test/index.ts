@@ -13,6 +13,8 @@ import { lockKey } from '../shared/adapters/lock';
 import { secretString } from '../shared/adapters/secrets';
 import { settings } from '../shared/settings';
 import { COLOR_HEADER, TEST_HEADER } from '../shared/routes';
+// Gives settings() the schema of CUTOVER_DEFAULTS.smoke, which this handler reads.
+import '../shared/smoke-config';
 
 /** The fields of the plan this handler reads (none: it only requires a plan). */
 const planSchema = planSlice();

@@ -101,7 +101,7 @@ it('a bundle reads its settings where the environment has none, and the environm
   try {
     const entry = path.join(dir, 'entry.ts');
     const settingsModule = path.join(__dirname, '..', '..', 'lambda', 'shared', 'settings').split(path.sep).join('/');
-    fs.writeFileSync(entry, `import { parseSettings } from '${settingsModule}';\nconst s = parseSettings({ GATING_ALARMS_GREEN: 'from-env' }, 'preflight');\nconst d = parseSettings({}, 'validate-input');\nprocess.stdout.write(JSON.stringify({ steps: d.defaults.steps, blue: s.colors.blue.gatingAlarms, green: s.colors.green.gatingAlarms }));\n`);
+    fs.writeFileSync(entry, `import '${settingsModule.replace(/settings$/, 'cutover-config')}';\nimport { parseSettings } from '${settingsModule}';\nconst s = parseSettings({ GATING_ALARMS_GREEN: 'from-env' }, 'preflight');\nconst d = parseSettings({}, 'validate-input');\nprocess.stdout.write(JSON.stringify({ steps: d.defaults.steps, blue: s.colors.blue.gatingAlarms, green: s.colors.green.gatingAlarms }));\n`);
     const bundled = { CUTOVER_DEFAULTS: JSON.stringify({ steps: [5, 100] }), GATING_ALARMS_BLUE: 'a,b' };
     const outfile = path.join(dir, 'index.js');
     // The options the functions are bundled with, and their define.

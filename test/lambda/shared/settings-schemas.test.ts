@@ -1,42 +1,40 @@
+import * as fs from 'fs';
+import * as path from 'path';
+// Gives settings() every configuration schema, as validate-input's bundle has them.
+import '../../../lambda/shared/cutover-config';
 import { HANDLER_DEFAULTS, HANDLER_ENV, HandlerTask, parseSettings } from '../../../lambda/shared/settings';
 import { MisconfiguredFunction } from '../../../lambda/shared/errors';
 
 /**
- * A function builds, as it loads, the schemas of the variables it may read and
- * no others: the cutover and change-control schemas (cutover-config.ts) only in
- * the functions that read CHANGE_CONTROL or the whole of CUTOVER_DEFAULTS.
+ * A function carries and builds the schemas of the settings it may read and no
+ * others: the cutover and change-control schemas (cutover-config.ts) only in the
+ * functions that read CHANGE_CONTROL or the whole of CUTOVER_DEFAULTS.
  */
-describe('prepareSettings', () => {
-  const configLoadedBy = (task: string): boolean => {
+describe('the settings schemas a handler loads', () => {
+  const LAMBDA = path.join(__dirname, '..', '..', '..', 'lambda');
+  const tasks = fs.readdirSync(LAMBDA).filter((d) => d !== 'shared' && fs.existsSync(path.join(LAMBDA, d, 'index.ts')));
+
+  it.each(tasks)('%s loads cutover-config only if it reads its settings', (task) => {
     let loaded = false;
     jest.isolateModules(() => {
       jest.doMock('../../../lambda/shared/cutover-config', () => {
         loaded = true;
         return jest.requireActual('../../../lambda/shared/cutover-config');
       });
-      const { prepareSettings } = jest.requireActual('../../../lambda/shared/settings') as typeof import('../../../lambda/shared/settings');
-      prepareSettings(task);
+      // Loading the handler builds the schemas of its settings (prepareSettings): one it lacks fails here.
+      expect(() => jest.requireActual(path.join(LAMBDA, task))).not.toThrow();
     });
     jest.dontMock('../../../lambda/shared/cutover-config');
-    return loaded;
-  };
-
-  it.each(Object.keys(HANDLER_ENV) as HandlerTask[])('%s loads the cutover schemas only if it reads their variables', (task) => {
-    const env = HANDLER_ENV[task] as readonly string[];
-    const reads = env.includes('CHANGE_CONTROL') || (env.includes('CUTOVER_DEFAULTS') && !(task in HANDLER_DEFAULTS));
-    expect(configLoadedBy(task)).toBe(reads);
+    const env = (HANDLER_ENV[task as HandlerTask] ?? []) as readonly string[];
+    expect(loaded).toBe(env.includes('CHANGE_CONTROL') || (env.includes('CUTOVER_DEFAULTS') && !(task in HANDLER_DEFAULTS)));
   });
 
-  it('builds nothing for a function outside HANDLER_ENV', () => {
-    expect(configLoadedBy('deploy-guard')).toBe(false);
-  });
-
-  it('still validates a variable whose schema it did not prepare, when read', () => {
+  it('fails as MisconfiguredFunction, naming the module, when a handler lacks the schema of a setting it reads', () => {
     jest.isolateModules(() => {
-      const { parseSettings, prepareSettings } = jest.requireActual('../../../lambda/shared/settings') as typeof import('../../../lambda/shared/settings');
-      prepareSettings('traffic');
-      expect(() => parseSettings({ CUTOVER_DEFAULTS: '{"bakeSeconds":-1}' }, undefined, {}).defaults).toThrow(/CUTOVER_DEFAULTS/);
-      expect(parseSettings({ CUTOVER_DEFAULTS: '{}' }, undefined, {}).defaults.bakeSeconds).toBe(300);
+      const settings = jest.requireActual('../../../lambda/shared/settings') as typeof import('../../../lambda/shared/settings');
+      expect(() => settings.prepareSettings('smoke-test')).toThrow(/CUTOVER_DEFAULTS.smoke: this function has no schema for it; its handler must import lambda\/shared\/smoke-config/);
+      expect(() => settings.prepareSettings('alarm-handler')).toThrow(/CUTOVER_DEFAULTS: this function has no schema for it; its handler must import lambda\/shared\/cutover-config/);
+      expect(() => settings.prepareSettings('traffic')).not.toThrow();
     });
   });
 });
