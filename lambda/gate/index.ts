@@ -21,7 +21,7 @@ const kindSchema = z.enum(['before-first-shift', 'after-step', 'before-promotion
 const gateStateSchema = z.object({
   plan: planSchema,
   lock: lockSliceSchema,
-  ramp: z.optional(z.object({ index: z.number().check(z.int()), percent: z.number(), weights: z.object({ blue: z.number(), green: z.number() }) })),
+  ramp: z.optional(z.object({ index: z.int(), percent: z.number(), weights: z.object({ blue: z.number(), green: z.number() }) })),
   /** The latest step verdict (CheckStep's output). */
   check: z.optional(z.looseObject({ step: z.optional(z.number()), decision: z.optional(z.string()), reason: z.optional(z.string()), requests: z.optional(z.object({ new: z.number(), old: z.number() })) })),
   /** Set by a held timeout: when the gate first opened. */

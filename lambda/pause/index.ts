@@ -20,7 +20,7 @@ const planSchema = planSlice('pause', 'steps');
 const holdStateSchema = z.object({
   plan: planSchema,
   lock: lockSliceSchema,
-  ramp: z.optional(z.object({ index: z.number().check(z.int()), percent: z.number() })),
+  ramp: z.optional(z.object({ index: z.int(), percent: z.number() })),
 });
 
 /**

@@ -93,7 +93,7 @@ export const judgeSchema = z.prefault(
     /** Both colors failing above the ceiling (a shared dependency): roll back, or hold at the current weights and page. */
     onBothBad: z._default(z.enum(['rollback', 'hold'], { error: 'judge.onBothBad must be "rollback" or "hold"' }), 'rollback'),
     /** Minutes are judged only once they are this old: ALB datapoints arrive one to three minutes late. */
-    metricDelaySeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(900, 'judge.metricDelaySeconds must be at most 900')), 180),
+    metricDelaySeconds: z._default(z.int().check(z.gte(0), z.lte(900, 'judge.metricDelaySeconds must be at most 900')), 180),
     /** The failure rate (percent) above which the new color fails whatever the old does. Default: the critical error-rate level. */
     ceilingPercent: z.optional(z.number().check(z.gt(0), z.lte(100))),
     /**
@@ -177,12 +177,12 @@ export type ChangeControl = z.output<typeof changeControlSchema>;
 /** Cutover defaults from the environment file (`cutover`). */
 const cutoverFields = {
     steps: z._default(rampStepsSchema, [10, 50, 100]),
-    bakeSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(3600)), 300),
+    bakeSeconds: z._default(z.int().check(z.gte(0), z.lte(3600)), 300),
     watchWindowHours: z._default(z.number().check(z.gte(0), z.lte(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`)), 24),
     checkpointHours: z._default(z.array(z.number().check(z.positive())), [1, 4, 24]),
     // Traffic moves within seconds of an alarm via EventBridge; the tick is how soon the
     // execution itself notices, and each tick costs three state transitions.
-    watchTickSeconds: z._default(z.number().check(z.int(), z.gte(60), z.lte(21600)), 7200),
+    watchTickSeconds: z._default(z.int().check(z.gte(60), z.lte(21600)), 7200),
     minRequestsPerStep: z.optional(z.never({ error: 'cutover.minRequestsPerStep is now judge.minRequestsPerColor (requests each color must serve before a step can pass); move the value there' })),
     idleDeadlineSeconds: idleDeadlineSecondsSchema,
     scaleDownOldColor: scaleDownOldColorSchema,

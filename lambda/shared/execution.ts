@@ -9,7 +9,7 @@ export const lockSliceSchema = z.object({
   previousColor: colorSchema,
   newColor: colorSchema,
   /** Task count of the live color at the start: the idle color deploys to it and a rollback needs it. */
-  liveDesired: z.number().check(z.int(), z.gte(1)),
+  liveDesired: z.int().check(z.gte(1)),
   startedAtMs: z.number(),
   expiresAtMs: z.number(),
 });
@@ -18,16 +18,16 @@ export type LockSlice = z.output<typeof lockSliceSchema>;
 export const deploySliceSchema = z.object({
   image: z.string(),
   taskDefinition: z.string(),
-  desired: z.number().check(z.int()),
+  desired: z.int(),
   deadlineMs: z.number(),
-  previousIdleCount: z.number().check(z.int(), z.gte(0)),
+  previousIdleCount: z.int().check(z.gte(0)),
   previousImage: z.string(),
   previousTaskDefinition: z.string(),
 });
 export type DeploySlice = z.output<typeof deploySliceSchema>;
 
 export const rampSliceSchema = z.object({
-  index: z.number().check(z.int(), z.gte(0)),
+  index: z.int().check(z.gte(0)),
   percent: z.number().check(z.gte(0), z.lte(100)),
   weights: z.object({ blue: z.number(), green: z.number() }),
   shiftedAtMs: z.number(),
@@ -42,7 +42,7 @@ export const promotionSliceSchema = z.object({ promotedAtMs: z.number() });
 export const watchSliceSchema = z.object({
   elapsedSeconds: z.number(),
   reported: z.array(z.number()),
-  nextWaitSeconds: z.number().check(z.int(), z.gte(0)),
+  nextWaitSeconds: z.int().check(z.gte(0)),
   done: z.boolean(),
 });
 export type WatchSlice = z.output<typeof watchSliceSchema>;

@@ -6,9 +6,9 @@ import { PLAN_FIELDS, planSlice } from './plan';
 const judgeInputSchema = z.strictObject({
   errorMarginPercentPoints: z.optional(z.number().check(z.gte(0.1), z.lte(50))),
   confidence: z.optional(z.number().check(z.gte(0.8), z.lte(0.9999))),
-  minRequestsPerColor: z.optional(z.number().check(z.int(), z.gte(1))),
+  minRequestsPerColor: z.optional(z.int().check(z.gte(1))),
   ruleOutPercentPoints: z.optional(z.number().check(z.gte(0.5), z.lte(100))),
-  maxBakeSeconds: z.optional(z.number().check(z.int(), z.gte(60))),
+  maxBakeSeconds: z.optional(z.int().check(z.gte(60))),
   latencyThresholdSeconds: z.optional(z.number().check(z.positive())),
   onBothBad: z.optional(z.enum(['rollback', 'hold'])),
 });

@@ -12,7 +12,7 @@ export const pauseSchema = z.prefault(
     /** Longest a cutover may stay paused, all its pauses together; then it rolls back (PausedTooLong). */
     maxHours: z._default(z.number().check(z.gt(0, 'pause.maxHours must be above 0'), z.lte(PAUSE_MAX_HOURS, `pause.maxHours must be at most ${PAUSE_MAX_HOURS} (the state machine's timeout leaves that much for pauses)`)), 12),
     /** Most pauses one cutover may take. */
-    maxPauses: z._default(z.number().check(z.int(), z.gte(1, 'pause.maxPauses must be at least 1'), z.lte(20, 'pause.maxPauses must be at most 20')), 5),
+    maxPauses: z._default(z.int().check(z.gte(1, 'pause.maxPauses must be at least 1'), z.lte(20, 'pause.maxPauses must be at most 20')), 5),
   }),
   {},
 );

@@ -8,10 +8,10 @@ import * as z from './zod';
 export const planFields = {
   image: () => z.optional(z.string()),
   steps: () => z.array(z.number().check(z.gte(0.1), z.lte(100))),
-  bakeSeconds: () => z.number().check(z.int(), z.gte(0)),
-  watchWindowSeconds: () => z.number().check(z.int(), z.gte(0)),
-  checkpointSeconds: () => z.array(z.number().check(z.int(), z.positive())),
-  watchTickSeconds: () => z.number().check(z.int(), z.positive()),
+  bakeSeconds: () => z.int().check(z.gte(0)),
+  watchWindowSeconds: () => z.int().check(z.gte(0)),
+  checkpointSeconds: () => z.array(z.int().check(z.positive())),
+  watchTickSeconds: () => z.int().check(z.positive()),
   reason: () => z.string(),
   dryRun: () => z.boolean(),
   /** Maintenance mode goes on after the smoke test and off once traffic first moves. */
@@ -22,12 +22,12 @@ export const planFields = {
   judge: () => z.object({
     errorMarginPercentPoints: z.number(),
     confidence: z.number(),
-    minRequestsPerColor: z.number().check(z.int()),
+    minRequestsPerColor: z.int(),
     ruleOutPercentPoints: z.number(),
-    maxBakeSeconds: z.number().check(z.int()),
+    maxBakeSeconds: z.int(),
     latencyThresholdSeconds: z.number(),
     onBothBad: z.enum(['rollback', 'hold']),
-    metricDelaySeconds: z.number().check(z.int()),
+    metricDelaySeconds: z.int(),
     ceilingPercent: z.number(),
   }),
   acceptThinCanary: () => z._default(z.boolean(), false),
@@ -35,15 +35,15 @@ export const planFields = {
   approvals: () => z.optional(
     z.object({
       at: z.array(z.string()),
-      timeoutSeconds: z.number().check(z.int(), z.positive()),
+      timeoutSeconds: z.int().check(z.positive()),
       onTimeout: z.enum(['rollback', 'hold']),
-      holdMaxSeconds: z.number().check(z.int(), z.positive()),
+      holdMaxSeconds: z.int().check(z.positive()),
       requireDistinctApprover: z.boolean(),
       flags: z.record(z.string(), z.literal(true)),
     }),
   ),
   /** What pauses may do (cutover.pause): when a held pause pages, when it rolls back, how many are allowed. */
-  pause: () => z._default(z.object({ pageAfterSeconds: z.number().check(z.int(), z.positive()), maxSeconds: z.number().check(z.int(), z.positive()), maxPauses: z.number().check(z.int(), z.positive()) }), { pageAfterSeconds: 3600, maxSeconds: 43_200, maxPauses: 5 }),
+  pause: () => z._default(z.object({ pageAfterSeconds: z.int().check(z.positive()), maxSeconds: z.int().check(z.positive()), maxPauses: z.int().check(z.positive()) }), { pageAfterSeconds: 3600, maxSeconds: 43_200, maxPauses: 5 }),
   /** Who started the cutover, when the CLI started it. */
   startedBy: () => z.optional(z.string()),
   /** What the change windows and freezes said at the start: an override let through, warnings. */

@@ -49,7 +49,7 @@ function givenSchema<T>(schema: T | undefined, what: string, module: string): T 
   return schema;
 }
 
-const oneOffTaskSchema = () => z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.number().check(z.int(), z.positive()) });
+const oneOffTaskSchema = () => z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.int().check(z.positive()) });
 const dataSyncSchema = () => z.object({ sync: oneOffTaskSchema(), validation: z.optional(oneOffTaskSchema()) });
 export type DataSyncSettings = z.output<ReturnType<typeof dataSyncSchema>>;
 

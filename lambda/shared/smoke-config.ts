@@ -16,20 +16,20 @@ export const smokeCheckSchema = z.strictObject({
   path: z.string().check(z.startsWith('/', 'smoke check paths start with /')),
   headers: z._default(z.record(z.string(), z.string()), {}),
   body: z.optional(z.string()),
-  expectStatus: z._default(z.number().check(z.int(), z.gte(100), z.lte(599)), 200),
+  expectStatus: z._default(z.int().check(z.gte(100), z.lte(599)), 200),
   bodyContains: z.optional(z.string()),
   json: z._default(z.array(jsonExpectation), []),
-  maxLatencyMs: z._default(z.number().check(z.int(), z.gte(1), z.lte(60000)), 2000),
+  maxLatencyMs: z._default(z.int().check(z.gte(1), z.lte(60000)), 2000),
 });
 export type SmokeCheck = z.output<typeof smokeCheckSchema>;
 
 /** A short burst of requests through the test route, gated on error rate and p95. */
 export const loadBurstSchema = z.strictObject({
   path: z._default(z.string().check(z.startsWith('/')), '/'),
-  requests: z._default(z.number().check(z.int(), z.gte(1), z.lte(5000)), 200),
-  concurrency: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 10),
+  requests: z._default(z.int().check(z.gte(1), z.lte(5000)), 200),
+  concurrency: z._default(z.int().check(z.gte(1), z.lte(50)), 10),
   maxErrorRatePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 1),
-  maxP95Ms: z._default(z.number().check(z.int(), z.gte(1)), 3000),
+  maxP95Ms: z._default(z.int().check(z.gte(1)), 3000),
 });
 export type LoadBurst = z.output<typeof loadBurstSchema>;
 

@@ -29,7 +29,7 @@ export const lockItemSchema = z.object({
   previousColor: colorSchema,
   newColor: colorSchema,
   /** Task count the previous color had at the start: what a rollback onto it needs. */
-  liveDesired: z.number().check(z.int(), z.gte(1)),
+  liveDesired: z.int().check(z.gte(1)),
   reason: z.string(),
   phase: z._default(z.enum(['starting', 'ramping', 'watching']), 'starting'),
   rolledBackAtMs: z.optional(z.number()),
