@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { otherColor } from '../shared/colors';
 import { LockHeld } from '../shared/errors';
-import { lockSliceSchema, LockSlice } from '../shared/execution';
+import { lockSliceSchema, LockSlice } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
 import { PLAN_FIELDS, planSlice } from '../shared/plan';
 import { acquireLock, lockKey, releaseLock } from '../shared/adapters/lock';

@@ -1,5 +1,5 @@
 import * as z from '../shared/zod';
-import { lockSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
 import { planSlice } from '../shared/plan';
 import { PAUSE_GATE, pauseCommands, pauseDecision, pauseOverdueDecision } from '../shared/decisions/pause';

@@ -1,19 +1,13 @@
 import * as z from './zod';
-import { colorSchema } from './colors';
 
 /**
  * The slices each state adds to the execution's JSON. Every handler parses
  * only the slices it reads, so a state can grow without breaking the others.
+ * The lock slice, which most handlers read alone, has its own module: they
+ * build no other slice.
  */
-export const lockSliceSchema = z.object({
-  previousColor: colorSchema,
-  newColor: colorSchema,
-  /** Task count of the live color at the start: the idle color deploys to it and a rollback needs it. */
-  liveDesired: z.int().check(z.gte(1)),
-  startedAtMs: z.number(),
-  expiresAtMs: z.number(),
-});
-export type LockSlice = z.output<typeof lockSliceSchema>;
+export { lockSliceSchema } from './lock-slice';
+export type { LockSlice } from './lock-slice';
 
 export const deploySliceSchema = z.object({
   image: z.string(),

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { COLORS, otherColor } from '../shared/colors';
 import { SmokeRoutedToLiveColor, SmokeTestFailed } from '../shared/errors';
-import { lockSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
 import { planSlice } from '../shared/plan';
 import type { LoadBurst, SmokeCheck } from '../shared/smoke-config';
