@@ -4,7 +4,7 @@ import { handler as wrap } from '../shared/handler';
 import { planSlice } from '../shared/plan';
 import { recentSnapshot, snapshotProgress } from '../shared/decisions/backup';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { createSnapshot, snapshot, snapshotsOf } from '../shared/adapters/rds';
 import { snapshotId } from '../shared/snapshot-id';
 import { settings } from '../shared/settings';

@@ -9,7 +9,7 @@ import * as ecs from '../shared/adapters/ecs';
 import { pinnedImage, pinningOf } from '../shared/images';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { readState, recordDesiredCount, recordImage } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
 // Gives settings() the schema of CUTOVER_DEFAULTS.idleDeadlineSeconds, which this handler reads.

@@ -11,7 +11,7 @@ import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { factsOf, recordSets } from '../shared/adapters/route53';
 import { dnsReadiness, DnsReadiness } from '../shared/decisions/dns';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { notify } from '../shared/adapters/notify';
 import { settings } from '../shared/settings';
 

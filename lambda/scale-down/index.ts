@@ -5,7 +5,7 @@ import { planSlice } from '../shared/plan';
 import * as ecs from '../shared/adapters/ecs';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { recordDesiredCount } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
 // Gives settings() the schema of CUTOVER_DEFAULTS.scaleDownOldColor, which this handler reads.

@@ -9,7 +9,7 @@ import { CheckResult, evaluateCheck, evaluateLoad, HttpResult, LoadResult, route
 import { readTestRouteRule } from '../shared/adapters/elb';
 import { send } from '../shared/adapters/http';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { secretString } from '../shared/adapters/secrets';
 import { settings } from '../shared/settings';
 import { COLOR_HEADER, TEST_HEADER } from '../shared/routes';

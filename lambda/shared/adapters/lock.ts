@@ -48,7 +48,8 @@ export const lockItemSchema = z.object({
 export type StoredGate = NonNullable<LockItem['gate']>;
 export type LockItem = z.output<typeof lockItemSchema>;
 
-export const lockKey = (service: string, environment: string) => `${service}#${environment}`;
+// In its own module: handlers that only name the lock do not build the lock item's schema.
+export { lockKey } from '../lock-key';
 
 export type AcquireResult = { readonly acquired: true } | { readonly acquired: false; readonly holder: LockItem | undefined };
 
