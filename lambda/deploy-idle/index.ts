@@ -1,6 +1,7 @@
 import * as z from '../shared/zod';
 import { IdleDeploymentFailed, IdleNeverHealthy } from '../shared/errors';
-import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } from '../shared/execution';
+import { caughtErrorSchema, deploySliceSchema, DeploySlice } from '../shared/deploy-slice';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
 import { planSlice } from '../shared/plan';
 import { idleReadiness, rolloutOf } from '../shared/decisions/idle';

@@ -1,5 +1,6 @@
 import * as z from '../shared/zod';
-import { lockSliceSchema, rampSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
+import { rampSliceSchema } from '../shared/ramp-slice';
 import { handler as wrap } from '../shared/handler';
 import { planSlice } from '../shared/plan';
 import * as elb from '../shared/adapters/elb';

@@ -1,6 +1,7 @@
 import * as z from '../shared/zod';
 import { AboveCeiling, AlarmBreached, BothColorsBad, IdleNeverHealthy, InsufficientTraffic, JudgedWorse, RolledBackByAlarm, WeightsNotApplied } from '../shared/errors';
-import { lockSliceSchema, preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
+import { preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/ramp-slice';
 import { handler as wrap } from '../shared/handler';
 import { planSlice } from '../shared/plan';
 import { bakeOutcome } from '../shared/decisions/bake';

@@ -1,6 +1,7 @@
 import * as z from '../shared/zod';
 import { AlarmBreached, RolledBackByAlarm } from '../shared/errors';
-import { lockSliceSchema, promotionSliceSchema, watchSliceSchema, WatchSlice } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
+import { promotionSliceSchema, watchSliceSchema, WatchSlice } from '../shared/watch-slice';
 import { handler as wrap } from '../shared/handler';
 import { planSlice } from '../shared/plan';
 import { checkpointReport, watchPlan } from '../shared/decisions/watch';

@@ -35,3 +35,11 @@ test('z.int() validates as z.number().check(z.int()), with the same issues', () 
     }),
   );
 });
+
+// execution.ts gathers every slice: a handler importing it would build them all as it loads.
+test('handler code imports the slices from their own modules, not from lambda/shared/execution', () => {
+  const offenders = sources(LAMBDA)
+    .filter((f) => /from ['"](\.\.?\/)+(shared\/)?execution['"]/.test(fs.readFileSync(f, 'utf8')))
+    .map((f) => path.relative(LAMBDA, f));
+  expect(offenders).toEqual([]);
+});
