@@ -10,22 +10,8 @@ import { MisconfiguredFunction } from './errors';
 let nonEmpty: z.ZodMiniString | undefined;
 /** One schema shared by every plain variable. */
 const text = () => (nonEmpty ??= z.string().check(z.minLength(1)));
-const list = () => z.pipe(z.string(), z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
-const json = <T extends z.ZodMiniType>(schema: T) =>
-  z.pipe(
-    z.pipe(
-      z.string(),
-      z.transform((s, ctx) => {
-        try {
-          return JSON.parse(s);
-        } catch {
-          ctx.issues.push({ code: 'custom', message: 'not JSON', input: s });
-          return z.NEVER;
-        }
-      }),
-    ),
-    schema,
-  );
+/** A comma-separated list (FROM_TEXT splits the text). */
+const list = () => z.array(z.string());
 /** The schemas of the settings that are cutover configuration, given by the modules defining them. */
 export interface ConfigSchemas {
   /** CUTOVER_DEFAULTS, whole (cutover-config.ts). */
@@ -89,32 +75,70 @@ const environment = {
   BASE_URL: () => z.url(),
   WAF_MODE: () => z._default(z.enum(['COUNT', 'BLOCK']), 'COUNT'),
   WAF_ACL_NAME: () => z.optional(z.string()),
-  STICKINESS_SECONDS: () => z.optional(z.coerce.number().check(z.int(), z.positive())),
-  DEREGISTRATION_DELAY_SECONDS: () => z._default(z.coerce.number().check(z.int(), z.gte(0)), 30),
-  TARGET_ERROR_RATE_PERCENT: () => z._default(z.coerce.number().check(z.positive()), 1),
-  TARGET_P95_SECONDS: () => z._default(z.coerce.number().check(z.positive()), 0.5),
+  STICKINESS_SECONDS: () => z.optional(z.int().check(z.positive())),
+  DEREGISTRATION_DELAY_SECONDS: () => z._default(z.int().check(z.gte(0)), 30),
+  TARGET_ERROR_RATE_PERCENT: () => z._default(z.number().check(z.positive()), 1),
+  TARGET_P95_SECONDS: () => z._default(z.number().check(z.positive()), 0.5),
   /** Lambda target group serving the maintenance page. */
   MAINTENANCE_TARGET_GROUP_ARN: () => z.optional(z.string()),
-  MAINTENANCE_MAX_SECONDS: () => z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
+  MAINTENANCE_MAX_SECONDS: () => z._default(z.int().check(z.gte(1)), 60),
   /** Value of the switchyard:maintenance tag on the rules maintenance makes; IAM lets only those be changed. */
   MAINTENANCE_TAG: () => z.optional(z.string()),
   OPERATOR_CIDRS: () => z._default(list(), []),
   /** RDS instance to snapshot before the cutover changes anything; unset: no backup stage. */
   DATABASE_INSTANCE: () => z.optional(z.string()),
-  SNAPSHOT_MAX_AGE_MINUTES: () => z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
-  SNAPSHOT_DEADLINE_MINUTES: () => z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
+  SNAPSHOT_MAX_AGE_MINUTES: () => z._default(z.int().check(z.gte(0)), 60),
+  SNAPSHOT_DEADLINE_MINUTES: () => z._default(z.int().check(z.gte(1)), 60),
   /** Repositories (exact) and prefixes (ending in /) a cutover may deploy from: service.allowedImages as JSON. */
-  ALLOWED_IMAGES: () => z.optional(json(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))),
+  ALLOWED_IMAGES: () => z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
-  POLL_MS: () => z._default(z.coerce.number().check(z.int(), z.gte(1)), 2000),
-  CUTOVER_DEFAULTS: () => json(givenSchema(given.defaults, 'CUTOVER_DEFAULTS', 'cutover-config')),
+  POLL_MS: () => z._default(z.int().check(z.gte(1)), 2000),
+  CUTOVER_DEFAULTS: () => givenSchema(given.defaults, 'CUTOVER_DEFAULTS', 'cutover-config'),
   /** The final data sync and validation tasks: where they log, how long they may run; unset: no sync configured. */
-  DATA_SYNC: () => z.optional(json(dataSyncSchema())),
+  DATA_SYNC: () => z.optional(dataSyncSchema()),
   /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */
-  DNS_CUTOVER: () => z.optional(json(dnsCutoverSchema())),
+  DNS_CUTOVER: () => z.optional(dnsCutoverSchema()),
   /** Change windows and freezes; unset: always open. */
-  CHANGE_CONTROL: () => z.optional(json(givenSchema(given.changeControl, 'CHANGE_CONTROL', 'cutover-config'))),
+  CHANGE_CONTROL: () => z.optional(givenSchema(given.changeControl, 'CHANGE_CONTROL', 'cutover-config')),
 } satisfies Record<string, () => z.ZodMiniType>;
+
+/**
+ * How the text of a variable becomes the value its schema checks: parsed as
+ * JSON, split at commas, or read as a number (as Number() reads it). Done
+ * here rather than with zod pipes and coercion, which each cold start would
+ * otherwise pay for as two more kinds of schema.
+ */
+const FROM_TEXT = {
+  GATING_ALARMS_BLUE: 'list',
+  GATING_ALARMS_GREEN: 'list',
+  OPERATOR_CIDRS: 'list',
+  STICKINESS_SECONDS: 'number',
+  DEREGISTRATION_DELAY_SECONDS: 'number',
+  TARGET_ERROR_RATE_PERCENT: 'number',
+  TARGET_P95_SECONDS: 'number',
+  MAINTENANCE_MAX_SECONDS: 'number',
+  SNAPSHOT_MAX_AGE_MINUTES: 'number',
+  SNAPSHOT_DEADLINE_MINUTES: 'number',
+  POLL_MS: 'number',
+  ALLOWED_IMAGES: 'json',
+  CUTOVER_DEFAULTS: 'json',
+  DATA_SYNC: 'json',
+  DNS_CUTOVER: 'json',
+  CHANGE_CONTROL: 'json',
+} as const satisfies Partial<Record<keyof typeof environment, 'json' | 'list' | 'number'>>;
+
+/** The value of variable `key` given its text; a message when the text is not JSON. */
+function fromText(key: string, text: string | undefined): { value: unknown } | { error: string } {
+  const how = (FROM_TEXT as Partial<Record<string, 'json' | 'list' | 'number'>>)[key];
+  if (text === undefined || !how) return { value: text };
+  if (how === 'number') return { value: Number(text) };
+  if (how === 'list') return { value: text.split(',').map((x) => x.trim()).filter(Boolean) };
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return { error: 'not JSON' };
+  }
+}
 
 export interface ColorSettings {
   readonly service: string;
@@ -165,7 +189,7 @@ function schemaOf(key: EnvKey, task?: HandlerTask): z.ZodMiniType {
   const fields = key === 'CUTOVER_DEFAULTS' ? defaultsFieldsOf(task) : undefined;
   const id = fields ? `${key} of ${task}` : key;
   let schema = schemas.get(id);
-  if (!schema) schemas.set(id, (schema = fields ? json(z.object(Object.fromEntries(fields.map((f) => [f, givenSchema(given.defaultsFields[f], `CUTOVER_DEFAULTS.${f}`, DEFAULTS_FIELD_MODULES[f])])))) : environment[key]()));
+  if (!schema) schemas.set(id, (schema = fields ? z.object(Object.fromEntries(fields.map((f) => [f, givenSchema(given.defaultsFields[f], `CUTOVER_DEFAULTS.${f}`, DEFAULTS_FIELD_MODULES[f])]))) : environment[key]()));
   return schema;
 }
 
@@ -268,7 +292,9 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
   const allowed: ReadonlySet<string> | undefined = task ? new Set(HANDLER_ENV[task]) : undefined;
   const read = <K extends EnvKey>(key: K): Env[K] => {
     if (allowed && !allowed.has(key)) throw new MisconfiguredFunction(`${task} reads ${key}, which is not in its environment; add it to HANDLER_ENV['${task}'] (lambda/shared/settings.ts)`);
-    const r = schemaOf(key, task).safeParse(env[key] ?? bundled[key]);
+    const value = fromText(key, env[key] ?? bundled[key]);
+    if ('error' in value) throw new MisconfiguredFunction(`${key}: ${value.error}`);
+    const r = schemaOf(key, task).safeParse(value.value);
     if (!r.success) throw new MisconfiguredFunction(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     return r.data as Env[K];
   };

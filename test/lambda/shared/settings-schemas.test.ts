@@ -67,3 +67,32 @@ describe('HANDLER_DEFAULTS: the fields of CUTOVER_DEFAULTS a handler validates a
     expect(parseSettings(defaults({}), 'alarm-handler', {}).defaults.bakeSeconds).toBe(300);
   });
 });
+
+describe('variables read from text: numbers as Number() reads them, lists split at commas, JSON parsed', () => {
+  const read = (env: Record<string, string>) => parseSettings(env, undefined, {});
+
+  it('reads numbers, with their defaults and checks', () => {
+    expect(read({ POLL_MS: '250' }).pollMs).toBe(250);
+    expect(read({}).pollMs).toBe(2000);
+    expect(read({}).stickinessSeconds).toBeUndefined();
+    expect(read({ STICKINESS_SECONDS: '60' }).stickinessSeconds).toBe(60);
+    expect(read({ TARGET_P95_SECONDS: '0.25' }).checkpointTargets.p95Seconds).toBe(0.25);
+    expect(() => read({ POLL_MS: 'soon' }).pollMs).toThrow(/^POLL_MS: Invalid input: expected number, received NaN$/);
+    expect(() => read({ POLL_MS: '' }).pollMs).toThrow(/^POLL_MS: Too small: expected number to be >=1$/);
+    expect(() => read({ STICKINESS_SECONDS: '1.5' }).stickinessSeconds).toThrow(/^STICKINESS_SECONDS: Invalid input: expected int, received number$/);
+  });
+
+  it('splits lists', () => {
+    expect(read({ GATING_ALARMS_BLUE: 'a, b,,c ' }).colors.blue.gatingAlarms).toEqual(['a', 'b', 'c']);
+    expect(read({}).operatorCidrs).toEqual([]);
+    expect(() => read({}).colors.green.gatingAlarms).toThrow(/^GATING_ALARMS_GREEN: Invalid input: expected array, received undefined$/);
+  });
+
+  it('parses JSON, and says when a variable is not JSON', () => {
+    expect(read({}).dns).toBeUndefined();
+    expect(() => read({ DNS_CUTOVER: '{' }).dns).toThrow(/^DNS_CUTOVER: not JSON$/);
+    expect(() => read({ DNS_CUTOVER: '{}' }).dns).toThrow(/^DNS_CUTOVER: Invalid input: expected string, received undefined/);
+    expect(read({ ALLOWED_IMAGES: '["repo/app"]' }).allowedImages).toEqual(['repo/app']);
+    expect(() => read({ ALLOWED_IMAGES: '[]' }).allowedImages).toThrow(/^ALLOWED_IMAGES: Too small/);
+  });
+});
