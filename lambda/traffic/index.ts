@@ -25,7 +25,7 @@ const planSchema = planSlice('bakeSeconds', 'judge', 'steps');
 const ERRORS = { AlarmBreached, InsufficientTraffic, IdleNeverHealthy, JudgedWorse, AboveCeiling, BothColorsBad } as const;
 
 /** The previous check, if it was of this step: its look number. */
-const checkSliceSchema = z.partial(z.looseObject({ step: z.int(), look: z.int() }));
+const checkSliceSchema = z.looseObject({ step: z.optional(z.int()), look: z.optional(z.int()) });
 
 /** Throws when an alarm already rolled this cutover back: a ramp must never undo a rollback. Returns the lock it read. */
 async function assertNotRolledBack(s: Settings, executionId: string): Promise<LockItem | undefined> {
