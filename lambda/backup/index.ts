@@ -1,13 +1,16 @@
 import * as z from '../shared/zod';
 import { CutoverError } from '../shared/errors';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import { recentSnapshot, snapshotProgress } from '../shared/decisions/backup';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { createSnapshot, snapshot, snapshotsOf } from '../shared/adapters/rds';
 import { snapshotId } from '../shared/snapshot-id';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads (none: it only requires a plan). */
+const planSchema = planSlice();
 
 /** The database backup could not be made before its deadline. */
 export class BackupFailed extends CutoverError {

@@ -3,7 +3,7 @@ import { DataSyncFailed, MisconfiguredFunction, SyncValidationFailed } from '../
 import { handler as wrap } from '../shared/handler';
 import { syncStageSeconds, syncVerdict, SyncVerdict, taskFacts } from '../shared/decisions/sync';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { notify } from '../shared/adapters/notify';
 import { beginSync, endSync, maintenanceOff } from '../shared/maintenance';
 import { settings } from '../shared/settings';

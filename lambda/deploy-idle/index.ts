@@ -1,17 +1,23 @@
 import * as z from '../shared/zod';
 import { IdleDeploymentFailed, IdleNeverHealthy } from '../shared/errors';
-import { caughtErrorSchema, deploySliceSchema, DeploySlice, lockSliceSchema } from '../shared/execution';
+import { caughtErrorSchema, deploySliceSchema, DeploySlice } from '../shared/deploy-slice';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import { idleReadiness, rolloutOf } from '../shared/decisions/idle';
 import * as ecr from '../shared/adapters/ecr';
 import * as ecs from '../shared/adapters/ecs';
 import { pinnedImage, pinningOf } from '../shared/images';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { readState, recordDesiredCount, recordImage } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
+// Gives settings() the schema of CUTOVER_DEFAULTS.idleDeadlineSeconds, which this handler reads.
+import '../shared/cutover-fields';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('image');
 
 /** The container every Switchyard task definition runs the application in. */
 export const APP_CONTAINER = 'app';

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
-import { lockSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import { PAUSE_GATE } from '../shared/decisions/pause';
 import { approvalDecision, gateCommands, gateName, OpenGate, timeoutDecision } from '../shared/decisions/gate';
 import { alarmStates } from '../shared/adapters/cloudwatch';
@@ -13,12 +13,15 @@ import { sendTaskFailure, sendTaskSuccess, staleToken } from '../shared/adapters
 import { ApprovalTimedOut, ApproverNotDistinct, NoCutoverRunning, NoGateWaiting, ReasonRequired, RolledBackByAlarm, StaleApproval } from '../shared/errors';
 import { settings } from '../shared/settings';
 
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('approvals', 'reason', 'startedBy', 'steps');
+
 const kindSchema = z.enum(['before-first-shift', 'after-step', 'before-promotion', 'before-scale-down']);
 /** The parts of the execution's state a gate reads. */
 const gateStateSchema = z.object({
   plan: planSchema,
   lock: lockSliceSchema,
-  ramp: z.optional(z.object({ index: z.number().check(z.int()), percent: z.number(), weights: z.object({ blue: z.number(), green: z.number() }) })),
+  ramp: z.optional(z.object({ index: z.int(), percent: z.number(), weights: z.object({ blue: z.number(), green: z.number() }) })),
   /** The latest step verdict (CheckStep's output). */
   check: z.optional(z.looseObject({ step: z.optional(z.number()), decision: z.optional(z.string()), reason: z.optional(z.string()), requests: z.optional(z.object({ new: z.number(), old: z.number() })) })),
   /** Set by a held timeout: when the gate first opened. */

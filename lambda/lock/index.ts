@@ -1,9 +1,9 @@
 import * as z from '../shared/zod';
 import { otherColor } from '../shared/colors';
 import { LockHeld } from '../shared/errors';
-import { lockSliceSchema, LockSlice } from '../shared/execution';
+import { lockSliceSchema, LockSlice } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { PLAN_FIELDS, planSlice } from '../shared/plan';
 import { acquireLock, lockKey, releaseLock } from '../shared/adapters/lock';
 import * as ledger from '../shared/adapters/ledger';
 import { notify } from '../shared/adapters/notify';
@@ -12,6 +12,11 @@ import { readState } from '../shared/adapters/state';
 import { maintenanceOff } from '../shared/maintenance';
 import { settings } from '../shared/settings';
 import { lockLifetimeSeconds, Stages, stagesFromSettings } from '../shared/decisions/limits';
+// Gives settings() the schema of CUTOVER_DEFAULTS.idleDeadlineSeconds, which this handler reads.
+import '../shared/cutover-fields';
+
+/** The whole plan: the ledger and the cutover's announcement record it. */
+const planSchema = planSlice(...PLAN_FIELDS);
 
 /**
  * Longest a cutover can hold the lock: past the state machine's timeout

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
-import { lockSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import { PAUSE_GATE, pauseCommands, pauseDecision, pauseOverdueDecision } from '../shared/decisions/pause';
 import { readWeights } from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
@@ -10,12 +10,17 @@ import { notify } from '../shared/adapters/notify';
 import { sendTaskSuccess, staleToken } from '../shared/adapters/sfn';
 import { AlreadyPaused, NoCutoverRunning, NotPaused, NotRamping, PausedTooLong, ReasonRequired, RolledBackByAlarm, StalePause, TooManyPauses } from '../shared/errors';
 import { settings } from '../shared/settings';
+// Gives settings() the schema of CUTOVER_DEFAULTS.pause, which this handler reads.
+import '../shared/pause-config';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('pause', 'steps');
 
 /** The parts of the execution's state a held pause reads. */
 const holdStateSchema = z.object({
   plan: planSchema,
   lock: lockSliceSchema,
-  ramp: z.optional(z.object({ index: z.number().check(z.int()), percent: z.number() })),
+  ramp: z.optional(z.object({ index: z.int(), percent: z.number() })),
 });
 
 /**

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
-import { lockSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import { CANARY_CHECK, goNoGo, PreflightReport } from '../shared/decisions/preflight';
 import { everyMinute, sinceFirstRequest, total } from '../shared/decisions/calibration';
 import { alarmStates, colorMinutes, wafCountedRequests } from '../shared/adapters/cloudwatch';
@@ -11,9 +11,12 @@ import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { factsOf, recordSets } from '../shared/adapters/route53';
 import { dnsReadiness, DnsReadiness } from '../shared/decisions/dns';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { notify } from '../shared/adapters/notify';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('acceptThinCanary', 'bakeSeconds', 'changeControl', 'judge', 'reason', 'startedBy', 'steps');
 
 const eventSchema = z.object({ executionId: z.string(), state: z.object({ plan: planSchema, lock: lockSliceSchema }) });
 

@@ -1,13 +1,17 @@
 import * as z from '../shared/zod';
-import { lockSliceSchema, rampSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
+import { rampSliceSchema } from '../shared/ramp-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { lockKey, setPhase } from '../shared/adapters/lock';
 import { notify } from '../shared/adapters/notify';
 import { recordLiveColor } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('reason');
 
 const eventSchema = z.object({ executionId: z.string(), state: z.object({ plan: planSchema, lock: lockSliceSchema, ramp: rampSliceSchema }) });
 

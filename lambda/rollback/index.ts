@@ -1,6 +1,7 @@
 import * as z from '../shared/zod';
 import { colorSchema, otherColor } from '../shared/colors';
-import { caughtErrorSchema, lockSliceSchema } from '../shared/execution';
+import { caughtErrorSchema } from '../shared/deploy-slice';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
 import { soleColor } from '../shared/decisions/weights';
 import { readWeights } from '../shared/adapters/elb';

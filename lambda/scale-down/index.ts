@@ -1,13 +1,18 @@
 import * as z from '../shared/zod';
-import { lockSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import * as ecs from '../shared/adapters/ecs';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { recordDesiredCount } from '../shared/adapters/state';
 import { settings } from '../shared/settings';
+// Gives settings() the schema of CUTOVER_DEFAULTS.scaleDownOldColor, which this handler reads.
+import '../shared/cutover-fields';
+
+/** The fields of the plan this handler reads (none: it only requires a plan). */
+const planSchema = planSlice();
 
 const eventSchema = z.object({ executionId: z.string(), state: z.object({ plan: planSchema, lock: lockSliceSchema }) });
 

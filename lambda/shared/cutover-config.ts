@@ -1,5 +1,15 @@
 import * as z from './zod';
-import { FULL_SECRET_ARN, fullSecretArnMessage } from './secret-arn';
+import { giveConfigSchemas } from './settings';
+import { idleDeadlineSecondsSchema, scaleDownOldColorSchema } from './cutover-fields';
+import { pauseSchema } from './pause-config';
+import { smokeSettingsSchema } from './smoke-config';
+
+// The parts handlers read alone (settings.ts, HANDLER_DEFAULTS) live in their own modules.
+export { idleDeadlineSecondsSchema, scaleDownOldColorSchema } from './cutover-fields';
+export { PAUSE_MAX_HOURS, pauseSchema } from './pause-config';
+export type { PauseConfig } from './pause-config';
+export { loadBurstSchema, smokeCheckSchema, smokeSettingsSchema } from './smoke-config';
+export type { LoadBurst, SmokeCheck } from './smoke-config';
 
 /**
  * Weight steps of a ramp, in percent of production traffic on the new color.
@@ -33,39 +43,6 @@ export const rampStepsSchema = z
 
 /** Longest watch window a cutover may ask for; keeps execution history far below its limit. */
 export const MAX_WATCH_WINDOW_HOURS = 72;
-/** Longest cutover.pause.maxHours: the state machine's timeout leaves this much for pauses. */
-export const PAUSE_MAX_HOURS = 24;
-
-const jsonExpectation = z.strictObject({
-  /** Dot path into the JSON body, such as `status` or `items.0.id`. */
-  path: z.string().check(z.minLength(1)),
-  /** Value the field must equal. */
-  equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
-});
-
-/** One HTTP check run against the idle color through the test route. */
-export const smokeCheckSchema = z.strictObject({
-  name: z.string().check(z.regex(/^[A-Za-z0-9 _.-]{1,60}$/, 'smoke check names are letters, digits, spaces, dots, dashes and underscores')),
-  method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']), 'GET'),
-  path: z.string().check(z.startsWith('/', 'smoke check paths start with /')),
-  headers: z._default(z.record(z.string(), z.string()), {}),
-  body: z.optional(z.string()),
-  expectStatus: z._default(z.number().check(z.int(), z.gte(100), z.lte(599)), 200),
-  bodyContains: z.optional(z.string()),
-  json: z._default(z.array(jsonExpectation), []),
-  maxLatencyMs: z._default(z.number().check(z.int(), z.gte(1), z.lte(60000)), 2000),
-});
-export type SmokeCheck = z.output<typeof smokeCheckSchema>;
-
-/** A short burst of requests through the test route, gated on error rate and p95. */
-export const loadBurstSchema = z.strictObject({
-  path: z._default(z.string().check(z.startsWith('/')), '/'),
-  requests: z._default(z.number().check(z.int(), z.gte(1), z.lte(5000)), 200),
-  concurrency: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 10),
-  maxErrorRatePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 1),
-  maxP95Ms: z._default(z.number().check(z.int(), z.gte(1)), 3000),
-});
-export type LoadBurst = z.output<typeof loadBurstSchema>;
 
 /** `judge.comparisonAlarm`: the judge's comparison as an alarm between step checks. */
 export const comparisonAlarmSchema = z.prefault(
@@ -116,7 +93,7 @@ export const judgeSchema = z.prefault(
     /** Both colors failing above the ceiling (a shared dependency): roll back, or hold at the current weights and page. */
     onBothBad: z._default(z.enum(['rollback', 'hold'], { error: 'judge.onBothBad must be "rollback" or "hold"' }), 'rollback'),
     /** Minutes are judged only once they are this old: ALB datapoints arrive one to three minutes late. */
-    metricDelaySeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(900, 'judge.metricDelaySeconds must be at most 900')), 180),
+    metricDelaySeconds: z._default(z.int().check(z.gte(0), z.lte(900, 'judge.metricDelaySeconds must be at most 900')), 180),
     /** The failure rate (percent) above which the new color fails whatever the old does. Default: the critical error-rate level. */
     ceilingPercent: z.optional(z.number().check(z.gt(0), z.lte(100))),
     /**
@@ -159,20 +136,6 @@ export const approvalsSchema = z.strictObject({
 });
 export type ApprovalsConfig = z.output<typeof approvalsSchema>;
 
-/** `cutover.pause`: how long a held ramp may stay paused before it pages, and before it rolls back. */
-export const pauseSchema = z.prefault(
-  z.strictObject({
-    /** A pause held this long pages the critical topic, and again at each such interval. */
-    pageAfterMinutes: z._default(z.number().check(z.int('pause.pageAfterMinutes must be whole minutes'), z.gte(5, 'pause.pageAfterMinutes must be at least 5'), z.lte(720, 'pause.pageAfterMinutes must be at most 720')), 60),
-    /** Longest a cutover may stay paused, all its pauses together; then it rolls back (PausedTooLong). */
-    maxHours: z._default(z.number().check(z.gt(0, 'pause.maxHours must be above 0'), z.lte(PAUSE_MAX_HOURS, `pause.maxHours must be at most ${PAUSE_MAX_HOURS} (the state machine's timeout leaves that much for pauses)`)), 12),
-    /** Most pauses one cutover may take. */
-    maxPauses: z._default(z.number().check(z.int(), z.gte(1, 'pause.maxPauses must be at least 1'), z.lte(20, 'pause.maxPauses must be at most 20')), 5),
-  }),
-  {},
-);
-export type PauseConfig = z.output<typeof pauseSchema>;
-
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 /** A weekly change window (`changeWindows[]`), in an IANA time zone. */
 export const changeWindowSchema = z
@@ -214,23 +177,16 @@ export type ChangeControl = z.output<typeof changeControlSchema>;
 /** Cutover defaults from the environment file (`cutover`). */
 const cutoverFields = {
     steps: z._default(rampStepsSchema, [10, 50, 100]),
-    bakeSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(3600)), 300),
+    bakeSeconds: z._default(z.int().check(z.gte(0), z.lte(3600)), 300),
     watchWindowHours: z._default(z.number().check(z.gte(0), z.lte(MAX_WATCH_WINDOW_HOURS, `watchWindowHours must be at most ${MAX_WATCH_WINDOW_HOURS}`)), 24),
     checkpointHours: z._default(z.array(z.number().check(z.positive())), [1, 4, 24]),
     // Traffic moves within seconds of an alarm via EventBridge; the tick is how soon the
     // execution itself notices, and each tick costs three state transitions.
-    watchTickSeconds: z._default(z.number().check(z.int(), z.gte(60), z.lte(21600)), 7200),
+    watchTickSeconds: z._default(z.int().check(z.gte(60), z.lte(21600)), 7200),
     minRequestsPerStep: z.optional(z.never({ error: 'cutover.minRequestsPerStep is now judge.minRequestsPerColor (requests each color must serve before a step can pass); move the value there' })),
-    idleDeadlineSeconds: z._default(z.number().check(z.int(), z.gte(1), z.lte(3600)), 900),
-    scaleDownOldColor: z._default(z.boolean(), true),
-    smoke: z.prefault(
-      z.strictObject({
-        checks: z._default(z.array(smokeCheckSchema), []),
-        load: z.optional(loadBurstSchema),
-        credentialsSecretArn: z.optional(z.string().check(z.regex(FULL_SECRET_ARN, fullSecretArnMessage('smoke.credentialsSecretArn')))),
-      }),
-      {},
-    ),
+    idleDeadlineSeconds: idleDeadlineSecondsSchema,
+    scaleDownOldColor: scaleDownOldColorSchema,
+    smoke: smokeSettingsSchema,
     /** Approval gates every cutover of this environment waits at (an input may add gates, never remove one). */
     approvals: z.optional(approvalsSchema),
     /** What an operator's pause (`npm run cutover -- pause`) may do: when a long pause pages, and when it rolls back. */
@@ -264,3 +220,6 @@ export function resolveJudge(j: JudgeConfig, levels: { readonly errorRateCritica
   const { comparisonAlarm: _alarm, ...rest } = j;
   return { ...rest, latencyThresholdSeconds: j.latencyThresholdSeconds ?? levels.p95WarningSeconds, ceilingPercent: j.ceilingPercent ?? levels.errorRateCriticalPercent };
 }
+
+// The functions that read these settings validate them with these schemas (settings.ts).
+giveConfigSchemas({ defaults: handlerDefaultsSchema, changeControl: changeControlSchema });

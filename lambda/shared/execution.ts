@@ -1,54 +1,14 @@
-import * as z from './zod';
-import { colorSchema } from './colors';
-
 /**
  * The slices each state adds to the execution's JSON. Every handler parses
  * only the slices it reads, so a state can grow without breaking the others.
+ * Each handler imports its slices from their modules (lock-slice, ramp-slice,
+ * watch-slice, deploy-slice), so it builds only their schemas.
  */
-export const lockSliceSchema = z.object({
-  previousColor: colorSchema,
-  newColor: colorSchema,
-  /** Task count of the live color at the start: the idle color deploys to it and a rollback needs it. */
-  liveDesired: z.number().check(z.int(), z.gte(1)),
-  startedAtMs: z.number(),
-  expiresAtMs: z.number(),
-});
-export type LockSlice = z.output<typeof lockSliceSchema>;
-
-export const deploySliceSchema = z.object({
-  image: z.string(),
-  taskDefinition: z.string(),
-  desired: z.number().check(z.int()),
-  deadlineMs: z.number(),
-  previousIdleCount: z.number().check(z.int(), z.gte(0)),
-  previousImage: z.string(),
-  previousTaskDefinition: z.string(),
-});
-export type DeploySlice = z.output<typeof deploySliceSchema>;
-
-export const rampSliceSchema = z.object({
-  index: z.number().check(z.int(), z.gte(0)),
-  percent: z.number().check(z.gte(0), z.lte(100)),
-  weights: z.object({ blue: z.number(), green: z.number() }),
-  shiftedAtMs: z.number(),
-  done: z.boolean(),
-  /** Record weights read back, when this cutover ramps DNS from a legacy endpoint. */
-  dns: z.optional(z.object({ legacy: z.number(), alb: z.number() })),
-});
-export type RampSlice = z.output<typeof rampSliceSchema>;
-
-export const promotionSliceSchema = z.object({ promotedAtMs: z.number() });
-
-export const watchSliceSchema = z.object({
-  elapsedSeconds: z.number(),
-  reported: z.array(z.number()),
-  nextWaitSeconds: z.number().check(z.int(), z.gte(0)),
-  done: z.boolean(),
-});
-export type WatchSlice = z.output<typeof watchSliceSchema>;
-
-/** A caught error, as Step Functions puts it under ResultPath. */
-export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
-
-/** What pre-flight tells later states: whether this cutover ramps DNS. */
-export const preflightSliceSchema = z.object({ dns: z.optional(z.object({ ramp: z.boolean() })) });
+export { lockSliceSchema } from './lock-slice';
+export type { LockSlice } from './lock-slice';
+export { preflightSliceSchema, rampSliceSchema } from './ramp-slice';
+export type { RampSlice } from './ramp-slice';
+export { promotionSliceSchema, watchSliceSchema } from './watch-slice';
+export type { WatchSlice } from './watch-slice';
+export { caughtErrorSchema, deploySliceSchema } from './deploy-slice';
+export type { DeploySlice } from './deploy-slice';

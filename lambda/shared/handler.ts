@@ -1,7 +1,7 @@
 import * as z from './zod';
 import { CutoverError } from './errors';
 import { logger } from './logger';
-import { asTask } from './settings';
+import { asTask, prepareSettings } from './settings';
 
 /** The state handed to a Task did not have the shape the handler needs: a bug in the state machine. */
 export class MalformedState extends CutoverError {
@@ -15,6 +15,7 @@ export class MalformedState extends CutoverError {
  * their names (Step Functions routes on them) and are logged, never swallowed.
  */
 export function handler<S extends z.ZodMiniType, O>(name: string, schema: S, body: (event: z.output<S>) => Promise<O>): (event: unknown) => Promise<O> {
+  prepareSettings(name);
   return async (event: unknown) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {

@@ -1,13 +1,14 @@
 import * as z from './zod';
 import { approvalsSchema, MAX_WATCH_WINDOW_HOURS, rampStepsSchema } from './cutover-config';
+import { PLAN_FIELDS, planSlice } from './plan';
 
 /** A cutover's own judge settings: each may only be stricter than the environment's (checked when the plan is made). */
 const judgeInputSchema = z.strictObject({
   errorMarginPercentPoints: z.optional(z.number().check(z.gte(0.1), z.lte(50))),
   confidence: z.optional(z.number().check(z.gte(0.8), z.lte(0.9999))),
-  minRequestsPerColor: z.optional(z.number().check(z.int(), z.gte(1))),
+  minRequestsPerColor: z.optional(z.int().check(z.gte(1))),
   ruleOutPercentPoints: z.optional(z.number().check(z.gte(0.5), z.lte(100))),
-  maxBakeSeconds: z.optional(z.number().check(z.int(), z.gte(60))),
+  maxBakeSeconds: z.optional(z.int().check(z.gte(60))),
   latencyThresholdSeconds: z.optional(z.number().check(z.positive())),
   onBothBad: z.optional(z.enum(['rollback', 'hold'])),
 });
@@ -51,55 +52,6 @@ export const cutoverInputSchema = z
   }).check(z.refine((i) => !(i.strategy && i.steps), { message: 'give either strategy or steps, not both', path: ['steps'] }));
 export type CutoverInput = z.output<typeof cutoverInputSchema>;
 
-/** The normalized plan every later state reads. */
-export const planSchema = z.object({
-  image: z.optional(z.string()),
-  steps: z.array(z.number().check(z.gte(0.1), z.lte(100))),
-  bakeSeconds: z.number().check(z.int(), z.gte(0)),
-  watchWindowSeconds: z.number().check(z.int(), z.gte(0)),
-  checkpointSeconds: z.array(z.number().check(z.int(), z.positive())),
-  watchTickSeconds: z.number().check(z.int(), z.positive()),
-  reason: z.string(),
-  dryRun: z.boolean(),
-  /** Maintenance mode goes on after the smoke test and off once traffic first moves. */
-  maintenance: z._default(z.boolean(), false),
-  /** The final data sync (and its validation) runs inside maintenance mode. */
-  dataSync: z._default(z.boolean(), false),
-  /** How each step is judged, every setting resolved. */
-  judge: z.object({
-    errorMarginPercentPoints: z.number(),
-    confidence: z.number(),
-    minRequestsPerColor: z.number().check(z.int()),
-    ruleOutPercentPoints: z.number(),
-    maxBakeSeconds: z.number().check(z.int()),
-    latencyThresholdSeconds: z.number(),
-    onBothBad: z.enum(['rollback', 'hold']),
-    metricDelaySeconds: z.number().check(z.int()),
-    ceilingPercent: z.number(),
-  }),
-  acceptThinCanary: z._default(z.boolean(), false),
-  /** Approval gates (lambda/shared/decisions/gate.ts); absent: none. */
-  approvals: z.optional(
-    z.object({
-      at: z.array(z.string()),
-      timeoutSeconds: z.number().check(z.int(), z.positive()),
-      onTimeout: z.enum(['rollback', 'hold']),
-      holdMaxSeconds: z.number().check(z.int(), z.positive()),
-      requireDistinctApprover: z.boolean(),
-      flags: z.record(z.string(), z.literal(true)),
-    }),
-  ),
-  /** What pauses may do (cutover.pause): when a held pause pages, when it rolls back, how many are allowed. */
-  pause: z._default(z.object({ pageAfterSeconds: z.number().check(z.int(), z.positive()), maxSeconds: z.number().check(z.int(), z.positive()), maxPauses: z.number().check(z.int(), z.positive()) }), { pageAfterSeconds: 3600, maxSeconds: 43_200, maxPauses: 5 }),
-  /** Who started the cutover, when the CLI started it. */
-  startedBy: z.optional(z.string()),
-  /** What the change windows and freezes said at the start: an override let through, warnings. */
-  changeControl: z.optional(
-    z.object({
-      override: z.optional(z.object({ reason: z.string(), ticket: z.string(), error: z.string(), message: z.string() })),
-      warnings: z.array(z.string()),
-      windowClosesMs: z.optional(z.number()),
-    }),
-  ),
-});
+/** The normalized plan every later state reads (each handler validates the fields it reads: planSlice). */
+export const planSchema = planSlice(...PLAN_FIELDS);
 export type Plan = z.output<typeof planSchema>;

@@ -4,7 +4,7 @@ import { awsCall, conditionFailed } from './adapters/clients';
 import { dynamo } from './adapters/dynamo';
 import { createRule, deleteRule, productionActions } from './adapters/elb';
 import * as ledger from './adapters/ledger';
-import { lockKey } from './adapters/lock';
+import { lockKey } from './lock-key';
 import { notify } from './adapters/notify';
 import { secretString } from './adapters/secrets';
 import { MaintenanceNotOn } from './errors';

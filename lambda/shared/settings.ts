@@ -1,91 +1,144 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import * as z from './zod';
 import { Color, StateParameterNames, stateParameterNames } from './colors';
-import { ChangeControl, changeControlSchema, CutoverDefaults, handlerDefaultsSchema } from './cutover-config';
+import type { ChangeControl, CutoverDefaults } from './cutover-config';
 import { MisconfiguredFunction } from './errors';
 
-const list = z.pipe(z.string(), z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
-const json = <T extends z.ZodMiniType>(schema: T) =>
-  z.pipe(
-    z.pipe(
-      z.string(),
-      z.transform((s, ctx) => {
-        try {
-          return JSON.parse(s);
-        } catch {
-          ctx.issues.push({ code: 'custom', message: 'not JSON', input: s });
-          return z.NEVER;
-        }
-      }),
-    ),
-    schema,
-  );
+// A schema per variable, built only for the variables a function may read
+// (prepareSettings, HANDLER_ENV): the cutover and change-control schemas are
+// most of a handler's initialization, and most handlers never read them.
+let nonEmpty: z.ZodMiniString | undefined;
+/** One schema shared by every plain variable. */
+const text = () => (nonEmpty ??= z.string().check(z.minLength(1)));
+/** A comma-separated list (FROM_TEXT splits the text). */
+const list = () => z.array(z.string());
+/** The schemas of the settings that are cutover configuration, given by the modules defining them. */
+export interface ConfigSchemas {
+  /** CUTOVER_DEFAULTS, whole (cutover-config.ts). */
+  readonly defaults?: z.ZodMiniType<CutoverDefaults, unknown>;
+  /** CHANGE_CONTROL (cutover-config.ts). */
+  readonly changeControl?: z.ZodMiniType<ChangeControl, unknown>;
+  /** The fields of CUTOVER_DEFAULTS a handler may read alone (HANDLER_DEFAULTS), each with its own module. */
+  readonly defaultsFields?: { readonly [F in keyof CutoverDefaults]?: z.ZodMiniType<CutoverDefaults[F], unknown> };
+}
+const given: ConfigSchemas & { defaultsFields: NonNullable<ConfigSchemas['defaultsFields']> } = { defaultsFields: {} };
+/**
+ * Called by the modules that define configuration schemas as they load.
+ * settings.ts does not import them: a function whose handler never reads
+ * them neither carries their code nor builds them.
+ */
+export function giveConfigSchemas(schemas: ConfigSchemas): void {
+  Object.assign(given, { ...schemas, defaultsFields: { ...given.defaultsFields, ...schemas.defaultsFields } });
+}
+function givenSchema<T>(schema: T | undefined, what: string, module: string): T {
+  if (!schema) throw new MisconfiguredFunction(`${what}: this function has no schema for it; its handler must import lambda/shared/${module}`);
+  return schema;
+}
 
-const oneOffTaskSchema = z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.number().check(z.int(), z.positive()) });
-export const dataSyncSchema = z.object({ sync: oneOffTaskSchema, validation: z.optional(oneOffTaskSchema) });
-export type DataSyncSettings = z.output<typeof dataSyncSchema>;
+const oneOffTaskSchema = () => z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.int().check(z.positive()) });
+const dataSyncSchema = () => z.object({ sync: oneOffTaskSchema(), validation: z.optional(oneOffTaskSchema()) });
+export type DataSyncSettings = z.output<ReturnType<typeof dataSyncSchema>>;
 
-export const dnsCutoverSchema = z.object({
-  hostedZoneId: z.string(),
-  recordName: z.string(),
-  legacyEndpoint: z.string(),
-  legacySetIdentifier: z.string(),
-  albSetIdentifier: z.string(),
-  /** The load balancer's DNS name and canonical zone: the value of the ALB's record. */
-  albDnsName: z.string(),
-  albHostedZoneId: z.string(),
-});
-export type DnsCutover = z.output<typeof dnsCutoverSchema>;
+const dnsCutoverSchema = () =>
+  z.object({
+    hostedZoneId: z.string(),
+    recordName: z.string(),
+    legacyEndpoint: z.string(),
+    legacySetIdentifier: z.string(),
+    albSetIdentifier: z.string(),
+    /** The load balancer's DNS name and canonical zone: the value of the ALB's record. */
+    albDnsName: z.string(),
+    albHostedZoneId: z.string(),
+  });
+export type DnsCutover = z.output<ReturnType<typeof dnsCutoverSchema>>;
 
-/** Environment of every Switchyard function, set by the control-plane construct. */
-export const environmentSchema = z.object({
-  SERVICE: z.string().check(z.minLength(1)),
-  ENVIRONMENT: z.string().check(z.minLength(1)),
-  LISTENER_ARN: z.string().check(z.minLength(1)),
-  TEST_RULE_ARN: z.string().check(z.minLength(1)),
-  CLUSTER: z.string().check(z.minLength(1)),
-  SERVICE_BLUE: z.string().check(z.minLength(1)),
-  SERVICE_GREEN: z.string().check(z.minLength(1)),
-  TARGET_GROUP_BLUE: z.string().check(z.minLength(1)),
-  TARGET_GROUP_GREEN: z.string().check(z.minLength(1)),
-  ROLLBACK_ALARM_BLUE: z.string().check(z.minLength(1)),
-  ROLLBACK_ALARM_GREEN: z.string().check(z.minLength(1)),
+/** Environment of every Switchyard function, set by the control-plane construct: each variable's schema, built when needed. */
+const environment = {
+  SERVICE: text,
+  ENVIRONMENT: text,
+  LISTENER_ARN: text,
+  TEST_RULE_ARN: text,
+  CLUSTER: text,
+  SERVICE_BLUE: text,
+  SERVICE_GREEN: text,
+  TARGET_GROUP_BLUE: text,
+  TARGET_GROUP_GREEN: text,
+  ROLLBACK_ALARM_BLUE: text,
+  ROLLBACK_ALARM_GREEN: text,
   GATING_ALARMS_BLUE: list,
   GATING_ALARMS_GREEN: list,
-  LOCK_TABLE: z.string().check(z.minLength(1)),
-  LEDGER_TABLE: z.string().check(z.minLength(1)),
-  CRITICAL_TOPIC_ARN: z.string().check(z.minLength(1)),
-  WARNING_TOPIC_ARN: z.string().check(z.minLength(1)),
-  TEST_TOKEN_SECRET_ARN: z.string().check(z.minLength(1)),
-  BASE_URL: z.url(),
-  WAF_MODE: z._default(z.enum(['COUNT', 'BLOCK']), 'COUNT'),
-  WAF_ACL_NAME: z.optional(z.string()),
-  STICKINESS_SECONDS: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  DEREGISTRATION_DELAY_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 30),
-  TARGET_ERROR_RATE_PERCENT: z._default(z.coerce.number().check(z.positive()), 1),
-  TARGET_P95_SECONDS: z._default(z.coerce.number().check(z.positive()), 0.5),
+  LOCK_TABLE: text,
+  LEDGER_TABLE: text,
+  CRITICAL_TOPIC_ARN: text,
+  WARNING_TOPIC_ARN: text,
+  TEST_TOKEN_SECRET_ARN: text,
+  BASE_URL: () => z.url(),
+  WAF_MODE: () => z._default(z.enum(['COUNT', 'BLOCK']), 'COUNT'),
+  WAF_ACL_NAME: () => z.optional(z.string()),
+  STICKINESS_SECONDS: () => z.optional(z.int().check(z.positive())),
+  DEREGISTRATION_DELAY_SECONDS: () => z._default(z.int().check(z.gte(0)), 30),
+  TARGET_ERROR_RATE_PERCENT: () => z._default(z.number().check(z.positive()), 1),
+  TARGET_P95_SECONDS: () => z._default(z.number().check(z.positive()), 0.5),
   /** Lambda target group serving the maintenance page. */
-  MAINTENANCE_TARGET_GROUP_ARN: z.optional(z.string()),
-  MAINTENANCE_MAX_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
+  MAINTENANCE_TARGET_GROUP_ARN: () => z.optional(z.string()),
+  MAINTENANCE_MAX_SECONDS: () => z._default(z.int().check(z.gte(1)), 60),
   /** Value of the switchyard:maintenance tag on the rules maintenance makes; IAM lets only those be changed. */
-  MAINTENANCE_TAG: z.optional(z.string()),
-  OPERATOR_CIDRS: z._default(list, []),
+  MAINTENANCE_TAG: () => z.optional(z.string()),
+  OPERATOR_CIDRS: () => z._default(list(), []),
   /** RDS instance to snapshot before the cutover changes anything; unset: no backup stage. */
-  DATABASE_INSTANCE: z.optional(z.string()),
-  SNAPSHOT_MAX_AGE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
-  SNAPSHOT_DEADLINE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
+  DATABASE_INSTANCE: () => z.optional(z.string()),
+  SNAPSHOT_MAX_AGE_MINUTES: () => z._default(z.int().check(z.gte(0)), 60),
+  SNAPSHOT_DEADLINE_MINUTES: () => z._default(z.int().check(z.gte(1)), 60),
   /** Repositories (exact) and prefixes (ending in /) a cutover may deploy from: service.allowedImages as JSON. */
-  ALLOWED_IMAGES: z.optional(json(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))),
+  ALLOWED_IMAGES: () => z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
   /** Milliseconds between polls inside one invocation (rollback capacity, weight read-back). */
-  POLL_MS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 2000),
-  CUTOVER_DEFAULTS: json(handlerDefaultsSchema),
+  POLL_MS: () => z._default(z.int().check(z.gte(1)), 2000),
+  CUTOVER_DEFAULTS: () => givenSchema(given.defaults, 'CUTOVER_DEFAULTS', 'cutover-config'),
   /** The final data sync and validation tasks: where they log, how long they may run; unset: no sync configured. */
-  DATA_SYNC: z.optional(json(dataSyncSchema)),
+  DATA_SYNC: () => z.optional(dataSyncSchema()),
   /** Route 53 weighted records the cutover ramps from a legacy endpoint; unset: no DNS cutover. */
-  DNS_CUTOVER: z.optional(json(dnsCutoverSchema)),
+  DNS_CUTOVER: () => z.optional(dnsCutoverSchema()),
   /** Change windows and freezes; unset: always open. */
-  CHANGE_CONTROL: z.optional(json(changeControlSchema)),
-});
+  CHANGE_CONTROL: () => z.optional(givenSchema(given.changeControl, 'CHANGE_CONTROL', 'cutover-config')),
+} satisfies Record<string, () => z.ZodMiniType>;
+
+/**
+ * How the text of a variable becomes the value its schema checks: parsed as
+ * JSON, split at commas, or read as a number (as Number() reads it). Done
+ * here rather than with zod pipes and coercion, which each cold start would
+ * otherwise pay for as two more kinds of schema.
+ */
+const FROM_TEXT = {
+  GATING_ALARMS_BLUE: 'list',
+  GATING_ALARMS_GREEN: 'list',
+  OPERATOR_CIDRS: 'list',
+  STICKINESS_SECONDS: 'number',
+  DEREGISTRATION_DELAY_SECONDS: 'number',
+  TARGET_ERROR_RATE_PERCENT: 'number',
+  TARGET_P95_SECONDS: 'number',
+  MAINTENANCE_MAX_SECONDS: 'number',
+  SNAPSHOT_MAX_AGE_MINUTES: 'number',
+  SNAPSHOT_DEADLINE_MINUTES: 'number',
+  POLL_MS: 'number',
+  ALLOWED_IMAGES: 'json',
+  CUTOVER_DEFAULTS: 'json',
+  DATA_SYNC: 'json',
+  DNS_CUTOVER: 'json',
+  CHANGE_CONTROL: 'json',
+} as const satisfies Partial<Record<keyof typeof environment, 'json' | 'list' | 'number'>>;
+
+/** The value of variable `key` given its text; a message when the text is not JSON. */
+function fromText(key: string, text: string | undefined): { value: unknown } | { error: string } {
+  const how = (FROM_TEXT as Partial<Record<string, 'json' | 'list' | 'number'>>)[key];
+  if (text === undefined || !how) return { value: text };
+  if (how === 'number') return { value: Number(text) };
+  if (how === 'list') return { value: text.split(',').map((x) => x.trim()).filter(Boolean) };
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return { error: 'not JSON' };
+  }
+}
 
 export interface ColorSettings {
   readonly service: string;
@@ -127,8 +180,18 @@ export interface Settings {
 }
 
 /** A variable of the function environment. */
-export type EnvKey = keyof typeof environmentSchema.shape;
-type Env = z.output<typeof environmentSchema>;
+export type EnvKey = keyof typeof environment;
+type Env = { [K in EnvKey]: z.output<ReturnType<(typeof environment)[K]>> };
+
+const schemas = new Map<string, z.ZodMiniType>();
+/** The schema of variable `key` as `task` reads it, built once. */
+function schemaOf(key: EnvKey, task?: HandlerTask): z.ZodMiniType {
+  const fields = key === 'CUTOVER_DEFAULTS' ? defaultsFieldsOf(task) : undefined;
+  const id = fields ? `${key} of ${task}` : key;
+  let schema = schemas.get(id);
+  if (!schema) schemas.set(id, (schema = fields ? z.object(Object.fromEntries(fields.map((f) => [f, givenSchema(given.defaultsFields[f], `CUTOVER_DEFAULTS.${f}`, DEFAULTS_FIELD_MODULES[f])]))) : environment[key]()));
+  return schema;
+}
 
 /**
  * Settings bundled into each function's code at synth (esbuild `define` of
@@ -168,7 +231,7 @@ const ROLLBACK = [...IDENTITY, 'LISTENER_ARN', 'TEST_RULE_ARN', 'CLUSTER', ...CO
 export const HANDLER_ENV = {
   'validate-input': ['ALLOWED_IMAGES', 'DNS_CUTOVER', 'CHANGE_CONTROL', ...STAGES],
   lock: [...MAINTENANCE, 'CRITICAL_TOPIC_ARN', ...STAGES],
-  preflight: [...IDENTITY, 'LISTENER_ARN', 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'GATING_ALARMS_BLUE', 'GATING_ALARMS_GREEN', 'LEDGER_TABLE', 'WARNING_TOPIC_ARN', 'WAF_MODE', 'WAF_ACL_NAME', 'CUTOVER_DEFAULTS', 'DNS_CUTOVER'],
+  preflight: [...IDENTITY, 'LISTENER_ARN', 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'GATING_ALARMS_BLUE', 'GATING_ALARMS_GREEN', 'LEDGER_TABLE', 'WARNING_TOPIC_ARN', 'WAF_MODE', 'WAF_ACL_NAME', 'DNS_CUTOVER'],
   'deploy-idle': [...IDENTITY, 'CLUSTER', ...COLOR_SERVICES, ...TARGET_GROUPS, 'LEDGER_TABLE', 'CUTOVER_DEFAULTS'],
   'smoke-test': [...IDENTITY, 'TEST_RULE_ARN', ...TARGET_GROUPS, 'LEDGER_TABLE', 'TEST_TOKEN_SECRET_ARN', 'BASE_URL', 'CUTOVER_DEFAULTS'],
   traffic: [...IDENTITY, 'LISTENER_ARN', ...TARGET_GROUPS, ...ROLLBACK_ALARMS, 'LOCK_TABLE', 'LEDGER_TABLE', 'CRITICAL_TOPIC_ARN', 'STICKINESS_SECONDS', 'POLL_MS', 'DNS_CUTOVER'],
@@ -184,6 +247,29 @@ export const HANDLER_ENV = {
   pause: [...IDENTITY, 'LISTENER_ARN', ...TARGET_GROUPS, 'LOCK_TABLE', 'LEDGER_TABLE', 'CRITICAL_TOPIC_ARN', 'WARNING_TOPIC_ARN', 'CUTOVER_DEFAULTS'],
 } as const satisfies Record<string, readonly EnvKey[]>;
 export type HandlerTask = keyof typeof HANDLER_ENV;
+
+/** The fields of CUTOVER_DEFAULTS, every one (the type checks none is missing). */
+const DEFAULTS_FIELDS = ['steps', 'bakeSeconds', 'watchWindowHours', 'checkpointHours', 'watchTickSeconds', 'minRequestsPerStep', 'idleDeadlineSeconds', 'scaleDownOldColor', 'smoke', 'approvals', 'pause', 'judge'] as const satisfies readonly (keyof CutoverDefaults)[];
+const _allDefaultsFields: Exclude<keyof CutoverDefaults, (typeof DEFAULTS_FIELDS)[number]> extends never ? true : never = true;
+void _allDefaultsFields;
+
+/** Where the schema of each field of CUTOVER_DEFAULTS a handler may read alone is defined (it gives it to giveConfigSchemas). */
+const DEFAULTS_FIELD_MODULES = { idleDeadlineSeconds: 'cutover-fields', scaleDownOldColor: 'cutover-fields', smoke: 'smoke-config', pause: 'pause-config' } as const satisfies Partial<Record<keyof CutoverDefaults, string>>;
+
+/**
+ * The handlers that read only some fields of CUTOVER_DEFAULTS: they validate
+ * those (each with the schema the whole uses) and reading any other fails as
+ * MisconfiguredFunction naming it. The others validate the whole (validate-input
+ * also checks how its fields fit together when it makes the plan).
+ */
+export const HANDLER_DEFAULTS = {
+  lock: ['idleDeadlineSeconds'],
+  'deploy-idle': ['idleDeadlineSeconds'],
+  'smoke-test': ['smoke'],
+  'scale-down': ['scaleDownOldColor'],
+  pause: ['pause'],
+} as const satisfies Partial<Record<HandlerTask, readonly (keyof typeof DEFAULTS_FIELD_MODULES)[]>>;
+const defaultsFieldsOf = (task: HandlerTask | undefined): readonly (keyof typeof DEFAULTS_FIELD_MODULES)[] | undefined => (task && task in HANDLER_DEFAULTS ? HANDLER_DEFAULTS[task as keyof typeof HANDLER_DEFAULTS] : undefined);
 
 /** A plain object whose fields are computed on first read. */
 function lazy<T extends object>(fields: { [K in keyof T]: () => T[K] }): T {
@@ -206,7 +292,9 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
   const allowed: ReadonlySet<string> | undefined = task ? new Set(HANDLER_ENV[task]) : undefined;
   const read = <K extends EnvKey>(key: K): Env[K] => {
     if (allowed && !allowed.has(key)) throw new MisconfiguredFunction(`${task} reads ${key}, which is not in its environment; add it to HANDLER_ENV['${task}'] (lambda/shared/settings.ts)`);
-    const r = environmentSchema.shape[key].safeParse(env[key] ?? bundled[key]);
+    const value = fromText(key, env[key] ?? bundled[key]);
+    if ('error' in value) throw new MisconfiguredFunction(`${key}: ${value.error}`);
+    const r = schemaOf(key, task).safeParse(value.value);
     if (!r.success) throw new MisconfiguredFunction(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     return r.data as Env[K];
   };
@@ -246,7 +334,16 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
       const instance = read('DATABASE_INSTANCE');
       return instance ? { instance, snapshotMaxAgeMinutes: read('SNAPSHOT_MAX_AGE_MINUTES'), snapshotDeadlineMinutes: read('SNAPSHOT_DEADLINE_MINUTES') } : undefined;
     },
-    defaults: () => read('CUTOVER_DEFAULTS'),
+    defaults: () => {
+      const fields = defaultsFieldsOf(task);
+      if (!fields) return read('CUTOVER_DEFAULTS');
+      const some = read('CUTOVER_DEFAULTS') as Record<string, unknown>;
+      const field = (f: string) => () => {
+        if (!(fields as readonly string[]).includes(f)) throw new MisconfiguredFunction(`${task} reads CUTOVER_DEFAULTS.${f}, which it does not validate; add it to HANDLER_DEFAULTS['${task}'] (lambda/shared/settings.ts)`);
+        return some[f];
+      };
+      return lazy<CutoverDefaults>(Object.fromEntries(DEFAULTS_FIELDS.map((f) => [f, field(f)])) as { [K in keyof CutoverDefaults]: () => CutoverDefaults[K] });
+    },
     dataSync: () => read('DATA_SYNC'),
     dns: () => read('DNS_CUTOVER'),
     allowedImages: () => read('ALLOWED_IMAGES'),
@@ -257,6 +354,15 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
 // The handler running now (handler.ts sets it around each invocation), so
 // settings() reads only what that handler's function is given.
 const running = new AsyncLocalStorage<HandlerTask>();
+
+/**
+ * Builds, as the function's module initializes, the schemas of the variables
+ * `task` may read (HANDLER_ENV) and no others: its cold start pays for what
+ * it validates, not for every function's settings.
+ */
+export function prepareSettings(task: string): void {
+  if (task in HANDLER_ENV) for (const key of HANDLER_ENV[task as HandlerTask]) schemaOf(key, task as HandlerTask);
+}
 /** Runs `body` as handler `task`: settings() inside it reads only HANDLER_ENV[task]. */
 export function asTask<T>(task: string, body: () => Promise<T>): Promise<T> {
   return task in HANDLER_ENV ? running.run(task as HandlerTask, body) : body();

@@ -1,18 +1,23 @@
 import * as z from '../shared/zod';
 import { COLORS, otherColor } from '../shared/colors';
 import { SmokeRoutedToLiveColor, SmokeTestFailed } from '../shared/errors';
-import { lockSliceSchema } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
-import { LoadBurst, SmokeCheck } from '../shared/cutover-config';
+import { planSlice } from '../shared/plan';
+import type { LoadBurst, SmokeCheck } from '../shared/smoke-config';
 import { CheckResult, evaluateCheck, evaluateLoad, HttpResult, LoadResult, routedTo, testRouteProblem } from '../shared/decisions/smoke';
 import { readTestRouteRule } from '../shared/adapters/elb';
 import { send } from '../shared/adapters/http';
 import * as ledger from '../shared/adapters/ledger';
-import { lockKey } from '../shared/adapters/lock';
+import { lockKey } from '../shared/lock-key';
 import { secretString } from '../shared/adapters/secrets';
 import { settings } from '../shared/settings';
 import { COLOR_HEADER, TEST_HEADER } from '../shared/routes';
+// Gives settings() the schema of CUTOVER_DEFAULTS.smoke, which this handler reads.
+import '../shared/smoke-config';
+
+/** The fields of the plan this handler reads (none: it only requires a plan). */
+const planSchema = planSlice();
 
 /** Runs `count` requests with at most `concurrency` in flight. */
 async function burst(count: number, concurrency: number, one: () => Promise<HttpResult>): Promise<HttpResult[]> {

@@ -1,8 +1,9 @@
 import * as z from '../shared/zod';
 import { AboveCeiling, AlarmBreached, BothColorsBad, IdleNeverHealthy, InsufficientTraffic, JudgedWorse, RolledBackByAlarm, WeightsNotApplied } from '../shared/errors';
-import { lockSliceSchema, preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
+import { preflightSliceSchema, rampSliceSchema, RampSlice } from '../shared/ramp-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import { bakeOutcome } from '../shared/decisions/bake';
 import { judgeStep } from '../shared/decisions/judge';
 import { judgeWindow, looksFor } from '../shared/decisions/window';
@@ -18,10 +19,13 @@ import { getLock, LockItem, lockKey, setPhase } from '../shared/adapters/lock';
 import { sleep } from '../shared/retry';
 import { settings, Settings } from '../shared/settings';
 
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('bakeSeconds', 'judge', 'steps');
+
 const ERRORS = { AlarmBreached, InsufficientTraffic, IdleNeverHealthy, JudgedWorse, AboveCeiling, BothColorsBad } as const;
 
 /** The previous check, if it was of this step: its look number. */
-const checkSliceSchema = z.partial(z.looseObject({ step: z.number().check(z.int()), look: z.number().check(z.int()) }));
+const checkSliceSchema = z.looseObject({ step: z.optional(z.int()), look: z.optional(z.int()) });
 
 /** Throws when an alarm already rolled this cutover back: a ramp must never undo a rollback. Returns the lock it read. */
 async function assertNotRolledBack(s: Settings, executionId: string): Promise<LockItem | undefined> {

@@ -1,14 +1,18 @@
 import * as z from '../shared/zod';
 import { AlarmBreached, RolledBackByAlarm } from '../shared/errors';
-import { lockSliceSchema, promotionSliceSchema, watchSliceSchema, WatchSlice } from '../shared/execution';
+import { lockSliceSchema } from '../shared/lock-slice';
+import { promotionSliceSchema, watchSliceSchema, WatchSlice } from '../shared/watch-slice';
 import { handler as wrap } from '../shared/handler';
-import { planSchema } from '../shared/input';
+import { planSlice } from '../shared/plan';
 import { checkpointReport, watchPlan } from '../shared/decisions/watch';
 import { alarmStates, targetGroupSignals } from '../shared/adapters/cloudwatch';
 import * as elb from '../shared/adapters/elb';
 import * as ledger from '../shared/adapters/ledger';
 import { getLock, lockKey } from '../shared/adapters/lock';
 import { settings } from '../shared/settings';
+
+/** The fields of the plan this handler reads. */
+const planSchema = planSlice('checkpointSeconds', 'watchTickSeconds', 'watchWindowSeconds');
 
 const eventSchema = z.object({
   executionId: z.string(),

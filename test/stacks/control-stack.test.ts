@@ -92,8 +92,8 @@ describe('handlers', () => {
     const p = fn('shop-dev-traffic');
     expect(p.Runtime).toBe('nodejs24.x');
     expect(Object.keys(p.Environment.Variables)).toEqual(expect.arrayContaining(['LISTENER_ARN', 'LOCK_TABLE', 'LEDGER_TABLE']));
-    expect(fn('shop-dev-preflight').Environment.Variables.CUTOVER_DEFAULTS).toBeUndefined();
-    expect(JSON.parse(dev.control.functions.preflight.bundledSettings.CUTOVER_DEFAULTS).steps).toEqual([10, 50, 100]);
+    expect(fn('shop-dev-smoke-test').Environment.Variables.CUTOVER_DEFAULTS).toBeUndefined();
+    expect(JSON.parse(dev.control.functions['smoke-test'].bundledSettings.CUTOVER_DEFAULTS).steps).toEqual([10, 50, 100]);
   });
 
   function statements(task: string): any[] {

@@ -29,7 +29,7 @@ export const lockItemSchema = z.object({
   previousColor: colorSchema,
   newColor: colorSchema,
   /** Task count the previous color had at the start: what a rollback onto it needs. */
-  liveDesired: z.number().check(z.int(), z.gte(1)),
+  liveDesired: z.int().check(z.gte(1)),
   reason: z.string(),
   phase: z._default(z.enum(['starting', 'ramping', 'watching']), 'starting'),
   rolledBackAtMs: z.optional(z.number()),
@@ -48,7 +48,8 @@ export const lockItemSchema = z.object({
 export type StoredGate = NonNullable<LockItem['gate']>;
 export type LockItem = z.output<typeof lockItemSchema>;
 
-export const lockKey = (service: string, environment: string) => `${service}#${environment}`;
+// In its own module: handlers that only name the lock do not build the lock item's schema.
+export { lockKey } from '../lock-key';
 
 export type AcquireResult = { readonly acquired: true } | { readonly acquired: false; readonly holder: LockItem | undefined };
 

@@ -1,4 +1,5 @@
-import normalQuantile = require('@stdlib/stats-base-dists-normal-quantile');
+// The quantile function alone: the package's index also builds its factory, which loads stdlib's error formatting at every cold start.
+const normalQuantile = require('@stdlib/stats-base-dists-normal-quantile/lib/main.js') as typeof import('@stdlib/stats-base-dists-normal-quantile');
 
 /**
  * The verdict on a ramp step: the new color against the old one, on the same

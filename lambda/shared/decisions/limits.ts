@@ -2,7 +2,7 @@ import { syncStageSeconds } from './sync';
 import { looksFor } from './window';
 import { APPROVAL_BUDGET_SECONDS, longestGateWaitSeconds, PlanApprovals } from './gate';
 import { PlanPause } from './pause';
-import { PAUSE_MAX_HOURS } from '../cutover-config';
+import { PAUSE_MAX_HOURS } from '../pause-config';
 
 /**
  * What a cutover may ask of one Step Functions execution. A Standard

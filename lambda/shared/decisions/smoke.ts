@@ -1,5 +1,5 @@
 import { Color } from '../colors';
-import { LoadBurst, SmokeCheck } from '../cutover-config';
+import type { LoadBurst, SmokeCheck } from '../smoke-config';
 
 /** What one HTTP exchange returned. */
 export interface HttpResult {

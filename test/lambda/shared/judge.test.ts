@@ -98,6 +98,11 @@ describe('known values', () => {
     expect(zFor(0.95)).toBeCloseTo(1.6449, 4);
     expect(zFor(1 - 0.01 / 6)).toBeCloseTo(2.9352, 4);
   });
+
+  it('zFor is the normal quantile of the package, which judge.ts loads without its factory', () => {
+    const quantile = require('@stdlib/stats-base-dists-normal-quantile') as (p: number, mu: number, sigma: number) => number;
+    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (p) => expect(zFor(p)).toBe(quantile(p, 0, 1))));
+  });
 });
 
 describe('decisions', () => {

@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as path from 'path';
+// Gives settings() every configuration schema, as validate-input's bundle has them.
+import '../../../lambda/shared/cutover-config';
+import { HANDLER_DEFAULTS, HANDLER_ENV, HandlerTask, parseSettings } from '../../../lambda/shared/settings';
+import { MisconfiguredFunction } from '../../../lambda/shared/errors';
+
+/**
+ * A function carries and builds the schemas of the settings it may read and no
+ * others: the cutover and change-control schemas (cutover-config.ts) only in the
+ * functions that read CHANGE_CONTROL or the whole of CUTOVER_DEFAULTS.
+ */
+describe('the settings schemas a handler loads', () => {
+  const LAMBDA = path.join(__dirname, '..', '..', '..', 'lambda');
+  const tasks = fs.readdirSync(LAMBDA).filter((d) => d !== 'shared' && fs.existsSync(path.join(LAMBDA, d, 'index.ts')));
+
+  it.each(tasks)('%s loads cutover-config only if it reads its settings', (task) => {
+    let loaded = false;
+    jest.isolateModules(() => {
+      jest.doMock('../../../lambda/shared/cutover-config', () => {
+        loaded = true;
+        return jest.requireActual('../../../lambda/shared/cutover-config');
+      });
+      // Loading the handler builds the schemas of its settings (prepareSettings): one it lacks fails here.
+      expect(() => jest.requireActual(path.join(LAMBDA, task))).not.toThrow();
+    });
+    jest.dontMock('../../../lambda/shared/cutover-config');
+    const env = (HANDLER_ENV[task as HandlerTask] ?? []) as readonly string[];
+    expect(loaded).toBe(env.includes('CHANGE_CONTROL') || (env.includes('CUTOVER_DEFAULTS') && !(task in HANDLER_DEFAULTS)));
+  });
+
+  it('fails as MisconfiguredFunction, naming the module, when a handler lacks the schema of a setting it reads', () => {
+    jest.isolateModules(() => {
+      const settings = jest.requireActual('../../../lambda/shared/settings') as typeof import('../../../lambda/shared/settings');
+      expect(() => settings.prepareSettings('smoke-test')).toThrow(/CUTOVER_DEFAULTS.smoke: this function has no schema for it; its handler must import lambda\/shared\/smoke-config/);
+      expect(() => settings.prepareSettings('alarm-handler')).toThrow(/CUTOVER_DEFAULTS: this function has no schema for it; its handler must import lambda\/shared\/cutover-config/);
+      expect(() => settings.prepareSettings('traffic')).not.toThrow();
+    });
+  });
+});
+
+describe('HANDLER_DEFAULTS: the fields of CUTOVER_DEFAULTS a handler validates alone', () => {
+  const defaults = (value: object) => ({ CUTOVER_DEFAULTS: JSON.stringify(value) });
+
+  it('gives the listed fields as the whole schema would, defaults included', () => {
+    const s = parseSettings(defaults({ smoke: { checks: [{ name: 'home', path: '/' }] } }), 'smoke-test', {});
+    expect(s.defaults.smoke).toEqual({ checks: [{ name: 'home', method: 'GET', path: '/', headers: {}, expectStatus: 200, json: [], maxLatencyMs: 2000 }] });
+    expect(parseSettings(defaults({}), 'pause', {}).defaults.pause).toEqual({ pageAfterMinutes: 60, maxHours: 12, maxPauses: 5 });
+    expect(parseSettings(defaults({}), 'deploy-idle', {}).defaults.idleDeadlineSeconds).toBe(900);
+    expect(parseSettings(defaults({ scaleDownOldColor: false }), 'scale-down', {}).defaults.scaleDownOldColor).toBe(false);
+  });
+
+  it('rejects a bad listed field as MisconfiguredFunction, naming it', () => {
+    expect(() => parseSettings(defaults({ smoke: { checks: [{ name: 'home', path: 'no-slash' }] } }), 'smoke-test', {}).defaults).toThrow(/CUTOVER_DEFAULTS: smoke checks? paths start with \//);
+    expect(() => parseSettings(defaults({ idleDeadlineSeconds: 0 }), 'lock', {}).defaults).toThrow(MisconfiguredFunction);
+    expect(() => parseSettings(defaults({ pause: { maxHours: 25 } }), 'pause', {}).defaults).toThrow(/pause.maxHours must be at most 24/);
+  });
+
+  it('fails reading a field the handler does not validate, and leaves it unchecked', () => {
+    const s = parseSettings(defaults({ bakeSeconds: -1 }), 'smoke-test', {});
+    expect(s.defaults.smoke.checks).toEqual([]);
+    expect(() => s.defaults.bakeSeconds).toThrow(/smoke-test reads CUTOVER_DEFAULTS.bakeSeconds, which it does not validate; add it to HANDLER_DEFAULTS\['smoke-test'\]/);
+  });
+
+  it('validates the whole for the other handlers', () => {
+    expect(() => parseSettings(defaults({ bakeSeconds: -1 }), 'alarm-handler', {}).defaults).toThrow(/CUTOVER_DEFAULTS/);
+    expect(parseSettings(defaults({}), 'alarm-handler', {}).defaults.bakeSeconds).toBe(300);
+  });
+});
+
+describe('variables read from text: numbers as Number() reads them, lists split at commas, JSON parsed', () => {
+  const read = (env: Record<string, string>) => parseSettings(env, undefined, {});
+
+  it('reads numbers, with their defaults and checks', () => {
+    expect(read({ POLL_MS: '250' }).pollMs).toBe(250);
+    expect(read({}).pollMs).toBe(2000);
+    expect(read({}).stickinessSeconds).toBeUndefined();
+    expect(read({ STICKINESS_SECONDS: '60' }).stickinessSeconds).toBe(60);
+    expect(read({ TARGET_P95_SECONDS: '0.25' }).checkpointTargets.p95Seconds).toBe(0.25);
+    expect(() => read({ POLL_MS: 'soon' }).pollMs).toThrow(/^POLL_MS: Invalid input: expected number, received NaN$/);
+    expect(() => read({ POLL_MS: '' }).pollMs).toThrow(/^POLL_MS: Too small: expected number to be >=1$/);
+    expect(() => read({ STICKINESS_SECONDS: '1.5' }).stickinessSeconds).toThrow(/^STICKINESS_SECONDS: Invalid input: expected int, received number$/);
+  });
+
+  it('splits lists', () => {
+    expect(read({ GATING_ALARMS_BLUE: 'a, b,,c ' }).colors.blue.gatingAlarms).toEqual(['a', 'b', 'c']);
+    expect(read({}).operatorCidrs).toEqual([]);
+    expect(() => read({}).colors.green.gatingAlarms).toThrow(/^GATING_ALARMS_GREEN: Invalid input: expected array, received undefined$/);
+  });
+
+  it('parses JSON, and says when a variable is not JSON', () => {
+    expect(read({}).dns).toBeUndefined();
+    expect(() => read({ DNS_CUTOVER: '{' }).dns).toThrow(/^DNS_CUTOVER: not JSON$/);
+    expect(() => read({ DNS_CUTOVER: '{}' }).dns).toThrow(/^DNS_CUTOVER: Invalid input: expected string, received undefined/);
+    expect(read({ ALLOWED_IMAGES: '["repo/app"]' }).allowedImages).toEqual(['repo/app']);
+    expect(() => read({ ALLOWED_IMAGES: '[]' }).allowedImages).toThrow(/^ALLOWED_IMAGES: Too small/);
+  });
+});
