@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { synthAll } from './synth-all';
 
-const templates = synthAll(path.join(__dirname, '..', 'cdk.out', 'lint'), false);
+const templates = synthAll(path.join(__dirname, '..', 'cdk.out', 'lint'), true);
 const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
 if (probe.error) {
   console.error('cfn-lint is not on PATH. Install it with: python3 -m pip install cfn-lint');

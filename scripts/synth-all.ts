@@ -1,6 +1,6 @@
 /**
- * Synthesizes every example environment into cdk.out/<env>, with cdk-nag on,
- * and prints how long each took. Used by the cfn-lint step and the benchmark.
+ * Synthesizes every example environment into cdk.out/<env> and prints how long
+ * each took. Used by the cfn-lint step and the benchmark.
  */
 import { App } from 'aws-cdk-lib';
 import * as path from 'path';
@@ -9,13 +9,20 @@ import { listEnvironments, loadConfig } from '../lib/config/load';
 import { repositoryContext } from '../lib/context';
 import { buildSwitchyard } from '../lib/switchyard';
 
-export function synthAll(outRoot = path.join(__dirname, '..', 'cdk.out'), bundle = true): string[] {
+/**
+ * `forLint` synthesizes the templates only: no bundles (the templates are the same but for asset hashes), and
+ * none of the checks that run at synth (cdk-nag, the Control Tower controls, aws-cdk-lib's built-in validation),
+ * which leave the templates as they are; test/app.test.ts and test/lib/guardrails.test.ts run the first two on
+ * every environment, and `cdk synth` the third.
+ */
+export function synthAll(outRoot = path.join(__dirname, '..', 'cdk.out'), forLint = false): string[] {
   const templates: string[] = [];
   for (const env of listEnvironments()) {
     const started = process.hrtime.bigint();
-    // Without bundling the templates are the same but for asset hashes; linting needs no bundles.
-    const app = new App({ outdir: path.join(outRoot, env), context: { ...repositoryContext(), ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
-    buildSwitchyard(app, loadConfig(env));
+    const app = forLint
+      ? new App({ outdir: path.join(outRoot, env), context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false })
+      : new App({ outdir: path.join(outRoot, env), context: repositoryContext() });
+    buildSwitchyard(app, loadConfig(env), forLint ? { nag: false, guardrails: false } : {});
     const assembly = app.synth();
     for (const s of assembly.stacks) templates.push(path.join(assembly.directory, s.templateFile));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
