@@ -1,6 +1,6 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SendTaskFailureCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -8,7 +8,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCo
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { resetSettings } from '../../../lambda/shared/settings';
-import { forward, handlerEnv, TG } from './env';
+import { emulateListener, handlerEnv } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -41,12 +41,7 @@ beforeEach(() => {
   ddb.on(GetCommand).resolves({ Item: lock() });
   ddb.on(UpdateCommand).resolves({});
   elb.on(DescribeTargetHealthCommand).resolves(healthy(3));
-  elb.on(DescribeListenersCommand).callsFake(() => ({ Listeners: [{ DefaultActions: forward(...listener) }] }));
-  elb.on(ModifyListenerCommand).callsFake((input: any) => {
-    const w = input.DefaultActions[0].ForwardConfig.TargetGroups;
-    listener = [w.find((t: any) => t.TargetGroupArn === TG.blue).Weight, w.find((t: any) => t.TargetGroupArn === TG.green).Weight];
-    return {};
-  });
+  emulateListener(elb, () => listener, (w) => (listener = w));
   elb.on(ModifyRuleCommand).resolves({});
   ssm.on(GetParametersCommand).resolves({
     Parameters: [

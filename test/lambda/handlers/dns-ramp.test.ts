@@ -5,16 +5,13 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { resetSettings } from '../../../lambda/shared/settings';
-import { forward, handlerEnv, lockSlice, plan, TG } from './env';
+import { albRecord as alb, dnsCutoverEnv, emulateListener, forward, handlerEnv, legacyRecord as legacy, lockSlice, plan, TG } from './env';
 
 // The DNS ramp of a legacy cutover at the handlers: the traffic shift gives the
 // load balancer all its share at the first step and moves clients in DNS, and
 // a rollback moves DNS back only when this cutover ramped it (the lock says so).
 handlerEnv();
-const DNS = { hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com', legacyEndpoint: 'legacy.example.net', legacySetIdentifier: 'legacy', albSetIdentifier: 'switchyard', albDnsName: 'alb-1.eu-west-1.elb.amazonaws.com', albHostedZoneId: 'Z32O12XQLNTSW2' };
-process.env.DNS_CUTOVER = JSON.stringify(DNS);
-resetSettings();
+dnsCutoverEnv();
 
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const r53 = mockClient(Route53Client);
@@ -22,8 +19,6 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const ssm = mockClient(SSMClient);
 const sns = mockClient(SNSClient);
 
-const legacy = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as const, SetIdentifier: 'legacy', Weight: weight, TTL: 60, ResourceRecords: [{ Value: 'legacy.example.net' }] });
-const alb = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as const, SetIdentifier: 'switchyard', Weight: weight, TTL: 60, ResourceRecords: [{ Value: DNS.albDnsName }] });
 const lockItem = (o: object = {}) => ({ pk: 'shop#dev', executionId: 'exec-1', startedAtMs: 1, expiresAtMs: Date.now() + 3_600_000, ttl: 1, previousColor: 'blue', newColor: 'green', liveDesired: 2, reason: 'release', phase: 'ramping', ...o });
 const dnsBatch = () => r53.commandCalls(ChangeResourceRecordSetsCommand).map((c) => c.args[0].input.ChangeBatch!.Changes!.map((x) => [x.ResourceRecordSet!.SetIdentifier, x.ResourceRecordSet!.Weight]));
 const ledger = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
@@ -149,12 +144,7 @@ describe('alarm handler: DNS only when this cutover ramped it', () => {
   beforeEach(() => {
     // The load balancer serves the new color (all of its share, in a DNS ramp) until the rollback moves it.
     let listener: [number, number] = [0, 100];
-    elb.on(DescribeListenersCommand).callsFake(() => ({ Listeners: [{ DefaultActions: forward(...listener) }] }));
-    elb.on(ModifyListenerCommand).callsFake((input: any) => {
-      const w = input.DefaultActions[0].ForwardConfig.TargetGroups;
-      listener = [w.find((t: any) => t.TargetGroupArn === TG.blue).Weight, w.find((t: any) => t.TargetGroupArn === TG.green).Weight];
-      return {};
-    });
+    emulateListener(elb, () => listener, (w) => (listener = w));
     r53.on(ListResourceRecordSetsCommand).resolvesOnce({ ResourceRecordSets: [legacy(50), alb(50)] }).resolves({ ResourceRecordSets: [legacy(100), alb(0)] });
   });
 

@@ -5,13 +5,10 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { resetSettings } from '../../../lambda/shared/settings';
-import { forward, handlerEnv, LISTENER } from './env';
+import { albRecord as alb, dnsCutoverEnv, forward, handlerEnv, legacyRecord as legacy, LISTENER } from './env';
 
 handlerEnv();
-const DNS = { hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com', legacyEndpoint: 'legacy.example.net', legacySetIdentifier: 'legacy', albSetIdentifier: 'switchyard', albDnsName: 'alb-1.eu-west-1.elb.amazonaws.com', albHostedZoneId: 'Z32O12XQLNTSW2' };
-process.env.DNS_CUTOVER = JSON.stringify(DNS);
-resetSettings();
+dnsCutoverEnv();
 
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const r53 = mockClient(Route53Client);
@@ -19,8 +16,6 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const ssm = mockClient(SSMClient);
 const sns = mockClient(SNSClient);
 
-const legacy = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as const, SetIdentifier: 'legacy', Weight: weight, TTL: 60, ResourceRecords: [{ Value: 'legacy.example.net' }] });
-const alb = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as const, SetIdentifier: 'switchyard', Weight: weight, TTL: 60, ResourceRecords: [{ Value: DNS.albDnsName }] });
 
 beforeEach(() => {
   for (const m of [elb, r53, ddb, ssm, sns]) m.reset();

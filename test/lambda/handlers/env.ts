@@ -1,3 +1,5 @@
+import { DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyListenerCommandInput } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { resetSettings } from '../../../lambda/shared/settings';
 
 export const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/shop/abc/def';
@@ -52,3 +54,27 @@ export const plan = {
   judge: { errorMarginPercentPoints: 1, confidence: 0.99, minRequestsPerColor: 100, ruleOutPercentPoints: 5, maxBakeSeconds: 1800, latencyThresholdSeconds: 0.5, onBothBad: 'rollback', metricDelaySeconds: 180, ceilingPercent: 5 },
 };
 export const lockSlice = { previousColor: 'blue', newColor: 'green', liveDesired: 2, startedAtMs: 1, expiresAtMs: Date.now() + 3600_000 };
+
+/**
+ * A mocked listener that keeps what ModifyListener sets: DescribeListeners answers `read()`'s weights and
+ * ModifyListener hands the new blue and green weights to `write`.
+ */
+export function emulateListener(elb: AwsClientStub<ElasticLoadBalancingV2Client>, read: () => [number, number], write: (weights: [number, number]) => void): void {
+  elb.on(DescribeListenersCommand).callsFake(() => ({ Listeners: [{ DefaultActions: forward(...read()) }] }));
+  elb.on(ModifyListenerCommand).callsFake((input: ModifyListenerCommandInput) => {
+    const w = input.DefaultActions![0].ForwardConfig!.TargetGroups!;
+    write([w.find((t) => t.TargetGroupArn === TG.blue)!.Weight!, w.find((t) => t.TargetGroupArn === TG.green)!.Weight!]);
+    return {};
+  });
+}
+
+/** A legacy DNS cutover's settings, as DNS_CUTOVER holds them. */
+export const DNS = { hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com', legacyEndpoint: 'legacy.example.net', legacySetIdentifier: 'legacy', albSetIdentifier: 'switchyard', albDnsName: 'alb-1.eu-west-1.elb.amazonaws.com', albHostedZoneId: 'Z32O12XQLNTSW2' };
+/** Sets DNS_CUTOVER to {@link DNS} (after handlerEnv). */
+export function dnsCutoverEnv(): void {
+  process.env.DNS_CUTOVER = JSON.stringify(DNS);
+  resetSettings();
+}
+/** The weighted records of {@link DNS} as Route 53 lists them: the legacy endpoint's and the load balancer's. */
+export const legacyRecord = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as const, SetIdentifier: 'legacy', Weight: weight, TTL: 60, ResourceRecords: [{ Value: 'legacy.example.net' }] });
+export const albRecord = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as const, SetIdentifier: 'switchyard', Weight: weight, TTL: 60, ResourceRecords: [{ Value: DNS.albDnsName }] });

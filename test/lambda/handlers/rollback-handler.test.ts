@@ -1,11 +1,11 @@
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { forward, handlerEnv, lockSlice, TG } from './env';
+import { emulateListener, handlerEnv, lockSlice } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -36,12 +36,7 @@ beforeEach(() => {
   ddb.on(UpdateCommand).resolves({});
   ddb.on(GetCommand).resolves({});
   elb.on(DescribeTargetHealthCommand).resolves(healthy(5));
-  elb.on(DescribeListenersCommand).callsFake(() => ({ Listeners: [{ DefaultActions: forward(...listener) }] }));
-  elb.on(ModifyListenerCommand).callsFake((input: any) => {
-    const w = input.DefaultActions[0].ForwardConfig.TargetGroups;
-    listener = [w.find((t: any) => t.TargetGroupArn === TG.blue).Weight, w.find((t: any) => t.TargetGroupArn === TG.green).Weight];
-    return {};
-  });
+  emulateListener(elb, () => listener, (w) => (listener = w));
   elb.on(ModifyRuleCommand).resolves({});
   state('blue', 2, 0);
 });
