@@ -15,13 +15,14 @@ export function repositoryContext(): Record<string, unknown> {
 }
 
 /**
- * The app as tests and the rehearsal build it in-process: the repository's
+ * The app as tests, the rehearsal and the lint step build it in-process: the repository's
  * context, no Lambda bundling (templates do not depend on bundle contents) and
  * no built-in CloudFormation validation. That check runs a WebAssembly
  * validator on every synth (a third of a rehearsal's synth time) and, with
  * `validateAgainstDefaultRules` off, only ever warns; `cdk synth` still runs it,
- * and `npm test` lints every template with cfn-lint.
+ * and `npm test` lints every template with cfn-lint. `outdir`: where synth
+ * writes the assembly (a temporary folder by default).
  */
-export function inProcessApp(): App {
-  return new App({ context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+export function inProcessApp(outdir?: string): App {
+  return new App({ outdir, context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
 }

@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import * as path from 'path';
 import { quietBundlingBanners } from '../lib/bundling-output';
 import { listEnvironments, loadConfig } from '../lib/config/load';
-import { repositoryContext } from '../lib/context';
+import { inProcessApp, repositoryContext } from '../lib/context';
 import { buildSwitchyard } from '../lib/switchyard';
 
 /**
@@ -19,9 +19,8 @@ export function synthAll(outRoot = path.join(__dirname, '..', 'cdk.out'), forLin
   const templates: string[] = [];
   for (const env of listEnvironments()) {
     const started = process.hrtime.bigint();
-    const app = forLint
-      ? new App({ outdir: path.join(outRoot, env), context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false })
-      : new App({ outdir: path.join(outRoot, env), context: repositoryContext() });
+    const outdir = path.join(outRoot, env);
+    const app = forLint ? inProcessApp(outdir) : new App({ outdir, context: repositoryContext() });
     buildSwitchyard(app, loadConfig(env), forLint ? { nag: false, guardrails: false } : {});
     const assembly = app.synth();
     for (const s of assembly.stacks) templates.push(path.join(assembly.directory, s.templateFile));
