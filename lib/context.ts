@@ -20,9 +20,11 @@ export function repositoryContext(): Record<string, unknown> {
  * no built-in CloudFormation validation. That check runs a WebAssembly
  * validator on every synth (a third of a rehearsal's synth time) and, with
  * `validateAgainstDefaultRules` off, only ever warns; `cdk synth` still runs it,
- * and `npm test` lints every template with cfn-lint. `outdir`: where synth
+ * and `npm test` lints every template with cfn-lint. No creation stack trace on
+ * each construct's metadata either (under jest, formatting each one goes through
+ * source maps); `cdk synth` keeps them. `outdir`: where synth
  * writes the assembly (a temporary folder by default).
  */
 export function inProcessApp(outdir?: string): App {
-  return new App({ outdir, context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  return new App({ outdir, context: { ...repositoryContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false, stackTraces: false });
 }

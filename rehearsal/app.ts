@@ -138,5 +138,7 @@ function synthesize(config: SwitchyardConfig): SynthesizedApp {
     templates: { platform: p, control: c },
     paths: { platform: constructPaths(platform), control: constructPaths(control) },
   };
+  // Everything is read from the construct tree and the templates above; the cloud assembly on disk is not needed.
+  fs.rmSync(app.outdir, { recursive: true, force: true });
   return result;
 }

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { processSlot } from './process-slot';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -55,8 +56,13 @@ const WATCHED = [
   'stop',
 ].join('\n');
 
-/** Where a jest worker keeps its moto server between test files: a core module is the one object every test file of a process shares. */
-const WORKER_SLOT = Symbol.for('switchyard.moto');
+
+/**
+ * moto's settings, unless the environment sets them. Its EC2 backend loads some thousands of default AMIs
+ * (and a volume for each) whenever it starts or is reset: a seventh of moto's time in a drill, for images
+ * nothing here reads.
+ */
+const MOTO_ENV = { MOTO_EC2_LOAD_DEFAULT_AMIS: 'false' };
 
 /** A moto server on a free loopback port; it stops by itself when this process ends or after `maxSeconds`, even if nobody stops it. */
 export class Moto {
@@ -71,21 +77,21 @@ export class Moto {
    * and moto's first call to each service (seconds: moto imports a service's code on first use).
    */
   static async forThisProcess(): Promise<Moto> {
-    const slot = require('child_process') as { [WORKER_SLOT]?: Promise<Moto> };
-    const running = await slot[WORKER_SLOT]?.catch(() => undefined);
+    const slot = processSlot('moto', () => ({ server: undefined as Promise<Moto> | undefined }));
+    const running = await slot.server?.catch(() => undefined);
     if (running && running.proc.exitCode === null && running.proc.signalCode === null) return running;
     const started = Moto.start(3600).then((m) => {
       // Nothing waits for it: the worker may exit whenever it is done, and the server follows it.
       m.proc.unref();
       return m;
     });
-    slot[WORKER_SLOT] = started;
+    slot.server = started;
     return started;
   }
 
   static async start(maxSeconds = 900): Promise<Moto> {
     const port = await freePort();
-    const proc = spawn('timeout', [String(maxSeconds), 'sh', '-c', WATCHED, 'moto', motoCommand(), '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...process.env, OWNER: String(process.pid) } });
+    const proc = spawn('timeout', [String(maxSeconds), 'sh', '-c', WATCHED, 'moto', motoCommand(), '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...MOTO_ENV, ...process.env, OWNER: String(process.pid) } });
     const endpoint = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 30_000;
     for (;;) {

@@ -4,6 +4,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { sdkClient } from '../lambda/shared/adapters/clients';
 import { synthesizedApp, SynthesizedApp } from './app';
 import { VirtualClock } from './clock';
+import { processSlot } from './process-slot';
 import { TaskTokenDesk } from './tokens';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -104,8 +105,8 @@ function pathValue(path: string, data: any): unknown {
 }
 
 let runs = 0;
-/** Definitions the state-machine library has already validated in this process. */
-const validated = new Set<string>();
+/** Definitions the state-machine library has already validated in this process (every test file of a jest worker). */
+const validated = processSlot('validated-definitions', () => new Set<string>());
 
 /** Runs a synthesized state machine offline, every Task bound to its real handler. */
 export async function runStateMachine(input: unknown, o: RunOptions = {}): Promise<RunResult> {

@@ -216,8 +216,11 @@ export class World implements SimulatedWorld {
     return this.synthesized.prefix;
   }
 
+  /** The world's client of each service, made on first use (a client resolves its whole configuration as it is made). */
+  private readonly clients = new Map<Function, unknown>();
   private sdk<T>(C: new (c: object) => T): T {
-    return new C({ endpoint: this.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    if (!this.clients.has(C)) this.clients.set(C, new C({ endpoint: this.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+    return this.clients.get(C) as T;
   }
 
   /** Creates the data plane, control-plane state and the handlers' environment. */
@@ -857,6 +860,8 @@ export class World implements SimulatedWorld {
     this.routing = undefined;
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
     this.server = undefined;
+    for (const c of this.clients.values()) (c as { destroy(): void }).destroy();
+    this.clients.clear();
   }
 }
 
