@@ -6,17 +6,20 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
 const VENV_BIN = path.join(ROOT, '.venv', 'bin', 'moto_server');
+/** Runs moto_server with its folder listing read once instead of on every request (see the file). */
+const LAUNCHER = path.join(__dirname, 'moto-server.py');
 
-/** An executable named `name` in a PATH directory (looked up, not run: `moto_server --help` takes a second to import moto). */
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+/** The executable named `name` in a PATH directory, if any (looked up, not run: `moto_server --help` takes a second to import moto). */
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     try {
       fs.accessSync(path.join(dir, name), fs.constants.X_OK);
-      return true;
+      return path.join(dir, name);
     } catch {
-      return false;
+      // not in this one
     }
-  });
+  }
+  return undefined;
 }
 
 /** Finds moto_server: on PATH, or in the project's .venv; installs it there as a last resort. */
@@ -29,6 +32,18 @@ export function motoCommand(): string {
     throw new Error('moto_server is not installed and could not be installed into .venv. Install it with: python3 -m pip install "moto[server]>=5.2,<6"');
   }
   return VENV_BIN;
+}
+
+/**
+ * The command that starts moto: the launcher beside this file, run by the Python that moto_server's own script
+ * names (a pip-installed script starts with it), or python3 when it names none (a version manager's shim). The
+ * launcher falls back to moto_server itself where that Python has no moto.
+ */
+export function motoLaunch(): string[] {
+  const command = motoCommand();
+  const script = command === 'moto_server' ? onPath('moto_server')! : command;
+  const shebang = /^#!\s*(\S*python[\d.]*)\s*$/.exec(fs.readFileSync(script, 'utf8').split('\n', 1)[0]);
+  return [shebang ? shebang[1] : 'python3', LAUNCHER];
 }
 
 async function freePort(): Promise<number> {
@@ -91,7 +106,7 @@ export class Moto {
 
   static async start(maxSeconds = 900): Promise<Moto> {
     const port = await freePort();
-    const proc = spawn('timeout', [String(maxSeconds), 'sh', '-c', WATCHED, 'moto', motoCommand(), '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...MOTO_ENV, ...process.env, OWNER: String(process.pid) } });
+    const proc = spawn('timeout', [String(maxSeconds), 'sh', '-c', WATCHED, 'moto', ...motoLaunch(), '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...MOTO_ENV, ...process.env, OWNER: String(process.pid) } });
     const endpoint = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 30_000;
     for (;;) {

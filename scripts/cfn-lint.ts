@@ -3,8 +3,35 @@
  * Fails on any error; warnings are printed but do not fail.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import { synthAll } from './synth-all';
+
+const CACHE = path.join(__dirname, '..', 'node_modules', '.cache', 'switchyard-cfn-lint');
+
+/**
+ * cfn-lint's output for exactly these arguments and template contents under this version of it: the result of
+ * an earlier identical run, or of this one, stored for the next (its ten seconds are most of this step).
+ * SWITCHYARD_LINT_CACHE=off always runs it.
+ */
+function lint(version: string, args: string[], files: string[]): { output: string; status: number; cached: boolean } {
+  const h = createHash('sha256').update(version).update('\0').update(args.join('\0'));
+  for (const f of files) h.update('\0').update(f).update('\0').update(fs.readFileSync(f));
+  const entry = path.join(CACHE, `${h.digest('hex').slice(0, 32)}.json`);
+  const useCache = process.env.SWITCHYARD_LINT_CACHE !== 'off' && fs.existsSync(path.dirname(CACHE));
+  if (useCache && fs.existsSync(entry)) return { ...(JSON.parse(fs.readFileSync(entry, 'utf8')) as { output: string; status: number }), cached: true };
+  const run = spawnSync('cfn-lint', [...args, '--', ...files], { encoding: 'utf8' });
+  if (run.error) throw run.error;
+  const result = { output: run.stdout + run.stderr, status: run.status ?? 1 };
+  if (useCache) {
+    // Only the latest result is kept.
+    fs.rmSync(CACHE, { recursive: true, force: true });
+    fs.mkdirSync(CACHE, { recursive: true });
+    fs.writeFileSync(entry, JSON.stringify(result));
+  }
+  return { ...result, cached: false };
+}
 
 const templates = synthAll(path.join(__dirname, '..', 'cdk.out', 'lint'), true);
 const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
@@ -17,12 +44,12 @@ if (probe.error) {
 // the check is left out unless CFN_LINT_ALL=1; errors and every other warning always print.
 const all = process.env.CFN_LINT_ALL === '1';
 const ignored = all ? [] : ['--ignore-checks', 'W3005'];
-const run = spawnSync('cfn-lint', ['--format', 'parseable', ...ignored, '--', ...templates], { encoding: 'utf8' });
-const lines = (run.stdout + run.stderr).split('\n').filter(Boolean);
+const run = lint(probe.stdout.trim(), ['--format', 'parseable', ...ignored], templates);
+const lines = run.output.split('\n').filter(Boolean);
 for (const l of lines) console.log(l);
 // cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational.
-const code = run.status ?? 1;
+const code = run.status;
 const errors = lines.filter((l) => /:E\d{4}:/.test(l)).length;
 const warnings = lines.filter((l) => /:W\d{4}:/.test(l)).length;
-console.log(`cfn-lint ${probe.stdout.trim()}: ${templates.length} templates, ${errors} errors, ${warnings} warnings${all ? '' : ' (W3005, the DependsOn aws-cdk-lib writes beside a GetAtt, left out: CFN_LINT_ALL=1 shows it)'}`);
+console.log(`cfn-lint ${probe.stdout.trim()}: ${templates.length} templates, ${errors} errors, ${warnings} warnings${all ? '' : ' (W3005, the DependsOn aws-cdk-lib writes beside a GetAtt, left out: CFN_LINT_ALL=1 shows it)'}${run.cached ? '; the templates are unchanged since the last run, whose result this is (SWITCHYARD_LINT_CACHE=off runs it again)' : ''}`);
 if (code & 2 || code & 1 || errors > 0) process.exit(1);
