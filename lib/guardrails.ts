@@ -45,26 +45,34 @@ export function rulesWithNothingToEvaluate(present: ReadonlySet<string>): string
   return [...controlResourceTypes()].filter(([, types]) => types.length > 0 && !types.some((t) => present.has(t))).map(([rule]) => rule);
 }
 
+/** The resource types a template holds. */
+function resourceTypes(templatePath: string): Set<string> {
+  const template = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type: string }> };
+  return new Set(Object.values(template.Resources ?? {}).map((r) => r.Type));
+}
+
 /**
  * Every bundled Control Tower control, through `@cdklabs/cdk-validator-cfnguard`.
- * cfn-guard's time grows with rules times template size, so the controls for
- * resource types no template holds are left out of each run: they would skip.
+ * cfn-guard's time grows with rules times templates, so each template is checked
+ * on its own against only the controls for the resource types it holds (the
+ * others would skip): about half the time of one run of every kept control over
+ * every template, with the same findings, as cfn-guard checks each template alone.
  */
 export class ControlTowerGuardrails implements IPolicyValidationPluginBeta1 {
   public readonly name = GUARDRAILS_PLUGIN;
   public readonly version = new CfnGuardValidator({ controlTowerRulesEnabled: false }).version;
 
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const present = new Set<string>();
-    for (const file of context.templatePaths) {
-      const template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type: string }> };
-      for (const r of Object.values(template.Resources ?? {})) present.add(r.Type);
-    }
-    const report = new CfnGuardValidator({ disabledRules: rulesWithNothingToEvaluate(present) }).validate(context);
-    // The plugin sets no severity. Once any violation is acknowledged, aws-cdk-lib
-    // recomputes success from the rest and counts only those marked error or fatal,
-    // so unmarked violations would pass synth unseen.
-    return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
+    const reports = context.templatePaths.flatMap((file) => {
+      const disabledRules = rulesWithNothingToEvaluate(resourceTypes(file));
+      // No control evaluates anything this template holds (cfn-guard refuses a run without rules).
+      if (disabledRules.length === controlResourceTypes().size) return [];
+      return [new CfnGuardValidator({ disabledRules }).validate({ ...context, templatePaths: [file] })];
+    });
+    return {
+      success: reports.every((r) => r.success),
+      violations: reports.flatMap((r) => r.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' }))),
+    };
   }
 }
 

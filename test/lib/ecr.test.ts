@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { grantEcrPull, parseEcrImage } from '../../lib/ecr';
+import { newApp } from '../helpers/synth';
 
 describe('parseEcrImage', () => {
   it.each([
@@ -24,7 +25,7 @@ describe('parseEcrImage', () => {
 
 describe('grantEcrPull', () => {
   const policyOf = (images: string[]) => {
-    const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const stack = new Stack(newApp(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
     const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     const granted = grantEcrPull(role, images);
     const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
@@ -42,7 +43,7 @@ describe('grantEcrPull', () => {
     expect(statements).toEqual([
       {
         Effect: 'Allow',
-        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
         Resource: ['arn:aws:ecr:eu-west-1:111111111111:repository/shop', 'arn:aws:ecr:us-east-1:222222222222:repository/base/sync'],
       },
       { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },

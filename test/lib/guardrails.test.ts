@@ -1,12 +1,13 @@
-import { App } from 'aws-cdk-lib';
+import { App, IPolicyValidationContextBeta1 } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { listEnvironments, loadConfig } from '../../lib/config/load';
 import { SwitchyardConfig } from '../../lib/config/schema';
-import { controlResourceTypes, GUARDRAIL_EXEMPTIONS, GUARDRAILS_PLUGIN, rulesWithNothingToEvaluate } from '../../lib/guardrails';
+import { ControlTowerGuardrails, controlResourceTypes, GUARDRAIL_EXEMPTIONS, GUARDRAILS_PLUGIN, rulesWithNothingToEvaluate } from '../../lib/guardrails';
 import { buildSwitchyard, SwitchyardStacks } from '../../lib/switchyard';
 import { newApp } from '../helpers/synth';
 
@@ -139,5 +140,23 @@ describe('guardrails wiring', () => {
     }
     expect(off.has('ct-sqs-pr-1')).toBe(false);
     expect(off.has('ct-s3-pr-1')).toBe(true);
+  });
+
+  it('checks each template alone: a finding names its own template, and a template no control evaluates passes without a run', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-'));
+    const write = (name: string, resources: object) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, JSON.stringify({ Resources: resources }));
+      return file;
+    };
+    const queue = write('queue.template.json', { Q: { Type: 'AWS::SQS::Queue', Properties: {} } });
+    const quiet = write('quiet.template.json', { W: { Type: 'AWS::CloudFormation::WaitConditionHandle' } });
+    const plugin = new ControlTowerGuardrails();
+    const both = plugin.validate({ templatePaths: [queue, quiet] } as unknown as IPolicyValidationContextBeta1);
+    expect(both.success).toBe(false);
+    const dlq = both.violations.filter((v) => v.ruleName === 'sqs_dlq_check');
+    expect(dlq.flatMap((v) => v.violatingResources.map((r) => [r.templatePath, r.resourceLogicalId]))).toEqual([[queue, 'Q']]);
+    expect(both.violations.every((v) => v.severity)).toBe(true);
+    expect(plugin.validate({ templatePaths: [quiet] } as unknown as IPolicyValidationContextBeta1)).toEqual({ success: true, violations: [] });
   });
 });

@@ -1,11 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ColorAlarms } from '../../lib/constructs/color-alarms';
 import { MathExpr, parseMetricMath } from '../../lib/metric-math';
 import { Json, evaluate, ssmParameterId } from '../helpers/cfn-eval';
-import { devWith, snapshotOf, synthConfig, synthEnv } from '../helpers/synth';
+import { devWith, newApp, snapshotOf, synthConfig, synthEnv } from '../helpers/synth';
 
 const dev = synthEnv('dev');
 const prod = synthEnv('production');
@@ -564,7 +564,7 @@ describe('alarms', () => {
   });
 
   it('a crash-loop alarm without its metric is refused', () => {
-    const stack = new Stack(new App(), 'Alone', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const stack = new Stack(newApp(), 'Alone', { env: { account: '111111111111', region: 'eu-west-1' } });
     const targetGroup = elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
       targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/tg/0123456789abcdef',
       loadBalancerArns: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/lb/0123456789abcdef',
