@@ -1,8 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { processSlot } from './process-slot';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { processSlot } from './process-slot';
 
 const ROOT = path.join(__dirname, '..');
 const VENV_BIN = path.join(ROOT, '.venv', 'bin', 'moto_server');

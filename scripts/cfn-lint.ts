@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthAll } from './synth-all';
 
-const CACHE = path.join(__dirname, '..', 'node_modules', '.cache', 'switchyard-cfn-lint');
+const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
+const CACHE = path.join(NODE_MODULES, '.cache', 'switchyard-cfn-lint');
 
 /**
  * cfn-lint's output for exactly these arguments and template contents under this version of it: the result of
@@ -19,7 +20,7 @@ function lint(version: string, args: string[], files: string[]): { output: strin
   const h = createHash('sha256').update(version).update('\0').update(args.join('\0'));
   for (const f of files) h.update('\0').update(f).update('\0').update(fs.readFileSync(f));
   const entry = path.join(CACHE, `${h.digest('hex').slice(0, 32)}.json`);
-  const useCache = process.env.SWITCHYARD_LINT_CACHE !== 'off' && fs.existsSync(path.dirname(CACHE));
+  const useCache = process.env.SWITCHYARD_LINT_CACHE !== 'off' && fs.existsSync(NODE_MODULES);
   if (useCache && fs.existsSync(entry)) return { ...(JSON.parse(fs.readFileSync(entry, 'utf8')) as { output: string; status: number }), cached: true };
   const run = spawnSync('cfn-lint', [...args, '--', ...files], { encoding: 'utf8' });
   if (run.error) throw run.error;

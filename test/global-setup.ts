@@ -9,6 +9,8 @@ import * as path from 'path';
  */
 export default function globalSetup(): void {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-jest-'));
+  // A runner that calls jest again in the same process (Stryker) gets its own TMPDIR back at teardown.
+  process.env.SWITCHYARD_JEST_PREVIOUS_TMPDIR = process.env.TMPDIR ?? '';
   process.env.SWITCHYARD_JEST_TMPDIR = root;
   process.env.TMPDIR = root;
 }
