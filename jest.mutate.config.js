@@ -14,4 +14,7 @@ module.exports = {
   // template-synth synthesizes the app (seconds per run), judge-false-rollbacks replays 100,000 verdicts:
   // every mutant they cover would pay for it. npm test runs both.
   testPathIgnorePatterns: ['/node_modules/', '/test/rehearsal/alarms/template-synth\\.test\\.ts$', '/test/lambda/shared/judge-false-rollbacks\\.test\\.ts$'],
+  // Stryker ends its workers without jest's global teardown, and none of these tests writes temporary files.
+  globalSetup: undefined,
+  globalTeardown: undefined,
 };
