@@ -55,8 +55,8 @@ function resourceTypes(templatePath: string): Set<string> {
  * Every bundled Control Tower control, through `@cdklabs/cdk-validator-cfnguard`.
  * cfn-guard's time grows with rules times templates, so each template is checked
  * on its own against only the controls for the resource types it holds (the
- * others would skip): about half the time of one run of every kept control over
- * every template, with the same findings, as cfn-guard checks each template alone.
+ * others would skip): about half the CPU time of one run of every kept control
+ * over every template, with the same findings, as cfn-guard checks each template alone.
  */
 export class ControlTowerGuardrails implements IPolicyValidationPluginBeta1 {
   public readonly name = GUARDRAILS_PLUGIN;
