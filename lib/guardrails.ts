@@ -71,6 +71,9 @@ export class ControlTowerGuardrails implements IPolicyValidationPluginBeta1 {
     });
     return {
       success: reports.every((r) => r.success),
+      // The plugin sets no severity. Once any violation is acknowledged, aws-cdk-lib
+      // recomputes success from the rest and counts only those marked error or fatal,
+      // so unmarked violations would pass synth unseen.
       violations: reports.flatMap((r) => r.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' }))),
     };
   }

@@ -71,7 +71,6 @@ const WATCHED = [
   'stop',
 ].join('\n');
 
-
 /**
  * moto's settings, unless the environment sets them. Its EC2 backend loads some thousands of default AMIs
  * (and a volume for each) whenever it starts or is reset: a seventh of moto's time in a drill, for images
