@@ -25,8 +25,8 @@ export interface SimulatedWorld {
   readListener(): Promise<{ weights: Weights; stickiness: { enabled: boolean; durationSeconds: number }; albShare: number }>;
   /** Registered targets and ECS desired tasks per color. */
   capacity(): { registered: Record<Color, number>; desired: Record<Color, number> };
-  /** Mirrors an alarm's state into the emulator, where the handlers read it. */
-  setEmulatorAlarm(name: string, state: AlarmState, reason: string): Promise<void>;
+  /** Records an alarm's new state where the handlers read it. */
+  recordAlarmState(name: string, state: AlarmState, reason: string): Promise<void>;
   /** Copies datapoints into the emulator's CloudWatch. */
   putMetricData(points: ReadonlyArray<{ id: MetricId; point: Datapoint }>): Promise<void>;
   /** Invokes the Lambda function an event rule targets, with the event. */
@@ -187,7 +187,7 @@ export class Simulation {
   private async announce(changes: readonly AlarmChange[]): Promise<void> {
     for (const c of changes) {
       this.alarmChanges.push(c);
-      await this.world.setEmulatorAlarm(c.alarm, c.to, c.reason);
+      await this.world.recordAlarmState(c.alarm, c.to, c.reason);
       this.delivery.publish(this.delivery.eventFor(c), c.atMs);
     }
     await this.deliver(this.world.clock.now());

@@ -12,11 +12,11 @@
  * - No traffic flows and moto never evaluates alarms: a simulation
  *   (simulation.ts) sends each simulated minute's requests by the weights read
  *   back from the listener, publishes the metrics AWS would, evaluates the
- *   templates' alarms (composite ones included) as CloudWatch does, mirrors
- *   their states into moto with SetAlarmState, and delivers their events to
- *   the targets of the synthesized EventBridge rules.
- * - moto has no composite alarms: every alarm of the template is a plain moto
- *   alarm of the same name, whose state the simulation sets.
+ *   templates' alarms (composite ones included) as CloudWatch does, and
+ *   delivers their events to the targets of the synthesized EventBridge rules.
+ * - moto has no composite alarms: the handlers' DescribeAlarms calls are
+ *   answered from the evaluator's states (alarm-states.ts), composite alarms
+ *   listed as CloudWatch lists them.
  * - moto cannot compute percentile statistics: GetMetricData calls that ask
  *   for one are answered from the simulation's metric store; the others go to
  *   moto, which holds every datapoint visible by then.
@@ -29,7 +29,7 @@
  *   each answer names its color in X-Switchyard-Color, as the application is
  *   asked to (SWITCHYARD_COLOR).
  */
-import { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataCommandOutput, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataCommandOutput, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
@@ -62,6 +62,7 @@ import { AlarmState } from './alarms/alarm-rule';
 import { AlarmEvent } from './alarms/deliver';
 import { resolve, ResolveContext } from './alarms/intrinsics';
 import { elbDimension, emulatedLookup, EmulatedResources } from './alarms/resources';
+import { AlarmStates } from './alarm-states';
 import { AlarmDef, readAlarms, readEventRules } from './alarms/template';
 import { Datapoint, MetricId } from './metrics/store';
 import { answerGetMetricData, needsStandIn } from './metrics/stand-in';
@@ -186,8 +187,8 @@ export class World implements SimulatedWorld {
   /** Every alarm of the platform template, as deployed. */
   alarmDefinitions: AlarmDef[] = [];
   private server?: http.Server;
-  /** Alarm states as moto holds them (it creates alarms OK). */
-  private readonly emulatorAlarms = new Map<string, AlarmState>();
+  /** The alarms' states as the evaluator sets them; the handlers' DescribeAlarms reads them (alarm-states.ts). */
+  alarmStates!: AlarmStates;
   private readonly registered: Record<Color, number> = { blue: 0, green: 0 };
   private readonly desiredTasks: Record<Color, number> = { blue: 0, green: 0 };
   private topics = { critical: '', warning: '' };
@@ -320,7 +321,7 @@ export class World implements SimulatedWorld {
     const critical = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-critical` }))).TopicArn!;
     const warning = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-warning` }))).TopicArn!;
     this.topics = { critical, warning };
-    await this.createAlarms();
+    this.createAlarms();
     const secret = (await this.sdk(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'test-token', SecretString: TOKEN }))).ARN!;
     this.testTokenSecretArn = secret;
 
@@ -406,15 +407,10 @@ export class World implements SimulatedWorld {
     return { template: t, lookup: emulatedLookup(t, r), exporters: which === 'control' ? [platform] : [], region: REGION, account: FAKE_ACCOUNT };
   }
 
-  /** Every alarm of the template as a plain moto alarm of the same name (moto has no composites and evaluates none). */
-  private async createAlarms(): Promise<void> {
+  /** Every alarm of the template, each OK, its state set by the evaluator from then on (moto has no composites and evaluates none). */
+  private createAlarms(): void {
     this.alarmDefinitions = readAlarms(this.resolveContext('platform'), this.synthesized.paths.platform);
-    const cw = this.sdk(CloudWatchClient);
-    this.emulatorAlarms.clear();
-    for (const a of this.alarmDefinitions) {
-      await cw.send(new PutMetricAlarmCommand({ AlarmName: a.name, Namespace: 'Switchyard/Rehearsal', MetricName: a.name, Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }));
-      this.emulatorAlarms.set(a.name, 'OK');
-    }
+    this.alarmStates = new AlarmStates(this.alarmDefinitions, (name) => `arn:aws:cloudwatch:${REGION}:${FAKE_ACCOUNT}:alarm:${name}`, this.clock.now());
   }
 
   /** Where the simulated services publish their metrics. */
@@ -547,11 +543,8 @@ export class World implements SimulatedWorld {
     return { registered: { ...this.registered }, desired: { ...this.desiredTasks } };
   }
 
-  async setEmulatorAlarm(name: string, state: AlarmState, reason: string): Promise<void> {
-    // moto creates alarms OK and changes nothing by itself: only differences need a call.
-    if (this.emulatorAlarms.get(name) === state) return;
-    await this.sdk(CloudWatchClient).send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason.slice(0, 1000) }));
-    this.emulatorAlarms.set(name, state);
+  async recordAlarmState(name: string, state: AlarmState, reason: string): Promise<void> {
+    this.alarmStates.set(name, state, reason, this.clock.now());
   }
 
   async putMetricData(points: ReadonlyArray<{ id: MetricId; point: Datapoint }>): Promise<void> {
@@ -906,6 +899,7 @@ function installShims(world: World): void {
 
   sdkClient('cloudwatch', (c) => new CloudWatchClient(c))().middlewareStack.add(
     (next, context) => async (args: any) => {
+      if (context.commandName === 'DescribeAlarmsCommand') return { output: current.world.alarmStates.describe(args.input), response: {} } as any;
       if (context.commandName !== 'GetMetricDataCommand') return next(args);
       return { output: await current.world.getMetricData(args.input, async () => (await next(args)).output as GetMetricDataCommandOutput), response: {} } as any;
     },

@@ -9,11 +9,16 @@ const call = <T>(name: string, fn: () => Promise<T>) => awsCall(`cloudwatch:${na
 export async function alarmStates(names: readonly string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = Object.fromEntries(names.map((n) => [n, 'MISSING']));
   if (names.length === 0) return out;
+  // At most 100 names a call, and the answer comes in pages (50 alarms unless MaxRecords says more).
   for (let i = 0; i < names.length; i += 100) {
-    const r = await call('DescribeAlarms', () =>
-      clients.cloudwatch().send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] })),
-    );
-    for (const a of [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])]) if (a.AlarmName) out[a.AlarmName] = a.StateValue ?? 'INSUFFICIENT_DATA';
+    let next: string | undefined;
+    do {
+      const r = await call('DescribeAlarms', () =>
+        clients.cloudwatch().send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100, NextToken: next })),
+      );
+      for (const a of [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])]) if (a.AlarmName) out[a.AlarmName] = a.StateValue ?? 'INSUFFICIENT_DATA';
+      next = r.NextToken;
+    } while (next);
   }
   return out;
 }
