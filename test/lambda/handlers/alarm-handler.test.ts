@@ -8,7 +8,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCo
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { resetSettings } from '../../../lambda/shared/settings';
-import { emulateListener, handlerEnv } from './env';
+import { emulateListener, freezeNow, handlerEnv, healthyTargets } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -20,7 +20,6 @@ const cw = mockClient(CloudWatchClient);
 const sfn = mockClient(SFNClient);
 
 const NOW = Date.UTC(2026, 11, 4, 12, 0, 0);
-const healthy = (n: number) => ({ TargetHealthDescriptions: Array.from({ length: n }, (_, i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
 const lock = (over: object = {}) => ({ pk: 'shop#dev', executionId: 'exec-1', startedAtMs: NOW - 600_000, expiresAtMs: NOW + 3_600_000, ttl: 1, previousColor: 'blue', newColor: 'green', liveDesired: 3, reason: 'r', phase: 'ramping', ...over });
 const event = (alarmName: string, over: { timestamp?: string; time?: string; id?: string } = {}) => ({
   id: over.id ?? 'e-1',
@@ -30,17 +29,15 @@ const event = (alarmName: string, over: { timestamp?: string; time?: string; id?
 });
 const ledger = (type: string) => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as any).filter((i) => i?.type === type);
 let listener: [number, number];
-let realNow: () => number;
 
+freezeNow(NOW);
 beforeEach(() => {
   for (const m of [elb, ecs, ddb, ssm, sns, cw, sfn]) m.reset();
-  realNow = Date.now;
-  Date.now = () => NOW;
   listener = [10, 90];
   ddb.on(PutCommand).resolves({});
   ddb.on(GetCommand).resolves({ Item: lock() });
   ddb.on(UpdateCommand).resolves({});
-  elb.on(DescribeTargetHealthCommand).resolves(healthy(3));
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(3));
   emulateListener(elb, () => listener, (w) => (listener = w));
   elb.on(ModifyRuleCommand).resolves({});
   ssm.on(GetParametersCommand).resolves({
@@ -54,7 +51,6 @@ beforeEach(() => {
   });
 });
 afterEach(() => {
-  Date.now = realNow;
   handlerEnv();
 });
 
@@ -80,7 +76,7 @@ describe('alarm handler', () => {
   });
 
   it('scales the previous color to the cutover\'s live size before moving traffic onto it', async () => {
-    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(1)).resolves(healthy(3));
+    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthyTargets(1)).resolves(healthyTargets(3));
     await handler(event('shop-dev-green-rollback'));
     expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'shop-dev-blue', desiredCount: 3 });
   });
@@ -90,7 +86,7 @@ describe('alarm handler', () => {
     ['an expired lock', lock({ expiresAtMs: NOW })],
   ])('with no cutover running (%s), rolls the alarming color back onto the other at the alarming color\'s recorded size', async (_, item) => {
     ddb.on(GetCommand).resolves({ Item: item });
-    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(0)).resolves(healthy(4));
+    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthyTargets(0)).resolves(healthyTargets(4));
     listener = [100, 0];
     const out = await handler(event('shop-dev-blue-rollback'));
     expect(out).toMatchObject({ action: 'rollback', alarmColor: 'blue', target: 'green', reason: 'shop-dev-blue-rollback in ALARM with no cutover running' });
@@ -105,7 +101,7 @@ describe('alarm handler', () => {
   it('with no cutover, a color recorded at 0 tasks still gets one for the other color', async () => {
     ddb.on(GetCommand).resolves({});
     listener = [0, 100];
-    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(0)).resolves(healthy(1));
+    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthyTargets(0)).resolves(healthyTargets(1));
     await handler(event('shop-dev-green-rollback'));
     expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'shop-dev-blue', desiredCount: 1 });
   });
@@ -148,7 +144,7 @@ describe('alarm handler', () => {
       ddb.on(GetCommand).resolves({});
       listener = [100, 0];
       // Green already has blue's recorded 4 tasks.
-      elb.on(DescribeTargetHealthCommand).resolves(healthy(4));
+      elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(4));
       await expect(handler(event('shop-dev-blue-rollback'))).resolves.toMatchObject({ action: 'rollback', target: 'green' });
       expect(cw).not.toHaveReceivedCommand(DescribeAlarmsCommand);
     });

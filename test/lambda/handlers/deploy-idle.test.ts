@@ -3,7 +3,7 @@ import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handlerEnv, lockSlice, plan } from './env';
+import { handlerEnv, healthyTargets, lockSlice, plan } from './env';
 
 handlerEnv();
 const ecs = mockClient(ECSClient);
@@ -14,7 +14,6 @@ const NEW = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/shop-dev-green:8
 const OLD = 'arn:aws:ecs:eu-west-1:111111111111:task-definition/shop-dev-green:7';
 const deploy = { image: 'img:2', taskDefinition: NEW, desired: 2, deadlineMs: Date.now() + 900_000, previousIdleCount: 0, previousImage: 'img:1', previousTaskDefinition: OLD };
 const status = { action: 'status', executionId: 'exec-1', state: { plan, lock: lockSlice, deploy } };
-const healthyTargets = { TargetHealthDescriptions: [0, 1].map((i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) };
 
 describe('deploy-idle: status', () => {
   const { handler } = require('../../../lambda/deploy-idle');
@@ -22,7 +21,7 @@ describe('deploy-idle: status', () => {
     for (const m of [ecs, elb, ddb]) m.reset();
     ddb.on(PutCommand).resolves({});
     // After a rollback the old task definition's tasks run and pass their health checks.
-    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets);
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
   });
 
   it('a circuit-breaker rollback fails at once with IdleDeploymentFailed and the deployment\'s reason, long before the deadline', async () => {

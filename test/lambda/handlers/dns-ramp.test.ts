@@ -5,7 +5,7 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { albRecord as alb, dnsCutoverEnv, emulateListener, forward, handlerEnv, legacyRecord as legacy, lockSlice, plan, TG } from './env';
+import { albRecord as alb, dnsCutoverEnv, emulateListener, forward, handlerEnv, healthyTargets, legacyRecord as legacy, lockSlice, plan, TG } from './env';
 
 // The DNS ramp of a legacy cutover at the handlers: the traffic shift gives the
 // load balancer all its share at the first step and moves clients in DNS, and
@@ -25,7 +25,7 @@ const ledger = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Ite
 
 beforeEach(() => {
   for (const m of [elb, r53, ddb, ssm, sns]) m.reset();
-  elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [1, 2].map((i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' } })) });
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2, 1));
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
   r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date() } });

@@ -5,7 +5,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { albRecord as alb, dnsCutoverEnv, forward, handlerEnv, legacyRecord as legacy, LISTENER } from './env';
+import { albRecord as alb, dnsCutoverEnv, forward, handlerEnv, healthyTargets, legacyRecord as legacy, LISTENER } from './env';
 
 handlerEnv();
 dnsCutoverEnv();
@@ -19,7 +19,7 @@ const sns = mockClient(SNSClient);
 
 beforeEach(() => {
   for (const m of [elb, r53, ddb, ssm, sns]) m.reset();
-  elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [1, 2].map((i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' } })) });
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2, 1));
   elb.on(DescribeListenersCommand).resolves({ Listeners: [{ ListenerArn: LISTENER, DefaultActions: forward(100, 0) as any }] });
   ddb.on(PutCommand).resolves({});
 });

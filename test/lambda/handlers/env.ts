@@ -1,4 +1,4 @@
-import { DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyListenerCommandInput } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeListenersCommand, DescribeTargetHealthCommandOutput, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyListenerCommandInput } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { resetSettings } from '../../../lambda/shared/settings';
 
@@ -78,3 +78,20 @@ export function dnsCutoverEnv(): void {
 /** The weighted records of {@link DNS} as Route 53 lists them: the legacy endpoint's and the load balancer's. */
 export const legacyRecord = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as const, SetIdentifier: 'legacy', Weight: weight, TTL: 60, ResourceRecords: [{ Value: 'legacy.example.net' }] });
 export const albRecord = (weight: number) => ({ Name: 'shop.example.com.', Type: 'CNAME' as const, SetIdentifier: 'switchyard', Weight: weight, TTL: 60, ResourceRecords: [{ Value: DNS.albDnsName }] });
+
+/** DescribeTargetHealth's answer: `n` healthy targets, 10.0.0.<first> onwards. */
+export function healthyTargets(n: number, first = 0): DescribeTargetHealthCommandOutput {
+  return { $metadata: {}, TargetHealthDescriptions: Array.from({ length: n }, (_, i) => ({ Target: { Id: `10.0.0.${first + i}` }, TargetHealth: { State: 'healthy' } })) };
+}
+
+/** Date.now reads `ms` in every test of the file that calls this (set before its own beforeEach hooks, restored after each test). */
+export function freezeNow(ms: number): void {
+  let real: () => number;
+  beforeEach(() => {
+    real = Date.now;
+    Date.now = () => ms;
+  });
+  afterEach(() => {
+    Date.now = real;
+  });
+}

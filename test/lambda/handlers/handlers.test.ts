@@ -1,13 +1,13 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DescribeListenersCommand, DescribeTargetHealthCommand, DescribeTargetHealthCommandOutput, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { callCounter } from '../../../lambda/shared/adapters/clients';
-import { forward, handlerEnv, LISTENER, lockSlice, plan, TG } from './env';
+import { forward, handlerEnv, healthyTargets, LISTENER, lockSlice, plan, TG } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -17,7 +17,6 @@ const ssm = mockClient(SSMClient);
 const sns = mockClient(SNSClient);
 const cw = mockClient(CloudWatchClient);
 
-const healthy = (n: number): DescribeTargetHealthCommandOutput => ({ $metadata: {}, TargetHealthDescriptions: Array.from({ length: n }, (_, i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
 const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
 
 beforeEach(() => {
@@ -84,12 +83,12 @@ describe('rollback', () => {
   });
 
   it('with the previous color healthy, reaches verified weights in three AWS calls, then records', async () => {
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
     const order: string[] = [];
     for (const [m, C, n] of [[elb, DescribeTargetHealthCommand, 'health'], [elb, ModifyListenerCommand, 'modify'], [elb, DescribeListenersCommand, 'read'], [ssm, PutParameterCommand, 'record'], [sns, PublishCommand, 'notify']] as const) {
       (m as any).on(C).callsFake(() => {
         order.push(n);
-        return C === DescribeTargetHealthCommand ? healthy(2) : C === DescribeListenersCommand ? { Listeners: [{ DefaultActions: forward(100, 0) }] } : {};
+        return C === DescribeTargetHealthCommand ? healthyTargets(2) : C === DescribeListenersCommand ? { Listeners: [{ DefaultActions: forward(100, 0) }] } : {};
       });
     }
     const out = await handler(event);
@@ -101,7 +100,7 @@ describe('rollback', () => {
   });
 
   it('scales a scaled-down previous color up and waits for health before moving traffic', async () => {
-    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(0)).resolvesOnce(healthy(1)).resolves(healthy(2));
+    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthyTargets(0)).resolvesOnce(healthyTargets(1)).resolves(healthyTargets(2));
     const out = await handler(event);
     expect(out.scaledUp).toBe(true);
     expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { cluster: 'shop-dev', service: 'shop-dev-blue', desiredCount: 2 });
@@ -110,7 +109,7 @@ describe('rollback', () => {
   });
 
   it('survives three throttles in a row on the listener', async () => {
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
     const throttle = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
     elb.on(ModifyListenerCommand).rejectsOnce(throttle).rejectsOnce(throttle).rejectsOnce(throttle).resolves({});
     const started = Date.now();
@@ -120,7 +119,7 @@ describe('rollback', () => {
   });
 
   it('running it twice leaves the same state', async () => {
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
     ddb.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
     await handler(event);
     await handler(event);
@@ -130,7 +129,7 @@ describe('rollback', () => {
   });
 
   it('fails named, without touching traffic, when the previous color never gets healthy', async () => {
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(0));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(0));
     const { rollbackTo } = require('../../../lambda/shared/rollback');
     const { settings } = require('../../../lambda/shared/settings');
     let t = 0;
@@ -201,7 +200,7 @@ describe('preflight', () => {
     const { handler } = require('../../../lambda/preflight');
     const ecsMod = require('@aws-sdk/client-ecs');
     elb.on(DescribeListenersCommand).resolves({ Listeners: [{ DefaultActions: forward(100, 0) as any }] });
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
     elb.on(require('@aws-sdk/client-elastic-load-balancing-v2').DescribeTargetGroupsCommand).resolves({ TargetGroups: [{}] });
     ecs.on(ecsMod.DescribeServicesCommand).resolves({ services: [{ desiredCount: 2, runningCount: 2, deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' }] }] });
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'shop-dev-blue-rollback', StateValue: 'OK' }], CompositeAlarms: [{ AlarmName: 'shop-dev-green-rollback', StateValue: 'INSUFFICIENT_DATA' }] });

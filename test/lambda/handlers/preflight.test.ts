@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { callCounter } from '../../../lambda/shared/adapters/clients';
-import { forward, handlerEnv, lockSlice, plan, TG } from './env';
+import { forward, handlerEnv, healthyTargets, lockSlice, plan, TG } from './env';
 
 /**
  * Pre-flight weighs the plan against the live color's last hour: one
@@ -39,7 +39,7 @@ beforeEach(() => {
   for (const m of [elb, ecs, ddb, cw]) m.reset();
   callCounter.clear();
   elb.on(DescribeListenersCommand).resolves({ Listeners: [{ DefaultActions: forward(100, 0) as any }] });
-  elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [0, 1].map((i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
   elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{}] });
   ecs.on(DescribeServicesCommand).resolves({ services: [{ desiredCount: 2, runningCount: 2, deployments: [{ status: 'PRIMARY', rolloutState: 'COMPLETED' }] }] });
   cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'shop-dev-blue-rollback', StateValue: 'OK' }, { AlarmName: 'shop-dev-green-rollback', StateValue: 'OK' }] });

@@ -5,7 +5,7 @@ import { GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { emulateListener, handlerEnv, lockSlice } from './env';
+import { emulateListener, handlerEnv, healthyTargets, lockSlice } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -14,7 +14,6 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const ssm = mockClient(SSMClient);
 const sns = mockClient(SNSClient);
 
-const healthy = (n: number) => ({ TargetHealthDescriptions: Array.from({ length: n }, (_, i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
 const lock = (over: object = {}) => ({ pk: 'shop#dev', executionId: 'exec-1', startedAtMs: 1, expiresAtMs: 4e12, ttl: 1, previousColor: 'green', newColor: 'blue', liveDesired: 2, reason: 'r', phase: 'ramping', ...over });
 let listener: [number, number];
 const state = (live: string, blue: number, green: number) =>
@@ -35,7 +34,7 @@ beforeEach(() => {
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
   ddb.on(GetCommand).resolves({});
-  elb.on(DescribeTargetHealthCommand).resolves(healthy(5));
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(5));
   emulateListener(elb, () => listener, (w) => (listener = w));
   elb.on(ModifyRuleCommand).resolves({});
   state('blue', 2, 0);
@@ -49,7 +48,7 @@ describe('rollback handler', () => {
 
     it('rolls back to the previous color at the cutover\'s live size, the caught error as the reason, and marks the lock', async () => {
       listener = [20, 80];
-      elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(0)).resolves(healthy(2));
+      elb.on(DescribeTargetHealthCommand).resolvesOnce(healthyTargets(0)).resolves(healthyTargets(2));
       await expect(handler(event({ Error: 'JudgedWorse', Cause: 'step 2 worse' }))).resolves.toMatchObject({ target: 'blue', weights: { blue: 100, green: 0 }, scaledUp: true, reason: 'JudgedWorse: step 2 worse' });
       expect(listener).toEqual([100, 0]);
       expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'shop-dev-blue', desiredCount: lockSlice.liveDesired });
@@ -76,7 +75,7 @@ describe('rollback handler', () => {
 
     it('to the color asked for, at the larger recorded size of the serving and the target color', async () => {
       state('blue', 3, 1);
-      elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(1)).resolves(healthy(3));
+      elb.on(DescribeTargetHealthCommand).resolvesOnce(healthyTargets(1)).resolves(healthyTargets(3));
       await expect(handler(event({ reason: 'bad release', target: 'green' }))).resolves.toMatchObject({ target: 'green', weights: { blue: 0, green: 100 }, reason: 'bad release' });
       expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'shop-dev-green', desiredCount: 3 });
       // No cutover holds the lock: nothing to mark.
@@ -108,7 +107,7 @@ describe('rollback handler', () => {
 
     it('asks for a target of at least one task, even when both colors are recorded at 0', async () => {
       state('blue', 0, 0);
-      elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(0)).resolves(healthy(1));
+      elb.on(DescribeTargetHealthCommand).resolvesOnce(healthyTargets(0)).resolves(healthyTargets(1));
       await handler(event({ reason: 'go back', target: 'green' }));
       expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { service: 'shop-dev-green', desiredCount: 1 });
     });

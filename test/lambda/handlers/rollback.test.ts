@@ -1,4 +1,4 @@
-import { DescribeListenersCommand, DescribeTargetHealthCommand, DescribeTargetHealthCommandOutput, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeListenersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -8,7 +8,7 @@ import 'aws-sdk-client-mock-jest';
 import { callCounter } from '../../../lambda/shared/adapters/clients';
 import { rollbackTo } from '../../../lambda/shared/rollback';
 import { settings } from '../../../lambda/shared/settings';
-import { forward, handlerEnv, LISTENER, RULE, TG } from './env';
+import { forward, handlerEnv, healthyTargets, LISTENER, RULE, TG } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -17,14 +17,13 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const ssm = mockClient(SSMClient);
 const sns = mockClient(SNSClient);
 
-const healthy = (n: number): DescribeTargetHealthCommandOutput => ({ $metadata: {}, TargetHealthDescriptions: Array.from({ length: n }, (_, i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
 const listener = (blue: number, green: number) => ({ Listeners: [{ DefaultActions: forward(blue, green) as any }] });
 const req = { target: 'blue' as const, requiredCount: 2, reason: 'green in ALARM', executionId: 'exec-1', trigger: 'cutover' as const };
 
 beforeEach(() => {
   for (const m of [elb, ecs, ddb, ssm, sns]) m.reset();
   callCounter.clear();
-  elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
   ddb.on(PutCommand).resolves({});
 });
 
@@ -58,7 +57,7 @@ describe('rollbackTo: the read-back', () => {
     await expect(rollbackTo(settings(), req, { readbackAttempts: 3, pause: async () => undefined })).rejects.toMatchObject({ name: 'RollbackFailed' });
     expect(elb).toHaveReceivedCommandTimes(DescribeListenersCommand, 3);
     elb.reset();
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
     elb.on(DescribeListenersCommand).resolvesOnce(listener(0, 100)).resolvesOnce(listener(0, 100)).resolves(listener(100, 0));
     await expect(rollbackTo(settings(), req, { readbackAttempts: 3, pause: async () => undefined })).resolves.toMatchObject({ weights: { blue: 100, green: 0 } });
   });
@@ -82,7 +81,7 @@ describe('rollbackTo: capacity, records and result', () => {
 
   it('scales a short color up to the required count, waits for health, records the new desired count', async () => {
     elb.on(DescribeListenersCommand).resolves(listener(100, 0));
-    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthy(1)).resolvesOnce(healthy(1)).resolves(healthy(2));
+    elb.on(DescribeTargetHealthCommand).resolvesOnce(healthyTargets(1)).resolvesOnce(healthyTargets(1)).resolves(healthyTargets(2));
     const pauses: number[] = [];
     const out = await rollbackTo(settings(), req, { pause: async (ms) => void pauses.push(ms) });
     expect(out.scaledUp).toBe(true);
@@ -92,7 +91,7 @@ describe('rollbackTo: capacity, records and result', () => {
   });
 
   it('gives up at the capacity deadline exactly, naming how far it got, with traffic untouched', async () => {
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(1));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(1));
     let t = 0;
     const looks: number[] = [];
     const now = () => t;

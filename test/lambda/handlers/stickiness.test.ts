@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { resetSettings } from '../../../lambda/shared/settings';
-import { forward, handlerEnv, lockSlice, plan } from './env';
+import { forward, handlerEnv, healthyTargets, lockSlice, plan } from './env';
 
 // The handlers as deployed with group stickiness configured (one hour).
 handlerEnv();
@@ -52,7 +52,7 @@ describe('group stickiness in the listener changes', () => {
   it('a rollback turns it off in the same change that moves the weights', async () => {
     const { handler } = require('../../../lambda/rollback');
     elb.on(DescribeListenersCommand).resolves({ Listeners: [{ DefaultActions: forward(100, 0) as any }] });
-    elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [0, 1].map((i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
     elb.on(ModifyRuleCommand).resolves({});
     await handler({ source: 'cutover', executionId: 'exec-1', state: { lock: lockSlice, error: { Error: 'AlarmBreached', Cause: 'green in ALARM' } } });
     const calls = elb.commandCalls(ModifyListenerCommand).map((c) => c.args[0].input.DefaultActions![0].ForwardConfig!);

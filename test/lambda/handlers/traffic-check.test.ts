@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { forward, handlerEnv, lockSlice, plan } from './env';
+import { forward, freezeNow, handlerEnv, healthyTargets, lockSlice, plan } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -19,7 +19,6 @@ const SHIFTED = Date.UTC(2026, 11, 4, 11, 40, 10);
 const bakePlan = { ...plan, bakeSeconds: 300 };
 const ramp = { index: 0, percent: 10, weights: { blue: 90, green: 10 }, shiftedAtMs: SHIFTED, done: false };
 const event = (over: { check?: object; ramp?: object; plan?: object } = {}) => ({ executionId: 'exec-1', action: 'check', state: { plan: over.plan ?? bakePlan, lock: lockSlice, ramp: over.ramp ?? ramp, ...(over.check ? { check: over.check } : {}) } });
-const healthy = (n: number) => ({ TargetHealthDescriptions: Array.from({ length: n }, (_, i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
 /** One minute of each color: requests and 5xx; every response fast. */
 const traffic = (green: [number, number], blue: [number, number]) => {
   const t = new Date(Date.UTC(2026, 11, 4, 11, 41));
@@ -29,19 +28,14 @@ const traffic = (green: [number, number], blue: [number, number]) => {
 const alarms = (green: string, blue = 'OK'): any => ({ CompositeAlarms: [{ AlarmName: 'shop-dev-green-rollback', StateValue: green }, { AlarmName: 'shop-dev-blue-rollback', StateValue: blue }] });
 const bakes = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as any).filter((i) => i.type === 'bake');
 
-let realNow: () => number;
+freezeNow(NOW);
 beforeEach(() => {
   for (const m of [elb, ddb, cw, sns]) m.reset();
-  realNow = Date.now;
-  Date.now = () => NOW;
   ddb.on(GetCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   cw.on(DescribeAlarmsCommand).resolves(alarms('OK'));
   cw.on(GetMetricDataCommand).resolves(traffic([1000, 0], [9000, 0]));
-  elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
-});
-afterEach(() => {
-  Date.now = realNow;
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
 });
 
 describe('traffic: shift', () => {
@@ -115,9 +109,9 @@ describe('traffic: check', () => {
   });
 
   it('too few healthy targets fails IdleNeverHealthy; a worse new color fails JudgedWorse', async () => {
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(1));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(1));
     await expect(handler(event())).rejects.toMatchObject({ name: 'IdleNeverHealthy', message: 'step 1 (10%): only 1 of 2 targets of the new color are healthy' });
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
     cw.on(GetMetricDataCommand).resolves(traffic([1000, 40], [9000, 0]));
     await expect(handler(event())).rejects.toMatchObject({ name: 'JudgedWorse' });
   });

@@ -2,7 +2,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handlerEnv, lockSlice, plan } from './env';
+import { freezeNow, handlerEnv, healthyTargets, lockSlice, plan } from './env';
 
 // The step check hands the judge the number of steps that compare the colors
 // (those under 100%), over which it splits its confidence: with more, each
@@ -14,21 +14,16 @@ const cw = mockClient(CloudWatchClient);
 
 const NOW = Date.UTC(2026, 11, 4, 12, 0, 30);
 const SHIFTED = Date.UTC(2026, 11, 4, 11, 40, 10);
-let realNow: () => number;
+freezeNow(NOW);
 beforeEach(() => {
   for (const m of [elb, ddb, cw]) m.reset();
-  realNow = Date.now;
-  Date.now = () => NOW;
   ddb.on(GetCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   cw.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ AlarmName: 'shop-dev-green-rollback', StateValue: 'OK' }] } as any);
   const t = new Date(Date.UTC(2026, 11, 4, 11, 41));
   const m = (id: string, v: number) => ({ Id: id, Timestamps: [t], Values: [v] });
   cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [m('green_requests', 1000), m('green_target5xx', 0), m('green_fast', 1000), m('blue_requests', 9000), m('blue_target5xx', 0), m('blue_fast', 9000)] });
-  elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [0, 1].map((i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
-});
-afterEach(() => {
-  Date.now = realNow;
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
 });
 
 describe('traffic: check', () => {

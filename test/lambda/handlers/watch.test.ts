@@ -3,7 +3,7 @@ import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handlerEnv, lockSlice, plan, TG } from './env';
+import { freezeNow, handlerEnv, healthyTargets, lockSlice, plan, TG } from './env';
 
 handlerEnv();
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -18,7 +18,6 @@ const event = (elapsedSeconds: number, reported: number[] = []) => ({
   action: 'tick',
   state: { plan: watchPlan, lock: lockSlice, promotion: { promotedAtMs: NOW - elapsedSeconds * 1000 }, watch: { elapsedSeconds: 0, reported, nextWaitSeconds: 1, done: false } },
 });
-const healthy = (n: number) => ({ TargetHealthDescriptions: Array.from({ length: n }, (_, i) => ({ Target: { Id: `10.0.0.${i}` }, TargetHealth: { State: 'healthy' as const } })) });
 const metrics = (requests: number[], errors: number[], p95: number[]) => ({
   MetricDataResults: [
     { Id: 'requests', Values: requests },
@@ -28,18 +27,13 @@ const metrics = (requests: number[], errors: number[], p95: number[]) => ({
 });
 const checkpoints = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as any).filter((i) => i.type === 'checkpoint');
 
-let realNow: () => number;
+freezeNow(NOW);
 beforeEach(() => {
   for (const m of [elb, ddb, cw]) m.reset();
-  realNow = Date.now;
-  Date.now = () => NOW;
   ddb.on(GetCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [], CompositeAlarms: [{ AlarmName: 'shop-dev-green-rollback', StateValue: 'OK' }] });
-  elb.on(DescribeTargetHealthCommand).resolves(healthy(2));
-});
-afterEach(() => {
-  Date.now = realNow;
+  elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(2));
 });
 
 describe('watch tick', () => {
@@ -75,7 +69,7 @@ describe('watch tick', () => {
 
   it('a later checkpoint reads only the last hour; a bad signal makes it not OK', async () => {
     cw.on(GetMetricDataCommand).resolves(metrics([100], [2], [0.6]));
-    elb.on(DescribeTargetHealthCommand).resolves(healthy(1));
+    elb.on(DescribeTargetHealthCommand).resolves(healthyTargets(1));
     await expect(handler(event(4 * HOUR, [HOUR]))).resolves.toEqual({ elapsedSeconds: 4 * HOUR, reported: [HOUR, 4 * HOUR], nextWaitSeconds: 900, done: false });
     const q = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
     expect(q.StartTime).toEqual(new Date(NOW - HOUR * 1000));
