@@ -31,11 +31,6 @@ export class AlarmStates {
     for (const a of alarms) this.held.set(a.name, { kind: a.kind, state: 'OK', reason: 'Created by the rehearsal', updatedAtMs: atMs });
   }
 
-  /** The state of alarm `name`; undefined for a name the template does not hold. */
-  state(name: string): AlarmState | undefined {
-    return this.held.get(name)?.state;
-  }
-
   /** Sets alarm `name`'s state, as SetAlarmState or an evaluation would; an unknown name throws ResourceNotFound, as CloudWatch does. */
   set(name: string, state: AlarmState, reason: string, atMs: number): void {
     const a = this.held.get(name);

@@ -22,9 +22,10 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-/** Finds moto_server: on PATH, or in the project's .venv; installs it there as a last resort. */
+/** Finds moto_server's script: on PATH, or in the project's .venv; installs it there as a last resort. */
 export function motoCommand(): string {
-  if (onPath('moto_server')) return 'moto_server';
+  const found = onPath('moto_server');
+  if (found) return found;
   if (fs.existsSync(VENV_BIN)) return VENV_BIN;
   const venv = spawnSync('python3', ['-m', 'venv', path.join(ROOT, '.venv')], { stdio: 'inherit' });
   const pip = venv.status === 0 ? spawnSync(path.join(ROOT, '.venv', 'bin', 'pip'), ['install', '--quiet', 'moto[server]>=5.2,<6'], { stdio: 'inherit' }) : venv;
@@ -40,9 +41,7 @@ export function motoCommand(): string {
  * launcher falls back to moto_server itself where that Python has no moto.
  */
 export function motoLaunch(): string[] {
-  const command = motoCommand();
-  const script = command === 'moto_server' ? onPath('moto_server')! : command;
-  const shebang = /^#!\s*(\S*python[\d.]*)\s*$/.exec(fs.readFileSync(script, 'utf8').split('\n', 1)[0]);
+  const shebang = /^#!\s*(\S*python[\d.]*)\s*$/.exec(fs.readFileSync(motoCommand(), 'utf8').split('\n', 1)[0]);
   return [shebang ? shebang[1] : 'python3', LAUNCHER];
 }
 
