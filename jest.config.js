@@ -13,5 +13,6 @@ module.exports = {
   // Most time goes to files that wait on their own moto server (another process), so one
   // worker per core keeps both busy; jest's default, cores - 1, runs one file at a time on two.
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/sequencer.js',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
