@@ -178,12 +178,16 @@ async function bundles(): Promise<Record<string, BundleFigures>> {
 
 /** The bundle budgets: size without the SDK, own code against SDK loading. */
 function bundleBudgets(b: Record<string, BundleFigures>) {
-  const v = Object.values(b);
-  const largest = Math.max(...v.map((x) => x.bytesWithoutSdk));
-  const ratio = Math.max(...v.filter((x) => x.ownToSdk !== undefined).map((x) => x.ownToSdk!));
+  const entries = Object.entries(b);
+  const worst = <K extends 'bytesWithoutSdk' | 'ownToSdk'>(key: K) =>
+    entries.filter(([, x]) => x[key] !== undefined).reduce((a, c) => ((c[1][key] as number) > (a[1][key] as number) ? c : a))[0];
+  const largest = worst('bytesWithoutSdk');
+  const ratio = worst('ownToSdk');
+  const bytes = b[largest].bytesWithoutSdk;
+  const r = b[ratio].ownToSdk!;
   return [
-    ['largest bundle without the SDK (KB)', Math.round(largest / 1024), '<= 150', largest <= 150 * 1024],
-    ['own-code init / SDK-client load (worst bundle)', ratio, '<= 0.1', ratio <= 0.1],
+    [`largest bundle without the SDK (KB): ${largest}`, Math.round(bytes / 1024), '<= 150', bytes <= 150 * 1024],
+    [`own-code init / SDK-client load, worst: ${ratio}`, r, '<= 0.1', r <= 0.1],
   ] as const;
 }
 
