@@ -1,8 +1,8 @@
 // Orders test files so two workers finish together. jest runs the longest files first by the
 // durations it cached from the last run; without them (a fresh clone) it runs the largest first,
-// which left the short files that run whole drills for last and one worker idle for half a minute.
-// So, when a file has no cached duration, the workflow tests (each runs the state machine against
-// its own moto server, for seconds to tens of seconds) go before the rest, each group largest first.
+// which left the small files that run whole drills, the longest of all, for last. So, when a file
+// has no cached duration, the workflow tests (each runs the state machine against the worker's moto
+// server, for seconds to tens of seconds) go before the rest, each group largest first.
 const Sequencer = require('@jest/test-sequencer').default;
 const path = require('path');
 
