@@ -54,11 +54,19 @@ export function parseStatistic(stat: string): Statistic {
   throw new UnsupportedStatistic(`statistic "${stat}" is not modelled by the rehearsal (Sum, Average, Minimum, Maximum, SampleCount, pNN and PR(a:b) are)`);
 }
 
-export const metricKey = (m: MetricId): string =>
-  `${m.namespace}|${m.metricName}|${Object.keys(m.dimensions)
-    .sort()
-    .map((k) => `${k}=${m.dimensions[k]}`)
-    .join(',')}`;
+const keys = new WeakMap<MetricId, string>();
+/** One string per metric; kept per id object, since the alarm evaluator asks about the same ids every simulated minute. */
+export const metricKey = (m: MetricId): string => {
+  let key = keys.get(m);
+  if (key === undefined) {
+    key = `${m.namespace}|${m.metricName}|${Object.keys(m.dimensions)
+      .sort()
+      .map((k) => `${k}=${m.dimensions[k]}`)
+      .join(',')}`;
+    keys.set(m, key);
+  }
+  return key;
+};
 
 /** Every datapoint of every metric, by metric. */
 export class MetricStore {
@@ -98,19 +106,24 @@ export class MetricStore {
    */
   value(id: MetricId, stat: Statistic, start: number, periodMs: number, nowMs: number): number | undefined {
     const byMinute = this.series.get(metricKey(id))?.byMinute;
-    if (!byMinute) return undefined;
-    const points: Datapoint[] = [];
-    for (let m = Math.floor(start / MINUTE) * MINUTE; m < start + periodMs; m += MINUTE) {
-      for (const p of byMinute.get(m) ?? []) if (p.timestamp >= start && p.timestamp < start + periodMs && p.visibleAtMs <= nowMs) points.push(p);
-    }
-    if (points.length === 0) return undefined;
-    return aggregate(points, stat);
+    return byMinute && periodValue(byMinute, stat, start, periodMs, nowMs);
   }
 
   /** Values for consecutive periods starting at `start` (oldest first); null where a period has no datapoint. */
   values(id: MetricId, stat: Statistic, start: number, periodMs: number, periods: number, nowMs: number): Array<number | null> {
-    return Array.from({ length: periods }, (_, i) => this.value(id, stat, start + i * periodMs, periodMs, nowMs) ?? null);
+    const byMinute = this.series.get(metricKey(id))?.byMinute;
+    return Array.from({ length: periods }, (_, i) => (byMinute && periodValue(byMinute, stat, start + i * periodMs, periodMs, nowMs)) ?? null);
   }
+}
+
+/** One statistic over [start, start + periodMs) from the datapoints visible at `nowMs`; undefined when none falls in it. */
+function periodValue(byMinute: ReadonlyMap<number, Datapoint[]>, stat: Statistic, start: number, periodMs: number, nowMs: number): number | undefined {
+  const points: Datapoint[] = [];
+  for (let m = Math.floor(start / MINUTE) * MINUTE; m < start + periodMs; m += MINUTE) {
+    for (const p of byMinute.get(m) ?? []) if (p.timestamp >= start && p.timestamp < start + periodMs && p.visibleAtMs <= nowMs) points.push(p);
+  }
+  if (points.length === 0) return undefined;
+  return aggregate(points, stat);
 }
 
 function aggregate(points: readonly Datapoint[], stat: Statistic): number | undefined {
