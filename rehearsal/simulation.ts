@@ -152,9 +152,9 @@ export class Simulation {
     await this.announce(this.engine.setState(name, state, reason, this.world.clock.now()));
   }
 
-  /** Hands the emulator every datapoint that is visible by now. */
-  async flushMetrics(): Promise<void> {
-    const due = this.store.takeUnsent(this.world.clock.now());
+  /** Hands the emulator every datapoint of `only` (of every metric without it) that is visible by now. */
+  async flushMetrics(only?: readonly MetricId[]): Promise<void> {
+    const due = this.store.takeUnsent(this.world.clock.now(), only);
     if (due.length > 0) await this.world.putMetricData(due);
   }
 

@@ -65,7 +65,7 @@ import { elbDimension, emulatedLookup, EmulatedResources } from './alarms/resour
 import { AlarmStates } from './alarm-states';
 import { AlarmDef, readAlarms, readEventRules } from './alarms/template';
 import { Datapoint, MetricId } from './metrics/store';
-import { answerGetMetricData, needsStandIn } from './metrics/stand-in';
+import { answerGetMetricData, needsStandIn, queriedMetrics } from './metrics/stand-in';
 import { FAKE_ACCOUNT } from './definition';
 import { RunOptions, taskHandler } from './run';
 import { SimulatedWorld, Simulation } from './simulation';
@@ -571,10 +571,14 @@ export class World implements SimulatedWorld {
     return taskHandler(fn.slice(this.prefix.length + 1))(event);
   }
 
-  /** GetMetricData for the handlers: percentiles from the metric store, the rest from moto once it holds what is visible. */
+  /**
+   * GetMetricData for the handlers: percentiles from the metric store, the rest from moto once it holds what is
+   * visible of the metrics the call asks for (the others wait for a call that asks: a call answers from its own
+   * metrics only, and most of what the simulation publishes is read only by the alarm evaluator).
+   */
   async getMetricData(input: GetMetricDataCommandInput, next: () => Promise<GetMetricDataCommandOutput>): Promise<GetMetricDataCommandOutput> {
     if (needsStandIn(input)) return answerGetMetricData(this.simulation.store, input, this.clock.now());
-    await this.simulation.flushMetrics();
+    await this.simulation.flushMetrics(queriedMetrics(input));
     return next();
   }
 

@@ -1,5 +1,5 @@
-import { GetMetricDataCommandInput, GetMetricDataCommandOutput, MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { MetricStore, parseStatistic } from './store';
+import { GetMetricDataCommandInput, GetMetricDataCommandOutput, Metric, MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { MetricId, MetricStore, parseStatistic } from './store';
 
 /**
  * Answers the GetMetricData calls moto cannot (it fails on percentile and
@@ -10,6 +10,13 @@ import { MetricStore, parseStatistic } from './store';
  */
 
 const MOTO_STATS = new Set(['Sum', 'Average', 'Minimum', 'Maximum', 'SampleCount']);
+
+const metricIdOf = (m: Metric): MetricId => ({ namespace: m.Namespace!, metricName: m.MetricName!, dimensions: Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name!, d.Value!])) });
+
+/** The metrics a call's MetricStat queries read. */
+export function queriedMetrics(input: GetMetricDataCommandInput): MetricId[] {
+  return (input.MetricDataQueries ?? []).flatMap((q) => (q.MetricStat?.Metric ? [metricIdOf(q.MetricStat.Metric)] : []));
+}
 
 /** True when moto cannot answer the call. */
 export function needsStandIn(input: GetMetricDataCommandInput): boolean {
@@ -23,7 +30,7 @@ export function answerGetMetricData(store: MetricStore, input: GetMetricDataComm
   const results: MetricDataResult[] = (input.MetricDataQueries ?? []).map((q) => {
     if (!q.MetricStat) throw new Error(`GetMetricData query ${q.Id}: expressions are not modelled by the rehearsal's stand-in`);
     const m = q.MetricStat.Metric!;
-    const id = { namespace: m.Namespace!, metricName: m.MetricName!, dimensions: Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name!, d.Value!])) };
+    const id = metricIdOf(m);
     const stat = parseStatistic(q.MetricStat.Stat!);
     const periodMs = q.MetricStat.Period! * 1000;
     const timestamps: Date[] = [];

@@ -72,8 +72,8 @@ export const metricKey = (m: MetricId): string => {
 export class MetricStore {
   /** Datapoints by metric, then by minute (every simulated datapoint starts on a minute). */
   private readonly series = new Map<string, { id: MetricId; byMinute: Map<number, Datapoint[]> }>();
-  /** Datapoints not yet copied into the emulator, oldest first. */
-  private readonly unsent: Array<{ id: MetricId; point: Datapoint }> = [];
+  /** Datapoints not yet copied into the emulator, by metric, each metric's in the order they were put. */
+  private readonly unsent = new Map<string, Array<{ id: MetricId; point: Datapoint }>>();
 
   put(id: MetricId, point: Datapoint): void {
     const key = metricKey(id);
@@ -83,15 +83,23 @@ export class MetricStore {
     const at = s.byMinute.get(minute);
     if (at) at.push(point);
     else s.byMinute.set(minute, [point]);
-    this.unsent.push({ id, point });
+    const unsent = this.unsent.get(key);
+    if (unsent) unsent.push({ id, point });
+    else this.unsent.set(key, [{ id, point }]);
   }
 
-  /** Datapoints visible at `nowMs` that the emulator has not been given yet; they count as given. */
-  takeUnsent(nowMs: number): Array<{ id: MetricId; point: Datapoint }> {
+  /**
+   * Datapoints visible at `nowMs` that the emulator has not been given yet, of the metrics in `only`
+   * (of every metric without it); they count as given. Metric by metric, each metric's in the order
+   * they were put.
+   */
+  takeUnsent(nowMs: number, only?: readonly MetricId[]): Array<{ id: MetricId; point: Datapoint }> {
     const out: Array<{ id: MetricId; point: Datapoint }> = [];
-    for (let i = 0; i < this.unsent.length; ) {
-      if (this.unsent[i].point.visibleAtMs <= nowMs) out.push(...this.unsent.splice(i, 1));
-      else i++;
+    for (const key of only ? new Set(only.map(metricKey)) : [...this.unsent.keys()]) {
+      const kept: Array<{ id: MetricId; point: Datapoint }> = [];
+      for (const d of this.unsent.get(key) ?? []) (d.point.visibleAtMs <= nowMs ? out : kept).push(d);
+      if (kept.length > 0) this.unsent.set(key, kept);
+      else this.unsent.delete(key);
     }
     return out;
   }

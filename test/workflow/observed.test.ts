@@ -1,4 +1,6 @@
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { sdkClient } from '../../lambda/shared/adapters/clients';
 import { dynamo } from '../../lambda/shared/adapters/dynamo';
 import { World } from '../../rehearsal/world';
 import { runIn, useMotoWorld } from './moto-world';
@@ -76,5 +78,28 @@ describe('the cutover lock', () => {
     expect(r.cause).toMatch(/execution:shop-dev-cutover:crashed/);
     expect(await world.observeWeights()).toEqual({ blue: 100, green: 0 });
     expect((await world.lock())!.executionId).toMatch(/crashed$/);
+  });
+});
+
+describe('simulated metrics in the emulator', () => {
+  it('a Sum query the handlers send moto sees every visible datapoint of its metric, given once', async () => {
+    const store = world.simulation.store;
+    const requests = store.metrics().find((m) => m.metricName === 'RequestCount' && m.dimensions.TargetGroup?.includes('-blue/'))!;
+    expect(requests).toBeDefined();
+    const now = world.clock.now();
+    const start = Math.floor(now / 3_600_000) * 3_600_000 - 3_600_000;
+    const query = () =>
+      sdkClient('cloudwatch', (c) => new CloudWatchClient(c))().send(
+        new GetMetricDataCommand({
+          StartTime: new Date(start),
+          EndTime: new Date(start + 2 * 3_600_000),
+          MetricDataQueries: [{ Id: 'r', MetricStat: { Metric: { Namespace: requests.namespace, MetricName: requests.metricName, Dimensions: Object.entries(requests.dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: 7_200, Stat: 'Sum' } }],
+        }),
+      );
+    const expected = store.value(requests, { kind: 'Sum' }, start, 2 * 3_600_000, now);
+    expect(expected).toBeGreaterThan(0);
+    expect((await query()).MetricDataResults![0].Values).toEqual([expected]);
+    // Asked again, moto holds the same: nothing was handed over twice.
+    expect((await query()).MetricDataResults![0].Values).toEqual([expected]);
   });
 });

@@ -192,6 +192,47 @@ describe('MetricStore.takeUnsent', () => {
     );
   });
 
+  it('with metrics named, hands over only theirs and keeps the others for a later call', () => {
+    const store = new MetricStore();
+    store.put(requests, point(0, [1]));
+    store.put(latency, point(0, [0.2]));
+    store.put(requests, point(1, [2]));
+    // The same metric as a new object, its dimensions in another order (as a query would name it).
+    const asked: MetricId = { namespace: requests.namespace, metricName: requests.metricName, dimensions: { LoadBalancer: 'app/shop-dev/abc', TargetGroup: 'targetgroup/shop-dev-blue/123' } };
+    expect(store.takeUnsent(at(10), [asked]).map((d) => [d.id.metricName, d.point.sum])).toEqual([
+      ['RequestCount', 1],
+      ['RequestCount', 2],
+    ]);
+    expect(store.takeUnsent(at(10), [asked])).toEqual([]);
+    expect(store.takeUnsent(at(10), [{ ...requests, metricName: 'HTTPCode_Target_5XX_Count' }])).toEqual([]);
+    expect(store.takeUnsent(at(10)).map((d) => d.id.metricName)).toEqual(['TargetResponseTime']);
+  });
+
+  it('hands over every put datapoint exactly once, after it is visible, whichever metrics each read names (property)', () => {
+    const ids = [requests, latency, { ...requests, metricName: 'HTTPCode_Target_5XX_Count' }];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ metric: fc.integer({ min: 0, max: 2 }), visible: fc.integer({ min: 0, max: 20 }) }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.record({ at: fc.integer({ min: 0, max: 25 }), only: fc.option(fc.subarray([0, 1, 2])) }), { maxLength: 8 }),
+        (puts, reads) => {
+          const store = new MetricStore();
+          puts.forEach((p, i) => store.put(ids[p.metric], { ...point(0, [i]), visibleAtMs: at(p.visible) }));
+          const seen: number[] = [];
+          for (const r of [...reads].sort((x, y) => x.at - y.at)) {
+            const only = r.only === null ? undefined : r.only.map((m) => ids[m]);
+            for (const d of store.takeUnsent(at(r.at), only)) {
+              expect(d.point.visibleAtMs).toBeLessThanOrEqual(at(r.at));
+              if (only) expect(only).toContain(d.id);
+              seen.push(d.point.sum);
+            }
+          }
+          for (const d of store.takeUnsent(at(30))) seen.push(d.point.sum);
+          expect(seen.sort((x, y) => x - y)).toEqual(puts.map((_, i) => i));
+        },
+      ),
+    );
+  });
+
   it('does not affect what value() reads', () => {
     const store = new MetricStore();
     store.put(requests, point(0, [7]));
