@@ -82,7 +82,9 @@ describe('the cutover lock', () => {
 });
 
 describe('simulated metrics in the emulator', () => {
-  it('a Sum query the handlers send moto sees every visible datapoint of its metric, given once', async () => {
+  // No handler sends moto a Sum-only query on a simulated metric today (theirs ask for percentiles too, which the
+  // stand-in answers); this one goes through the handlers' CloudWatch client, as such a query would.
+  it('a Sum query through the handlers\' CloudWatch client sees every visible datapoint of its metric, given once', async () => {
     const store = world.simulation.store;
     const requests = store.metrics().find((m) => m.metricName === 'RequestCount' && m.dimensions.TargetGroup?.includes('-blue/'))!;
     expect(requests).toBeDefined();
