@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { COLORS } from '../lambda/shared/colors';
 import { deletionProtection, SwitchyardConfig } from './config/schema';
-import type { SwitchyardStacks } from './switchyard';
+import type { SwitchyardStacks } from './stacks/switchyard-stacks';
 
 /**
  * Organisation guardrails at synth: AWS Control Tower's proactive controls,

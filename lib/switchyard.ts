@@ -6,6 +6,7 @@ import { ResourceNames } from './naming';
 import { ControlStack } from './stacks/control-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import { StateStack } from './stacks/state-stack';
+import type { SwitchyardStacks } from './stacks/switchyard-stacks';
 
 /**
  * Types left untagged: aws-cdk-lib tags them, but the resource schemas cfn-lint
@@ -13,12 +14,7 @@ import { StateStack } from './stacks/state-stack';
  */
 const UNTAGGED_TYPES = ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::CloudWatch::Dashboard'];
 
-/** The stacks of one service environment. */
-export interface SwitchyardStacks {
-  readonly state: StateStack;
-  readonly platform: PlatformStack;
-  readonly control: ControlStack;
-}
+export type { SwitchyardStacks } from './stacks/switchyard-stacks';
 
 /** Options of {@link buildSwitchyard}. */
 export interface BuildOptions {
