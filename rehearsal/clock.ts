@@ -50,3 +50,15 @@ export class VirtualClock {
     this.offsetMs = 0;
   }
 }
+
+/**
+ * When a world's simulated clock starts (epoch ms): `warmUpMs` before the
+ * cutover's `startAtMs`, or, without one, at the next whole minute from
+ * `realNowMs`. Not at whatever second the run began: that second decides which
+ * simulated minutes a bake and an alarm see, so the same seed gives the same
+ * run. Never behind the real clock, which stamps what moto creates (a snapshot
+ * must not look younger than it is).
+ */
+export function clockStartMs(realNowMs: number, warmUpMs: number, startAtMs?: number): number {
+  return startAtMs !== undefined ? startAtMs - warmUpMs : Math.ceil(realNowMs / 60_000) * 60_000;
+}

@@ -57,7 +57,7 @@ import { resetSettings } from '../lambda/shared/settings';
 import { COLOR_HEADER, TEST_HEADER } from '../lambda/shared/routes';
 import { Weights } from '../lambda/shared/decisions/weights';
 import { synthesizedApp, SynthesizedApp } from './app';
-import { VirtualClock } from './clock';
+import { clockStartMs, VirtualClock } from './clock';
 import { AlarmState } from './alarms/alarm-rule';
 import { AlarmEvent } from './alarms/deliver';
 import { resolve, ResolveContext } from './alarms/intrinsics';
@@ -148,7 +148,7 @@ export interface WorldOptions {
    */
   readonly warmUpMinutes?: number;
   readonly desiredCount?: number;
-  /** When the cutover starts (epoch ms): the simulated clock starts `warmUpMinutes` before it. Default: now. */
+  /** When the cutover starts (epoch ms): the simulated clock starts `warmUpMinutes` before it. Default: `warmUpMinutes` after the next whole minute. */
   readonly startAtMs?: number;
   /** Overrides of the environment's cutover defaults. */
   readonly defaults?: Partial<CutoverDefaults>;
@@ -380,7 +380,7 @@ export class World implements SimulatedWorld {
     resetSettings();
     installShims(this);
     this.clock.install();
-    if (this.opts.startAtMs !== undefined) this.clock.startAt(this.opts.startAtMs - (this.opts.warmUpMinutes ?? 15) * 60_000);
+    this.clock.startAt(clockStartMs(this.clock.now(), (this.opts.warmUpMinutes ?? 15) * 60_000, this.opts.startAtMs));
     this.simulation = this.newSimulation(this.opts.traffic ?? trafficSchema.parse({}), this.opts.faults ?? []);
     await this.simulation.passTime((this.opts.warmUpMinutes ?? 15) * 60_000);
   }
