@@ -1,12 +1,13 @@
 /**
- * npm run rehearse [-- --scenario NAME|all] [--drill FILE ...] [--json FILE] [--html FILE] [--list]
+ * npm run rehearse [-- --scenario NAME|all] [--drill FILE ...] [--seeds N] [--json FILE] [--html FILE] [--list]
  *
  * Synthesizes the app, starts moto on a free loopback port, builds the data
  * plane through the AWS API from the templates' settings, and runs the real
  * state machine with every Task bound to its real handler, while simulated
  * users send traffic and the synthesized alarms are evaluated every minute.
  * Waits pass in simulated time. The exit code says whether every outcome
- * matched its expectation.
+ * matched its expectation. `--seeds N` runs each drill N times, from its own
+ * seed on, and says how many runs matched.
  */
 import './quiet';
 import * as fs from 'fs';
@@ -14,6 +15,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { runDrill } from './drills/run';
 import { loadDrill } from './drills/schema';
+import { formatSeedSummary, seedVariants, summarizeSeeds } from './drills/seeds';
 import { Moto } from './moto';
 import { formatReport, rehearse, RehearsalReport } from './rehearse';
 import { htmlReport } from './report-html';
@@ -29,6 +31,7 @@ async function main(): Promise<number> {
       html: { type: 'string' },
       list: { type: 'boolean', default: false },
       env: { type: 'string', default: 'dev' },
+      seeds: { type: 'string' },
     },
   });
   if (values.list) {
@@ -37,6 +40,9 @@ async function main(): Promise<number> {
   }
   // Validate every drill before starting anything: a bad file is the user's to fix, named field by field.
   const drills = (values.drill ?? []).map((f) => ({ file: f, drill: loadDrill(f) }));
+  const seeds = values.seeds === undefined ? 1 : Number(values.seeds);
+  if (values.seeds !== undefined && drills.length === 0) throw new Error('--seeds applies to drills: give one or more --drill FILE');
+  const runs = drills.map((d) => ({ ...d, variants: seedVariants(d.drill, seeds) }));
   const chosen = drills.length > 0 && values.scenario === undefined ? [] : values.scenario === 'all' ? SCENARIOS : [scenario(values.scenario ?? 'happy')];
   console.log('starting moto_server on a loopback port...');
   const moto = await Moto.start();
@@ -55,11 +61,23 @@ async function main(): Promise<number> {
         await world.close();
       }
     }
-    for (const { file, drill } of drills) {
+    for (const { file, drill, variants } of runs) {
       console.log(`\ndrill ${file}: ${drill.name}`);
-      const rep = await runDrill(moto, drill, (line) => console.log(line));
-      reports.push(rep);
-      console.log(formatReport(rep));
+      if (variants.length === 1) {
+        const rep = await runDrill(moto, drill, (line) => console.log(line));
+        reports.push(rep);
+        console.log(formatReport(rep));
+        continue;
+      }
+      // Over many seeds, one line a run; the full report of a run is in --json, or in its HTML file when it missed.
+      const mine: RehearsalReport[] = [];
+      for (const v of variants) {
+        const rep = await runDrill(moto, v);
+        mine.push(rep);
+        console.log(`  seed ${String(v.traffic.seed).padEnd(6)} ${rep.status}${rep.error ? ` (${rep.error})` : ''}: ${rep.matched ? 'MATCH' : `MISMATCH: ${rep.mismatches.join('; ')}`}`);
+      }
+      reports.push(...mine);
+      console.log(`  ${formatSeedSummary(summarizeSeeds(variants, mine))}`);
     }
   } finally {
     await moto.stop();
@@ -68,7 +86,8 @@ async function main(): Promise<number> {
     fs.writeFileSync(values.json, JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
     console.log(`\nwrote ${values.json}`);
   }
-  for (const rep of reports) {
+  // Over many seeds, only the runs that missed get an HTML report.
+  for (const rep of seeds > 1 ? reports.filter((r) => !r.matched) : reports) {
     const file = values.html && reports.length === 1 ? values.html : path.join('reports', `rehearsal-${rep.scenario.replace(/[^A-Za-z0-9-]+/g, '-').toLowerCase()}.html`);
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, htmlReport(rep));
