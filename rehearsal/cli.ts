@@ -49,6 +49,8 @@ async function main(): Promise<number> {
   console.log('starting moto_server on a loopback port...');
   const moto = await Moto.start();
   const reports: RehearsalReport[] = [];
+  // Over many seeds, only the runs that missed get an HTML report.
+  const noHtml = new Set<RehearsalReport>();
   try {
     for (const s of chosen) {
       await moto.reset();
@@ -79,6 +81,7 @@ async function main(): Promise<number> {
         console.log(`  seed ${String(v.traffic.seed).padEnd(6)} ${rep.status}${rep.error ? ` (${rep.error})` : ''}: ${rep.matched ? 'MATCH' : `MISMATCH: ${rep.mismatches.join('; ')}`}`);
       }
       reports.push(...mine);
+      for (const r of mine) if (r.matched) noHtml.add(r);
       console.log(`  ${formatSeedSummary(summarizeSeeds(variants, mine))}`);
     }
   } finally {
@@ -88,8 +91,7 @@ async function main(): Promise<number> {
     fs.writeFileSync(values.json, JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
     console.log(`\nwrote ${values.json}`);
   }
-  // Over many seeds, only the runs that missed get an HTML report.
-  for (const rep of seeds > 1 ? reports.filter((r) => !r.matched) : reports) {
+  for (const rep of reports.filter((r) => !noHtml.has(r))) {
     const file = values.html && reports.length === 1 ? values.html : path.join('reports', `rehearsal-${rep.scenario.replace(/[^A-Za-z0-9-]+/g, '-').toLowerCase()}.html`);
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, htmlReport(rep));
