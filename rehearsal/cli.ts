@@ -41,8 +41,8 @@ async function main(): Promise<number> {
   // Validate every drill before starting anything: a bad file is the user's to fix, named field by field.
   const drills = (values.drill ?? []).map((f) => ({ file: f, drill: loadDrill(f) }));
   // A whole number as typed (Number() would read '', ' 3' and '1e2'); seedVariants checks the range.
-  const seeds = values.seeds === undefined ? 1 : /^\d+$/.test(values.seeds) ? Number(values.seeds) : Number.NaN;
-  if (Number.isNaN(seeds)) throw new Error(`--seeds takes a whole number from 1 to ${MAX_SEEDS}, not ${JSON.stringify(values.seeds)}`);
+  if (values.seeds !== undefined && !/^\d+$/.test(values.seeds)) throw new Error(`--seeds takes a whole number from 1 to ${MAX_SEEDS}, not ${JSON.stringify(values.seeds)}`);
+  const seeds = values.seeds === undefined ? 1 : Number(values.seeds);
   if (values.seeds !== undefined && drills.length === 0) throw new Error('--seeds applies to drills: give one or more --drill FILE');
   const runs = drills.map((d) => ({ ...d, variants: seedVariants(d.drill, seeds) }));
   const chosen = drills.length > 0 && values.scenario === undefined ? [] : values.scenario === 'all' ? SCENARIOS : [scenario(values.scenario ?? 'happy')];

@@ -380,9 +380,10 @@ export class World implements SimulatedWorld {
     resetSettings();
     installShims(this);
     this.clock.install();
-    this.clock.startAt(clockStartMs(this.clock.now(), (this.opts.warmUpMinutes ?? 15) * 60_000, this.opts.startAtMs));
+    const warmUpMs = (this.opts.warmUpMinutes ?? 15) * 60_000;
+    this.clock.startAt(clockStartMs(this.clock.now(), warmUpMs, this.opts.startAtMs));
     this.simulation = this.newSimulation(this.opts.traffic ?? trafficSchema.parse({}), this.opts.faults ?? []);
-    await this.simulation.passTime((this.opts.warmUpMinutes ?? 15) * 60_000);
+    await this.simulation.passTime(warmUpMs);
   }
 
   /** The emulator's resources, for resolving the templates' references. */
