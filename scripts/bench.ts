@@ -30,6 +30,9 @@ import { callCounter } from '../lambda/shared/adapters/clients';
 import { percentile } from '../lambda/shared/decisions/smoke';
 import { MAX_WATCH_WINDOW_HOURS } from '../lambda/shared/cutover-config';
 import { synthesizedApp } from '../rehearsal/app';
+import { loadConfig } from '../lib/config/load';
+import { inProcessApp } from '../lib/context';
+import { buildSwitchyard } from '../lib/switchyard';
 import { Moto } from '../rehearsal/moto';
 import { rehearse, USD_PER_TRANSITION } from '../rehearsal/rehearse';
 import { scenario } from '../rehearsal/scenarios';
@@ -140,21 +143,26 @@ export interface BundleFigures {
   readonly coldStartRuntimeSdkMs: number;
 }
 
+/** The environment whose functions the bundle figures are of: BENCH_CONFIG, a file of config/ (production). */
+const BENCH_CONFIG = process.env.BENCH_CONFIG ?? 'production';
+
 /**
- * Each handler built as deployed and once more with the SDK external, each
- * loaded in BENCH_INIT_RUNS (11) fresh processes; medians of CPU time, which
- * the other work on a shared machine disturbs far less than wall time.
+ * Each handler built as deployed for BENCH_CONFIG (its bundled settings
+ * compiled in) and once more with the SDK external, each loaded in
+ * BENCH_INIT_RUNS (11) fresh processes; medians of CPU time, which the other
+ * work on a shared machine disturbs far less than wall time.
  */
 async function bundles(): Promise<Record<string, BundleFigures>> {
   const runs = Number(process.env.BENCH_INIT_RUNS ?? 11);
   const out: Record<string, BundleFigures> = {};
   const dir = path.join(ROOT, 'cdk.out', 'bench');
-  const { FUNCTION_BUNDLING } = await import('../lib/constructs/cutover-functions');
+  const { FUNCTION_BUNDLING, bundledSettingsDefine } = await import('../lib/constructs/cutover-functions');
+  const { functions } = buildSwitchyard(inProcessApp(), loadConfig(BENCH_CONFIG)).control;
   for (const task of fs.readdirSync(path.join(ROOT, 'lambda')).filter((d) => d !== 'shared' && fs.existsSync(path.join(ROOT, 'lambda', d, 'index.ts')))) {
     const deployed = path.join(dir, task, 'index.js');
     const runtimeSdk = path.join(dir, task, 'runtime-sdk.js');
     // The options TaskFunction gives NodejsFunction.
-    const options = { entryPoints: [path.join(ROOT, 'lambda', task, 'index.ts')], bundle: true, minify: FUNCTION_BUNDLING.minify, platform: 'node' as const, target: FUNCTION_BUNDLING.target, format: 'cjs' as const, mainFields: FUNCTION_BUNDLING.mainFields, logLevel: 'silent' as const };
+    const options = { entryPoints: [path.join(ROOT, 'lambda', task, 'index.ts')], bundle: true, minify: FUNCTION_BUNDLING.minify, platform: 'node' as const, target: FUNCTION_BUNDLING.target, format: 'cjs' as const, mainFields: FUNCTION_BUNDLING.mainFields, define: bundledSettingsDefine(functions[task]?.bundledSettings ?? {}), logLevel: 'silent' as const };
     await esbuild.build({ ...options, external: FUNCTION_BUNDLING.externalModules, outfile: deployed });
     const built = await esbuild.build({ ...options, external: ['@aws-sdk/*'], outfile: runtimeSdk, metafile: true });
     const sdkPackages = [...new Set(Object.values(built.metafile!.inputs).flatMap((i) => i.imports.filter((x) => x.external && x.kind === 'import-statement' && x.path.startsWith('@aws-sdk/')).map((x) => x.path)))].sort();
@@ -192,7 +200,7 @@ function bundleBudgets(b: Record<string, BundleFigures>) {
 }
 
 function printBundles(b: Record<string, BundleFigures>): boolean {
-  console.log('\nbundles: KB as deployed (SDK clients bundled) and without the SDK; CPU ms, median of fresh processes:');
+  console.log(`\nbundles of config/${BENCH_CONFIG}.json: KB as deployed (SDK clients and bundled settings compiled in) and without the SDK; CPU ms, median of fresh processes:`);
   console.log('own = the bundle without the SDK, its SDK packages already loaded; sdk = loading those packages from node_modules;');
   console.log('own/sdk = the median of that ratio taken in each process (a slower moment of the machine slows both);');
   console.log('cold = whole module initialization, SDK included: as deployed, and with the runtime\'s copy of the SDK');

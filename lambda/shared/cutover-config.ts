@@ -1,14 +1,16 @@
 import * as z from './zod';
 import { giveConfigSchemas } from './settings';
-import { idleDeadlineSecondsSchema, scaleDownOldColorSchema } from './cutover-fields';
-import { pauseSchema } from './pause-config';
-import { smokeSettingsSchema } from './smoke-config';
+import { cutoverFieldSchemas } from './cutover-fields';
+import { pauseConfigSchema } from './pause-config';
+import { smokeSchemas } from './smoke-config';
 
-// The parts handlers read alone (settings.ts, HANDLER_DEFAULTS) live in their own modules.
-export { idleDeadlineSecondsSchema, scaleDownOldColorSchema } from './cutover-fields';
-export { PAUSE_MAX_HOURS, pauseSchema } from './pause-config';
+// The parts handlers read alone (settings.ts, HANDLER_DEFAULTS) live in their own modules,
+// built there on first use; the whole configuration needs them all, so they are built here.
+export const { idleDeadlineSeconds: idleDeadlineSecondsSchema, scaleDownOldColor: scaleDownOldColorSchema } = cutoverFieldSchemas();
+export const pauseSchema = pauseConfigSchema();
+export const { check: smokeCheckSchema, load: loadBurstSchema, settings: smokeSettingsSchema } = smokeSchemas();
+export { PAUSE_MAX_HOURS } from './pause-config';
 export type { PauseConfig } from './pause-config';
-export { loadBurstSchema, smokeCheckSchema, smokeSettingsSchema } from './smoke-config';
 export type { LoadBurst, SmokeCheck } from './smoke-config';
 
 /**
@@ -222,4 +224,4 @@ export function resolveJudge(j: JudgeConfig, levels: { readonly errorRateCritica
 }
 
 // The functions that read these settings validate them with these schemas (settings.ts).
-giveConfigSchemas({ defaults: handlerDefaultsSchema, changeControl: changeControlSchema });
+giveConfigSchemas({ defaults: () => handlerDefaultsSchema, changeControl: () => changeControlSchema });

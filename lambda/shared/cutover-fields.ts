@@ -1,10 +1,18 @@
 import * as z from './zod';
 import { giveConfigSchemas } from './settings';
 
-/** `cutover.idleDeadlineSeconds`: how long the idle color may take to become healthy. */
-export const idleDeadlineSecondsSchema = z._default(z.int().check(z.gte(1), z.lte(3600)), 900);
-/** `cutover.scaleDownOldColor`: scale the old color to zero after the watch window. */
-export const scaleDownOldColorSchema = z._default(z.boolean(), true);
+// Built on first use: functions read these settings from their bundle, where synth already checked them (settings.ts).
+function build() {
+  return {
+    /** `cutover.idleDeadlineSeconds`: how long the idle color may take to become healthy. */
+    idleDeadlineSeconds: z._default(z.int().check(z.gte(1), z.lte(3600)), 900),
+    /** `cutover.scaleDownOldColor`: scale the old color to zero after the watch window. */
+    scaleDownOldColor: z._default(z.boolean(), true),
+  };
+}
+let built: ReturnType<typeof build> | undefined;
+/** The schemas of the cutover fields lock, deploy-idle and scale-down read alone, built once. */
+export const cutoverFieldSchemas = () => (built ??= build());
 
 // The functions that read these settings validate them with these schemas (settings.ts).
-giveConfigSchemas({ defaultsFields: { idleDeadlineSeconds: idleDeadlineSecondsSchema, scaleDownOldColor: scaleDownOldColorSchema } });
+giveConfigSchemas({ defaultsFields: { idleDeadlineSeconds: () => cutoverFieldSchemas().idleDeadlineSeconds, scaleDownOldColor: () => cutoverFieldSchemas().scaleDownOldColor } });

@@ -12,14 +12,17 @@ let nonEmpty: z.ZodMiniString | undefined;
 const text = () => (nonEmpty ??= z.string().check(z.minLength(1)));
 /** A comma-separated list (FROM_TEXT splits the text). */
 const list = () => z.array(z.string());
-/** The schemas of the settings that are cutover configuration, given by the modules defining them. */
+/**
+ * The schemas of the settings that are cutover configuration, given by the
+ * modules defining them: each as a function that builds it (once) when asked.
+ */
 export interface ConfigSchemas {
   /** CUTOVER_DEFAULTS, whole (cutover-config.ts). */
-  readonly defaults?: z.ZodMiniType<CutoverDefaults, unknown>;
+  readonly defaults?: () => z.ZodMiniType<CutoverDefaults, unknown>;
   /** CHANGE_CONTROL (cutover-config.ts). */
-  readonly changeControl?: z.ZodMiniType<ChangeControl, unknown>;
+  readonly changeControl?: () => z.ZodMiniType<ChangeControl, unknown>;
   /** The fields of CUTOVER_DEFAULTS a handler may read alone (HANDLER_DEFAULTS), each with its own module. */
-  readonly defaultsFields?: { readonly [F in keyof CutoverDefaults]?: z.ZodMiniType<CutoverDefaults[F], unknown> };
+  readonly defaultsFields?: { readonly [F in keyof CutoverDefaults]?: () => z.ZodMiniType<CutoverDefaults[F], unknown> };
 }
 const given: ConfigSchemas & { defaultsFields: NonNullable<ConfigSchemas['defaultsFields']> } = { defaultsFields: {} };
 /**
@@ -30,9 +33,9 @@ const given: ConfigSchemas & { defaultsFields: NonNullable<ConfigSchemas['defaul
 export function giveConfigSchemas(schemas: ConfigSchemas): void {
   Object.assign(given, { ...schemas, defaultsFields: { ...given.defaultsFields, ...schemas.defaultsFields } });
 }
-function givenSchema<T>(schema: T | undefined, what: string, module: string): T {
+function givenSchema<T>(schema: (() => T) | undefined, what: string, module: string): T {
   if (!schema) throw new MisconfiguredFunction(`${what}: this function has no schema for it; its handler must import lambda/shared/${module}`);
-  return schema;
+  return schema();
 }
 
 const oneOffTaskSchema = () => z.object({ logGroup: z.string(), streamPrefix: z.string(), container: z.string(), timeoutSeconds: z.int().check(z.positive()) });
@@ -128,7 +131,7 @@ const FROM_TEXT = {
 } as const satisfies Partial<Record<keyof typeof environment, 'json' | 'list' | 'number'>>;
 
 /** The value of variable `key` given its text; a message when the text is not JSON. */
-function fromText(key: string, text: string | undefined): { value: unknown } | { error: string } {
+export function fromText(key: string, text: string | undefined): { value: unknown } | { error: string } {
   const how = (FROM_TEXT as Partial<Record<string, 'json' | 'list' | 'number'>>)[key];
   if (text === undefined || !how) return { value: text };
   if (how === 'number') return { value: Number(text) };
@@ -184,12 +187,16 @@ export type EnvKey = keyof typeof environment;
 type Env = { [K in EnvKey]: z.output<ReturnType<(typeof environment)[K]>> };
 
 const schemas = new Map<string, z.ZodMiniType>();
-/** The schema of variable `key` as `task` reads it, built once. */
-function schemaOf(key: EnvKey, task?: HandlerTask): z.ZodMiniType {
+/**
+ * The schema of variable `key` as `task` reads it, built once. For
+ * CUTOVER_DEFAULTS read by a HANDLER_DEFAULTS task: an object of those fields
+ * alone, the others dropped.
+ */
+export function settingSchema(key: EnvKey, task?: HandlerTask): z.ZodMiniType {
   const fields = key === 'CUTOVER_DEFAULTS' ? defaultsFieldsOf(task) : undefined;
   const id = fields ? `${key} of ${task}` : key;
   let schema = schemas.get(id);
-  if (!schema) schemas.set(id, (schema = fields ? z.object(Object.fromEntries(fields.map((f) => [f, givenSchema(given.defaultsFields[f], `CUTOVER_DEFAULTS.${f}`, DEFAULTS_FIELD_MODULES[f])]))) : environment[key]()));
+  if (!schema) schemas.set(id, (schema = fields ? z.object(Object.fromEntries(fields.map((f) => [f, givenSchema<z.ZodMiniType>(given.defaultsFields[f], `CUTOVER_DEFAULTS.${f}`, DEFAULTS_FIELD_MODULES[f])]))) : environment[key]()));
   return schema;
 }
 
@@ -204,7 +211,12 @@ export const BUNDLED_SETTINGS = ['CUTOVER_DEFAULTS', 'CHANGE_CONTROL', 'ALLOWED_
 /** The identifier esbuild replaces, in a function's bundle, with its bundled settings as JSON text. */
 export const BUNDLED_SETTINGS_DEFINE = 'SWITCHYARD_BUNDLED_SETTINGS';
 declare const SWITCHYARD_BUNDLED_SETTINGS: string | undefined;
-/** This bundle's settings; outside a bundle (tests, the rehearsal, the CLI) none, and the environment holds them. */
+/**
+ * This bundle's settings; outside a bundle (tests, the rehearsal, the CLI) none, and the environment holds them.
+ * They are not validated again at run time: synth checked each with the schema this function would use
+ * (bundledSettingsProblems, lib/constructs/bundled-settings.ts), and they are part of the code, which
+ * only a new synth changes. A variable the environment also sets is read from there, and validated.
+ */
 function bundledSettings(): Record<string, string> {
   return typeof SWITCHYARD_BUNDLED_SETTINGS === 'string' ? (JSON.parse(SWITCHYARD_BUNDLED_SETTINGS) as Record<string, string>) : {};
 }
@@ -294,7 +306,8 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
     if (allowed && !allowed.has(key)) throw new MisconfiguredFunction(`${task} reads ${key}, which is not in its environment; add it to HANDLER_ENV['${task}'] (lambda/shared/settings.ts)`);
     const value = fromText(key, env[key] ?? bundled[key]);
     if ('error' in value) throw new MisconfiguredFunction(`${key}: ${value.error}`);
-    const r = schemaOf(key, task).safeParse(value.value);
+    if (env[key] === undefined && bundled[key] !== undefined) return value.value as Env[K];
+    const r = settingSchema(key, task).safeParse(value.value);
     if (!r.success) throw new MisconfiguredFunction(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     return r.data as Env[K];
   };
@@ -357,11 +370,13 @@ const running = new AsyncLocalStorage<HandlerTask>();
 
 /**
  * Builds, as the function's module initializes, the schemas of the variables
- * `task` may read (HANDLER_ENV) and no others: its cold start pays for what
- * it validates, not for every function's settings.
+ * `task` may read (HANDLER_ENV) and will validate, and no others: not those of
+ * other functions, nor of those its bundle holds (checked at synth) unless
+ * the environment overrides them. Its cold start pays for what it validates.
  */
-export function prepareSettings(task: string): void {
-  if (task in HANDLER_ENV) for (const key of HANDLER_ENV[task as HandlerTask]) schemaOf(key, task as HandlerTask);
+export function prepareSettings(task: string, env: Record<string, string | undefined> = process.env, bundled: Record<string, string> = bundledSettings()): void {
+  if (!(task in HANDLER_ENV)) return;
+  for (const key of HANDLER_ENV[task as HandlerTask]) if (env[key] !== undefined || bundled[key] === undefined) settingSchema(key, task as HandlerTask);
 }
 /** Runs `body` as handler `task`: settings() inside it reads only HANDLER_ENV[task]. */
 export function asTask<T>(task: string, body: () => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as path from 'path';
 import { bundlingLogLevel } from '../bundling-output';
+import { bundledSettingsProblems } from '../bundled-settings';
 import { BUNDLED_SETTINGS_DEFINE } from '../../lambda/shared/settings';
 
 /** Repository folder holding one folder per Lambda task. */
@@ -76,6 +77,9 @@ export class TaskFunction extends Construct {
     if (references.length > 0) throw new Error(`TaskFunction ${props.functionName}: bundled settings ${references.join(', ')} hold deploy-time references, which a bundle cannot; put them in its environment`);
     const duplicated = Object.keys(this.bundledSettings).filter((k) => k in props.environment);
     if (duplicated.length > 0) throw new Error(`TaskFunction ${props.functionName}: ${duplicated.join(', ')} are both bundled and in the environment; give each setting one place`);
+    // The handler trusts its bundled settings (it does not validate them again at each cold start): check them now.
+    const problems = bundledSettingsProblems(props.task, this.bundledSettings);
+    if (problems.length > 0) throw new Error(`TaskFunction ${props.functionName}: bundled settings must be what the handler's own validation gives: ${problems.join('; ')}`);
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -143,8 +143,9 @@ export class ControlStack extends Stack {
       DEREGISTRATION_DELAY_SECONDS: String(c.service.deregistrationDelaySeconds),
       TARGET_ERROR_RATE_PERCENT: String(c.alarms.errorRate.warning),
       TARGET_P95_SECONDS: String(c.alarms.p95Latency.warning),
-      // The judge's ceiling and latency threshold default to the alarm levels.
-      CUTOVER_DEFAULTS: JSON.stringify({ ...c.cutover, judge: resolveJudge(c.judge, { errorRateCriticalPercent: c.alarms.errorRate.critical, p95WarningSeconds: c.alarms.p95Latency.warning }) }),
+      // The judge's ceiling and latency threshold default to the alarm levels. The rest as validated:
+      // a function does not validate what is bundled into it again (lib/bundled-settings.ts).
+      CUTOVER_DEFAULTS: JSON.stringify({ ...c.cutover, judge: { ...c.judge, ...resolveJudge(c.judge, { errorRateCriticalPercent: c.alarms.errorRate.critical, p95WarningSeconds: c.alarms.p95Latency.warning }) } }),
       MAINTENANCE_TARGET_GROUP_ARN: pr.maintenanceTargetGroupArn,
       MAINTENANCE_MAX_SECONDS: String(c.maintenance.maxSeconds),
       MAINTENANCE_TAG: prefix,

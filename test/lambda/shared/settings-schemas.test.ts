@@ -39,6 +39,52 @@ describe('the settings schemas a handler loads', () => {
   });
 });
 
+describe('settings bundled into a function', () => {
+  const bundled = { CUTOVER_DEFAULTS: JSON.stringify({ smoke: { checks: 'as synth left it' } }) };
+
+  it('are taken as they are: synth checked them (lib/bundled-settings.ts), and they are code', () => {
+    expect(parseSettings({}, 'smoke-test', bundled).defaults.smoke).toEqual({ checks: 'as synth left it' });
+    expect(parseSettings({}, 'preflight', { GATING_ALARMS_BLUE: 'a, b' }).colors.blue.gatingAlarms).toEqual(['a', 'b']);
+  });
+
+  it('give way to the environment, whose value is validated', () => {
+    expect(() => parseSettings(bundled, 'smoke-test', bundled).defaults).toThrow(/^CUTOVER_DEFAULTS: /);
+    expect(parseSettings({ CUTOVER_DEFAULTS: '{}' }, 'smoke-test', bundled).defaults.smoke).toEqual({ checks: [] });
+  });
+
+  it('still fail loudly when their text is not JSON', () => {
+    expect(() => parseSettings({}, 'smoke-test', { CUTOVER_DEFAULTS: '{' }).defaults).toThrow('CUTOVER_DEFAULTS: not JSON');
+  });
+
+  it('need no schema as the function loads, unless the environment overrides them', () => {
+    jest.isolateModules(() => {
+      const settings = jest.requireActual('../../../lambda/shared/settings') as typeof import('../../../lambda/shared/settings');
+      expect(() => settings.prepareSettings('smoke-test', {}, { CUTOVER_DEFAULTS: '{}' })).not.toThrow();
+      expect(() => settings.prepareSettings('smoke-test', { CUTOVER_DEFAULTS: '{}' }, { CUTOVER_DEFAULTS: '{}' })).toThrow(/must import lambda\/shared\/smoke-config/);
+    });
+  });
+
+  // A module giving the schema of a field must not build it as it loads: a function reading that field from its bundle never needs it.
+  it.each([
+    ['smoke-config', (m: any) => m.smokeSchemas()],
+    ['pause-config', (m: any) => m.pauseConfigSchema()],
+    ['cutover-fields', (m: any) => m.cutoverFieldSchemas()],
+  ])('%s builds its schemas when first asked, once', (name, ask) => {
+    jest.isolateModules(() => {
+      const real = jest.requireActual('../../../lambda/shared/zod');
+      const built = jest.fn();
+      // Every schema of these modules is either an object or a default.
+      jest.doMock('../../../lambda/shared/zod', () => ({ ...real, strictObject: (...a: any[]) => (built(), real.strictObject(...a)), _default: (...a: any[]) => (built(), real._default(...a)) }));
+      const m = jest.requireActual(`../../../lambda/shared/${name}`);
+      expect(built).not.toHaveBeenCalled();
+      const first = ask(m);
+      expect(built).toHaveBeenCalled();
+      expect(ask(m)).toBe(first);
+    });
+    jest.dontMock('../../../lambda/shared/zod');
+  });
+});
+
 describe('HANDLER_DEFAULTS: the fields of CUTOVER_DEFAULTS a handler validates alone', () => {
   const defaults = (value: object) => ({ CUTOVER_DEFAULTS: JSON.stringify(value) });
 
