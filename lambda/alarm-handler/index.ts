@@ -11,8 +11,8 @@ import { notify } from '../shared/adapters/notify';
 import { readState } from '../shared/adapters/state';
 import { rollbackTo } from '../shared/rollback';
 import { Settings, settings } from '../shared/settings';
-// Gives settings() the schema of CUTOVER_DEFAULTS, which this handler reads.
-import '../shared/cutover-config';
+// Gives settings() the schema of CUTOVER_DEFAULTS.judge, the one field of it this handler reads.
+import '../shared/judge-config';
 
 /** The parts of a "CloudWatch Alarm State Change" event that matter. */
 const eventSchema = z.object({

@@ -266,7 +266,7 @@ const _allDefaultsFields: Exclude<keyof CutoverDefaults, (typeof DEFAULTS_FIELDS
 void _allDefaultsFields;
 
 /** Where the schema of each field of CUTOVER_DEFAULTS a handler may read alone is defined (it gives it to giveConfigSchemas). */
-const DEFAULTS_FIELD_MODULES = { idleDeadlineSeconds: 'cutover-fields', scaleDownOldColor: 'cutover-fields', smoke: 'smoke-config', pause: 'pause-config' } as const satisfies Partial<Record<keyof CutoverDefaults, string>>;
+const DEFAULTS_FIELD_MODULES = { idleDeadlineSeconds: 'cutover-fields', scaleDownOldColor: 'cutover-fields', smoke: 'smoke-config', pause: 'pause-config', judge: 'judge-config' } as const satisfies Partial<Record<keyof CutoverDefaults, string>>;
 
 /**
  * The handlers that read only some fields of CUTOVER_DEFAULTS: they validate
@@ -280,6 +280,7 @@ export const HANDLER_DEFAULTS = {
   'smoke-test': ['smoke'],
   'scale-down': ['scaleDownOldColor'],
   pause: ['pause'],
+  'alarm-handler': ['judge'],
 } as const satisfies Partial<Record<HandlerTask, readonly (keyof typeof DEFAULTS_FIELD_MODULES)[]>>;
 const defaultsFieldsOf = (task: HandlerTask | undefined): readonly (keyof typeof DEFAULTS_FIELD_MODULES)[] | undefined => (task && task in HANDLER_DEFAULTS ? HANDLER_DEFAULTS[task as keyof typeof HANDLER_DEFAULTS] : undefined);
 

@@ -13,6 +13,7 @@ const defaults = (value: unknown) => ({ CUTOVER_DEFAULTS: JSON.stringify(value) 
  */
 describe('bundledSettingsProblems', () => {
   it('finds nothing in settings that are exactly what validation gives', () => {
+    expect(bundledSettingsProblems('validate-input', defaults(validated))).toEqual([]);
     expect(bundledSettingsProblems('alarm-handler', defaults(validated))).toEqual([]);
     expect(bundledSettingsProblems('smoke-test', defaults(validated))).toEqual([]);
     expect(bundledSettingsProblems('preflight', { GATING_ALARMS_BLUE: 'a,b', GATING_ALARMS_GREEN: '' })).toEqual([]);
@@ -25,7 +26,7 @@ describe('bundledSettingsProblems', () => {
   });
 
   it('refuses text that is not JSON, and a value the schema refuses, naming where', () => {
-    expect(bundledSettingsProblems('alarm-handler', { CUTOVER_DEFAULTS: '{steps' })).toEqual(['CUTOVER_DEFAULTS: not JSON']);
+    expect(bundledSettingsProblems('validate-input', { CUTOVER_DEFAULTS: '{steps' })).toEqual(['CUTOVER_DEFAULTS: not JSON']);
     expect(bundledSettingsProblems('smoke-test', defaults({ ...validated, smoke: { checks: [{ name: 'home', path: 'no-slash' }] } }))).toEqual([
       'CUTOVER_DEFAULTS: smoke.checks.0.path: smoke check paths start with /',
     ]);
@@ -35,7 +36,7 @@ describe('bundledSettingsProblems', () => {
   it('refuses a value validation would change: a default not filled in, naming the fields', () => {
     expect(bundledSettingsProblems('smoke-test', defaults({ smoke: {} }))).toEqual(['CUTOVER_DEFAULTS: validation gives a different value (smoke); bundle the validated value, defaults filled in']);
     const { pause: _pause, bakeSeconds: _bake, ...rest } = validated;
-    expect(bundledSettingsProblems('alarm-handler', defaults(rest))).toEqual(['CUTOVER_DEFAULTS: validation gives a different value (bakeSeconds, pause); bundle the validated value, defaults filled in']);
+    expect(bundledSettingsProblems('validate-input', defaults(rest))).toEqual(['CUTOVER_DEFAULTS: validation gives a different value (bakeSeconds, pause); bundle the validated value, defaults filled in']);
   });
 
   it('compares only the fields a HANDLER_DEFAULTS handler validates: it cannot read the others', () => {

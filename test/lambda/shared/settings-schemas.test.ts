@@ -33,7 +33,8 @@ describe('the settings schemas a handler loads', () => {
     jest.isolateModules(() => {
       const settings = jest.requireActual('../../../lambda/shared/settings') as typeof import('../../../lambda/shared/settings');
       expect(() => settings.prepareSettings('smoke-test')).toThrow(/CUTOVER_DEFAULTS.smoke: this function has no schema for it; its handler must import lambda\/shared\/smoke-config/);
-      expect(() => settings.prepareSettings('alarm-handler')).toThrow(/CUTOVER_DEFAULTS: this function has no schema for it; its handler must import lambda\/shared\/cutover-config/);
+      expect(() => settings.prepareSettings('alarm-handler')).toThrow(/CUTOVER_DEFAULTS.judge: this function has no schema for it; its handler must import lambda\/shared\/judge-config/);
+      expect(() => settings.prepareSettings('validate-input')).toThrow(/(CUTOVER_DEFAULTS|CHANGE_CONTROL): this function has no schema for it; its handler must import lambda\/shared\/cutover-config/);
       expect(() => settings.prepareSettings('traffic')).not.toThrow();
     });
   });
@@ -69,6 +70,7 @@ describe('settings bundled into a function', () => {
     ['smoke-config', (m: any) => m.smokeSchemas()],
     ['pause-config', (m: any) => m.pauseConfigSchema()],
     ['cutover-fields', (m: any) => m.cutoverFieldSchemas()],
+    ['judge-config', (m: any) => m.judgeSchemas()],
   ])('%s builds its schemas when first asked, once', (name, ask) => {
     jest.isolateModules(() => {
       const real = jest.requireActual('../../../lambda/shared/zod');
@@ -109,8 +111,16 @@ describe('HANDLER_DEFAULTS: the fields of CUTOVER_DEFAULTS a handler validates a
   });
 
   it('validates the whole for the other handlers', () => {
-    expect(() => parseSettings(defaults({ bakeSeconds: -1 }), 'alarm-handler', {}).defaults).toThrow(/CUTOVER_DEFAULTS/);
-    expect(parseSettings(defaults({}), 'alarm-handler', {}).defaults.bakeSeconds).toBe(300);
+    expect(() => parseSettings(defaults({ bakeSeconds: -1 }), 'validate-input', {}).defaults).toThrow(/CUTOVER_DEFAULTS/);
+    expect(parseSettings(defaults({}), 'validate-input', {}).defaults.bakeSeconds).toBe(300);
+  });
+
+  it('gives the alarm handler the judge alone', () => {
+    const s = parseSettings(defaults({ bakeSeconds: -1, judge: { onBothBad: 'hold' } }), 'alarm-handler', {});
+    expect(s.defaults.judge.onBothBad).toBe('hold');
+    expect(s.defaults.judge.confidence).toBe(0.99);
+    expect(() => s.defaults.bakeSeconds).toThrow(/alarm-handler reads CUTOVER_DEFAULTS.bakeSeconds, which it does not validate/);
+    expect(() => parseSettings(defaults({ judge: { onBothBad: 'pause' } }), 'alarm-handler', {}).defaults).toThrow(/judge.onBothBad must be "rollback" or "hold"/);
   });
 });
 
