@@ -1,4 +1,6 @@
 import { isDeepStrictEqual } from 'util';
+// Gives settings.ts every configuration schema, so the check never depends on what else synth imported first.
+import '../lambda/shared/cutover-config';
 import { EnvKey, fromText, HANDLER_DEFAULTS, HANDLER_ENV, HandlerTask, settingSchema } from '../lambda/shared/settings';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);

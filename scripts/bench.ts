@@ -30,7 +30,7 @@ import { callCounter } from '../lambda/shared/adapters/clients';
 import { percentile } from '../lambda/shared/decisions/smoke';
 import { MAX_WATCH_WINDOW_HOURS } from '../lambda/shared/cutover-config';
 import { synthesizedApp } from '../rehearsal/app';
-import { loadConfig } from '../lib/config/load';
+import { listEnvironments, loadConfig } from '../lib/config/load';
 import { inProcessApp } from '../lib/context';
 import { buildSwitchyard } from '../lib/switchyard';
 import { Moto } from '../rehearsal/moto';
@@ -122,6 +122,8 @@ function freshProcesses(code: string, runs: number): number[][] {
 const median = (xs: number[]) => Math.round(percentile(xs, 50)! * 10) / 10;
 
 export interface BundleFigures {
+  /** The config/ file whose control-stack function this is, its bundled settings compiled in; undefined for the functions of other constructs (deploy guard, maintenance page), which bundle none. */
+  readonly config?: string;
   /** As deployed (lib/constructs/cutover-functions.ts): the SDK clients bundled, tree-shaken. */
   readonly bytes: number;
   /** The same code with the SDK left to the runtime's copy. */
@@ -143,7 +145,10 @@ export interface BundleFigures {
   readonly coldStartRuntimeSdkMs: number;
 }
 
-/** The environment whose functions the bundle figures are of: BENCH_CONFIG, a file of config/ (production). */
+/**
+ * The environment whose functions the bundle figures are of: BENCH_CONFIG, a file of config/ (production).
+ * A function it does not deploy (data-sync without a dataSync section) is taken from the first other file that does.
+ */
 const BENCH_CONFIG = process.env.BENCH_CONFIG ?? 'production';
 
 /**
@@ -157,12 +162,14 @@ async function bundles(): Promise<Record<string, BundleFigures>> {
   const out: Record<string, BundleFigures> = {};
   const dir = path.join(ROOT, 'cdk.out', 'bench');
   const { FUNCTION_BUNDLING, bundledSettingsDefine } = await import('../lib/constructs/cutover-functions');
-  const { functions } = buildSwitchyard(inProcessApp(), loadConfig(BENCH_CONFIG)).control;
+  const configs = [BENCH_CONFIG, ...listEnvironments().filter((e) => e !== BENCH_CONFIG)];
+  const deployedBy = configs.map((env) => ({ env, functions: buildSwitchyard(inProcessApp(), loadConfig(env)).control.functions }));
   for (const task of fs.readdirSync(path.join(ROOT, 'lambda')).filter((d) => d !== 'shared' && fs.existsSync(path.join(ROOT, 'lambda', d, 'index.ts')))) {
+    const from = deployedBy.find((c) => task in c.functions);
     const deployed = path.join(dir, task, 'index.js');
     const runtimeSdk = path.join(dir, task, 'runtime-sdk.js');
     // The options TaskFunction gives NodejsFunction.
-    const options = { entryPoints: [path.join(ROOT, 'lambda', task, 'index.ts')], bundle: true, minify: FUNCTION_BUNDLING.minify, platform: 'node' as const, target: FUNCTION_BUNDLING.target, format: 'cjs' as const, mainFields: FUNCTION_BUNDLING.mainFields, define: bundledSettingsDefine(functions[task]?.bundledSettings ?? {}), logLevel: 'silent' as const };
+    const options = { entryPoints: [path.join(ROOT, 'lambda', task, 'index.ts')], bundle: true, minify: FUNCTION_BUNDLING.minify, platform: 'node' as const, target: FUNCTION_BUNDLING.target, format: 'cjs' as const, mainFields: FUNCTION_BUNDLING.mainFields, define: bundledSettingsDefine(from?.functions[task].bundledSettings ?? {}), logLevel: 'silent' as const };
     await esbuild.build({ ...options, external: FUNCTION_BUNDLING.externalModules, outfile: deployed });
     const built = await esbuild.build({ ...options, external: ['@aws-sdk/*'], outfile: runtimeSdk, metafile: true });
     const sdkPackages = [...new Set(Object.values(built.metafile!.inputs).flatMap((i) => i.imports.filter((x) => x.external && x.kind === 'import-statement' && x.path.startsWith('@aws-sdk/')).map((x) => x.path)))].sort();
@@ -171,6 +178,7 @@ async function bundles(): Promise<Record<string, BundleFigures>> {
     const sdkLoadMs = median(split.map((x) => x[0]));
     const ownInitMs = median(split.map((x) => x[1]));
     out[task] = {
+      config: from?.env,
       bytes: fs.statSync(deployed).size,
       bytesWithoutSdk: fs.statSync(runtimeSdk).size,
       sdkPackages,
@@ -208,6 +216,7 @@ function printBundles(b: Record<string, BundleFigures>): boolean {
   for (const [k, v] of Object.entries(b)) {
     console.log(`${k.padEnd(18)} ${(v.bytes / 1024).toFixed(0).padStart(6)} ${(v.bytesWithoutSdk / 1024).toFixed(0).padStart(7)} ${String(v.ownInitMs).padStart(8)} ${String(v.sdkLoadMs).padStart(8)} ${(v.ownToSdk === undefined ? 'no SDK' : v.ownToSdk.toFixed(3)).padStart(8)} ${String(v.coldStartMs).padStart(8)} ${String(v.coldStartRuntimeSdkMs).padStart(18)}`);
   }
+  for (const [k, v] of Object.entries(b)) if (v.config && v.config !== BENCH_CONFIG) console.log(`${k}: as config/${v.config}.json deploys it (config/${BENCH_CONFIG}.json does not)`);
   const faster = Object.values(b).filter((v) => v.sdkPackages.length > 0);
   const saved = faster.map((v) => v.coldStartRuntimeSdkMs - v.coldStartMs);
   console.log(`bundling the SDK: cold start lower for ${saved.filter((x) => x > 0).length} of ${faster.length} functions that load it, by a median ${median(saved)} ms`);

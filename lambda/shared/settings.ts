@@ -214,7 +214,7 @@ declare const SWITCHYARD_BUNDLED_SETTINGS: string | undefined;
 /**
  * This bundle's settings; outside a bundle (tests, the rehearsal, the CLI) none, and the environment holds them.
  * They are not validated again at run time: synth checked each with the schema this function would use
- * (bundledSettingsProblems, lib/constructs/bundled-settings.ts), and they are part of the code, which
+ * (bundledSettingsProblems, lib/bundled-settings.ts), and they are part of the code, which
  * only a new synth changes. A variable the environment also sets is read from there, and validated.
  */
 function bundledSettings(): Record<string, string> {
