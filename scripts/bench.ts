@@ -18,6 +18,8 @@
  *   beside each, the same with threshold alarms only
  *
  * BENCH_ONLY=bundles, BENCH_ONLY=detection or BENCH_ONLY=judging runs only that part;
+ * BENCH_NODE (the Lambda runtime's Node major, fetched once; `local`, or a binary's path)
+ * loads the bundles, and BENCH_CONFIG (production) is the config/ file they are built for;
  * BENCH_DETECTION=quick measures at 1,000 requests a minute and a 5% first
  * step; BENCH_SEEDS (5) and BENCH_AA_RUNS (50) set the judging runs.
  */
@@ -110,10 +112,48 @@ async function cost(moto: Moto) {
 /** CPU milliseconds (user + system) a fresh Node process spends in `code`'s timed parts; prints them space-separated. */
 const CPU_MS = 'const cpu=()=>{const u=process.cpuUsage();return (u.user+u.system)/1000};';
 
-function freshProcesses(code: string, runs: number): number[][] {
+/** A Node binary the bundles are loaded with, its version, and why that one. */
+interface BenchNode {
+  readonly bin: string;
+  readonly version: string;
+  readonly why: string;
+}
+
+/**
+ * Node of the Lambda runtime's major (FUNCTION_RUNTIME), which is what runs
+ * the bundles: the registry's `node-<platform>-<arch>` package of that major,
+ * fetched once into node_modules/.cache. BENCH_NODE=local uses the Node
+ * running the bench, BENCH_NODE=<path> that binary; without the registry, the
+ * local Node, and the header says so.
+ */
+function benchNode(runtime: string): BenchNode {
+  const major = Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1]);
+  const local = (why: string): BenchNode => ({ bin: process.execPath, version: process.version, why });
+  const asked = process.env.BENCH_NODE;
+  if (asked === 'local') return local('BENCH_NODE=local');
+  const version = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  if (asked) return { bin: asked, version: version(asked), why: 'BENCH_NODE' };
+  if (!major) return local(`${runtime} is not a Node runtime of Lambda's nodejsNN.x names`);
+  if (process.version.startsWith(`v${major}.`)) return local(`the Lambda runtime's major (${runtime})`);
+  const pkg = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
+  const dir = path.join(ROOT, 'node_modules', '.cache', 'switchyard-bench', `${pkg}-${major}`);
+  const bin = path.join(dir, 'package', 'bin', 'node');
+  if (!fs.existsSync(bin)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const packed = spawnSync('npm', ['pack', `${pkg}@${major}`, '--silent'], { cwd: dir, encoding: 'utf8' });
+    const tgz = packed.stdout?.trim().split('\n').pop();
+    if (packed.status !== 0 || !tgz) return local(`${pkg}@${major} could not be fetched (${(packed.stderr ?? '').trim().split('\n').pop()}): the local Node instead of the Lambda runtime's ${major}`);
+    const unpacked = spawnSync('tar', ['xzf', tgz], { cwd: dir, encoding: 'utf8' });
+    fs.rmSync(path.join(dir, tgz), { force: true });
+    if (unpacked.status !== 0 || !fs.existsSync(bin)) return local(`${pkg}@${major} could not be unpacked: the local Node instead of the Lambda runtime's ${major}`);
+  }
+  return { bin, version: version(bin), why: `the Lambda runtime's major (${runtime}), from the registry's ${pkg} package` };
+}
+
+function freshProcesses(node: string, code: string, runs: number): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, ['-e', CPU_MS + code], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+    const r = spawnSync(node, ['-e', CPU_MS + code], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } });
     if (r.status !== 0) throw new Error(`a bundle failed to load: ${r.stderr}`);
     out.push(r.stdout.trim().split('\n').pop()!.split(' ').map(Number));
   }
@@ -122,6 +162,8 @@ function freshProcesses(code: string, runs: number): number[][] {
 const median = (xs: number[]) => Math.round(percentile(xs, 50)! * 10) / 10;
 
 export interface BundleFigures {
+  /** The Node version that loaded it (benchNode). */
+  readonly node: string;
   /** The config/ file whose control-stack function this is, its bundled settings compiled in; undefined for the functions of other constructs (deploy guard, maintenance page), which bundle none. */
   readonly config?: string;
   /** As deployed (lib/constructs/cutover-functions.ts): the SDK clients bundled, tree-shaken. */
@@ -161,7 +203,9 @@ async function bundles(): Promise<Record<string, BundleFigures>> {
   const runs = Number(process.env.BENCH_INIT_RUNS ?? 11);
   const out: Record<string, BundleFigures> = {};
   const dir = path.join(ROOT, 'cdk.out', 'bench');
-  const { FUNCTION_BUNDLING, bundledSettingsDefine } = await import('../lib/constructs/cutover-functions');
+  const { FUNCTION_BUNDLING, FUNCTION_RUNTIME, bundledSettingsDefine } = await import('../lib/constructs/cutover-functions');
+  const node = benchNode(FUNCTION_RUNTIME.name);
+  console.log(`bundles loaded with Node ${node.version}: ${node.why}`);
   const configs = [BENCH_CONFIG, ...listEnvironments().filter((e) => e !== BENCH_CONFIG)];
   const deployedBy = configs.map((env) => ({ env, functions: buildSwitchyard(inProcessApp(), loadConfig(env)).control.functions }));
   for (const task of fs.readdirSync(path.join(ROOT, 'lambda')).filter((d) => d !== 'shared' && fs.existsSync(path.join(ROOT, 'lambda', d, 'index.ts')))) {
@@ -173,11 +217,12 @@ async function bundles(): Promise<Record<string, BundleFigures>> {
     await esbuild.build({ ...options, external: FUNCTION_BUNDLING.externalModules, outfile: deployed });
     const built = await esbuild.build({ ...options, external: ['@aws-sdk/*'], outfile: runtimeSdk, metafile: true });
     const sdkPackages = [...new Set(Object.values(built.metafile!.inputs).flatMap((i) => i.imports.filter((x) => x.external && x.kind === 'import-statement' && x.path.startsWith('@aws-sdk/')).map((x) => x.path)))].sort();
-    const split = freshProcesses(`const a=cpu();${JSON.stringify(sdkPackages)}.forEach((m)=>require(m));const b=cpu();require(${JSON.stringify(runtimeSdk)});console.log(b-a,cpu()-b)`, runs);
-    const cold = (file: string) => median(freshProcesses(`const a=cpu();require(${JSON.stringify(file)});console.log(cpu()-a)`, runs).map((x) => x[0]));
+    const split = freshProcesses(node.bin, `const a=cpu();${JSON.stringify(sdkPackages)}.forEach((m)=>require(m));const b=cpu();require(${JSON.stringify(runtimeSdk)});console.log(b-a,cpu()-b)`, runs);
+    const cold = (file: string) => median(freshProcesses(node.bin, `const a=cpu();require(${JSON.stringify(file)});console.log(cpu()-a)`, runs).map((x) => x[0]));
     const sdkLoadMs = median(split.map((x) => x[0]));
     const ownInitMs = median(split.map((x) => x[1]));
     out[task] = {
+      node: node.version,
       config: from?.env,
       bytes: fs.statSync(deployed).size,
       bytesWithoutSdk: fs.statSync(runtimeSdk).size,

@@ -13,6 +13,9 @@ import { BUNDLED_SETTINGS_DEFINE } from '../../lambda/shared/settings';
 /** Repository folder holding one folder per Lambda task. */
 export const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
 
+/** The Lambda runtime of every handler (`npm run bench` loads the bundles with Node of its major). */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
 /**
  * esbuild options of every handler. The AWS SDK clients are bundled, tree-shaken
  * from their ES modules (`module` before `main`): a cold start then takes about
@@ -91,7 +94,7 @@ export class TaskFunction extends Construct {
       functionName: props.functionName,
       entry: path.join(LAMBDA_DIR, props.task, 'index.ts'),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: FUNCTION_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(60),
