@@ -140,9 +140,10 @@ function benchNode(runtime: string): BenchNode {
   const bin = path.join(dir, 'package', 'bin', 'node');
   if (!fs.existsSync(bin)) {
     fs.mkdirSync(dir, { recursive: true });
-    const packed = spawnSync('npm', ['pack', `${pkg}@${major}`, '--silent'], { cwd: dir, encoding: 'utf8' });
+    const packed = spawnSync('npm', ['pack', `${pkg}@${major}`, '--loglevel=error'], { cwd: dir, encoding: 'utf8' });
     const tgz = packed.stdout?.trim().split('\n').pop();
-    if (packed.status !== 0 || !tgz) return local(`${pkg}@${major} could not be fetched (${(packed.stderr ?? '').trim().split('\n').pop()}): the local Node instead of the Lambda runtime's ${major}`);
+    const why = (packed.stderr ?? '').split('\n').find((l) => l.startsWith('npm error') && !l.includes('complete log')) ?? `npm pack exited with ${packed.status}`;
+    if (packed.status !== 0 || !tgz) return local(`${pkg}@${major} could not be fetched (${why}): the local Node instead of the Lambda runtime's ${major}`);
     const unpacked = spawnSync('tar', ['xzf', tgz], { cwd: dir, encoding: 'utf8' });
     fs.rmSync(path.join(dir, tgz), { force: true });
     if (unpacked.status !== 0 || !fs.existsSync(bin)) return local(`${pkg}@${major} could not be unpacked: the local Node instead of the Lambda runtime's ${major}`);
