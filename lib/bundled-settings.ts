@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'util';
 // Gives settings.ts every configuration schema, so the check never depends on what else synth imported first.
 import '../lambda/shared/cutover-config';
-import { EnvKey, fromText, HANDLER_DEFAULTS, HANDLER_ENV, HandlerTask, settingSchema } from '../lambda/shared/settings';
+import { defaultsFieldsOf, EnvKey, fromText, HANDLER_ENV, HandlerTask, settingSchema } from '../lambda/shared/settings';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -21,7 +21,7 @@ export function bundledSettingsProblems(task: string, bundled: Readonly<Record<s
     const r = settingSchema(key as EnvKey, task as HandlerTask).safeParse(value.value);
     if (!r.success) return [`${key}: ${r.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`];
     // A handler that reads some fields of CUTOVER_DEFAULTS (HANDLER_DEFAULTS) validates those alone.
-    const fields: readonly string[] | undefined = key === 'CUTOVER_DEFAULTS' && task in HANDLER_DEFAULTS ? HANDLER_DEFAULTS[task as keyof typeof HANDLER_DEFAULTS] : undefined;
+    const fields: readonly string[] | undefined = key === 'CUTOVER_DEFAULTS' ? defaultsFieldsOf(task as HandlerTask) : undefined;
     const given = fields && isObject(value.value) ? Object.fromEntries(fields.filter((f) => f in (value.value as object)).map((f) => [f, (value.value as Record<string, unknown>)[f]])) : value.value;
     if (isDeepStrictEqual(r.data, given)) return [];
     const differ = isObject(r.data) && isObject(given) ? [...new Set([...Object.keys(r.data), ...Object.keys(given)])].filter((k) => !isDeepStrictEqual((r.data as Record<string, unknown>)[k], given[k])) : [];

@@ -111,6 +111,11 @@ async function cost(moto: Moto) {
 
 /** CPU milliseconds (user + system) a fresh Node process spends in `code`'s timed parts; prints them space-separated. */
 const CPU_MS = 'const cpu=()=>{const u=process.cpuUsage();return (u.user+u.system)/1000};';
+/**
+ * Gives a fresh process V8's gc() as `gc`, before any clock starts, with the flag turned off again:
+ * started with --expose-gc, Node rejects its code cache and the SDK loads 30-45 ms slower.
+ */
+const GC = "const v8=require('v8'),vm=require('vm');v8.setFlagsFromString('--expose-gc');const gc=vm.runInNewContext('gc');v8.setFlagsFromString('--no-expose-gc');";
 
 /** A Node binary the bundles are loaded with, its version, and why that one. */
 interface BenchNode {
@@ -220,10 +225,8 @@ async function bundles(): Promise<Record<string, BundleFigures>> {
     const sdkPackages = [...new Set(Object.values(built.metafile!.inputs).flatMap((i) => i.imports.filter((x) => x.external && x.kind === 'import-statement' && x.path.startsWith('@aws-sdk/')).map((x) => x.path)))].sort();
     // The SDK phase ends with a young-generation collection: the SDK's objects fill the nursery, and
     // otherwise whichever phase tips it over pays for collecting them (a 2.1-2.3 ms scavenge inside
-    // gate's own code on Node 24). V8's gc() is reached before the clock starts, with the flag turned
-    // off again: started with --expose-gc, Node rejects its code cache and the SDK loads 30-45 ms slower.
-    const gc = "const v8=require('v8'),vm=require('vm');v8.setFlagsFromString('--expose-gc');const gc=vm.runInNewContext('gc');v8.setFlagsFromString('--no-expose-gc');";
-    const split = freshProcesses(node.bin, `${gc}const a=cpu();${JSON.stringify(sdkPackages)}.forEach((m)=>require(m));gc({type:'minor'});const b=cpu();require(${JSON.stringify(runtimeSdk)});console.log(b-a,cpu()-b)`, runs);
+    // gate's own code on Node 24).
+    const split = freshProcesses(node.bin, `${GC}const a=cpu();${JSON.stringify(sdkPackages)}.forEach((m)=>require(m));gc({type:'minor'});const b=cpu();require(${JSON.stringify(runtimeSdk)});console.log(b-a,cpu()-b)`, runs);
     const cold = (file: string) => median(freshProcesses(node.bin, `const a=cpu();require(${JSON.stringify(file)});console.log(cpu()-a)`, runs).map((x) => x[0]));
     const sdkLoadMs = median(split.map((x) => x[0]));
     const ownInitMs = median(split.map((x) => x[1]));

@@ -217,8 +217,10 @@ declare const SWITCHYARD_BUNDLED_SETTINGS: string | undefined;
  * (bundledSettingsProblems, lib/bundled-settings.ts), and they are part of the code, which
  * only a new synth changes. A variable the environment also sets is read from there, and validated.
  */
+let bundledCache: Record<string, string> | undefined;
 function bundledSettings(): Record<string, string> {
-  return typeof SWITCHYARD_BUNDLED_SETTINGS === 'string' ? (JSON.parse(SWITCHYARD_BUNDLED_SETTINGS) as Record<string, string>) : {};
+  // Parsed once: prepareSettings reads it as the module loads, parseSettings at the first settings().
+  return (bundledCache ??= typeof SWITCHYARD_BUNDLED_SETTINGS === 'string' ? (JSON.parse(SWITCHYARD_BUNDLED_SETTINGS) as Record<string, string>) : {});
 }
 
 // What the shared modules read on a handler's behalf.
@@ -282,7 +284,8 @@ export const HANDLER_DEFAULTS = {
   pause: ['pause'],
   'alarm-handler': ['judge'],
 } as const satisfies Partial<Record<HandlerTask, readonly (keyof typeof DEFAULTS_FIELD_MODULES)[]>>;
-const defaultsFieldsOf = (task: HandlerTask | undefined): readonly (keyof typeof DEFAULTS_FIELD_MODULES)[] | undefined => (task && task in HANDLER_DEFAULTS ? HANDLER_DEFAULTS[task as keyof typeof HANDLER_DEFAULTS] : undefined);
+/** The fields of CUTOVER_DEFAULTS that `task` validates alone (HANDLER_DEFAULTS); undefined when it validates the whole. */
+export const defaultsFieldsOf = (task: HandlerTask | undefined): readonly (keyof typeof DEFAULTS_FIELD_MODULES)[] | undefined => (task && task in HANDLER_DEFAULTS ? HANDLER_DEFAULTS[task as keyof typeof HANDLER_DEFAULTS] : undefined);
 
 /** A plain object whose fields are computed on first read. */
 function lazy<T extends object>(fields: { [K in keyof T]: () => T[K] }): T {
