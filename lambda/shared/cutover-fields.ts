@@ -1,5 +1,6 @@
 import * as z from './zod';
 import { giveConfigSchemas } from './settings';
+import { once } from './once';
 
 // Built on first use: functions read these settings from their bundle, where synth already checked them (settings.ts).
 function build() {
@@ -10,9 +11,8 @@ function build() {
     scaleDownOldColor: z._default(z.boolean(), true),
   };
 }
-let built: ReturnType<typeof build> | undefined;
 /** The schemas of the cutover fields lock, deploy-idle and scale-down read alone, built once. */
-export const cutoverFieldSchemas = () => (built ??= build());
+export const cutoverFieldSchemas = once(build);
 
 // The functions that read these settings validate them with these schemas (settings.ts).
 giveConfigSchemas({ defaultsFields: { idleDeadlineSeconds: () => cutoverFieldSchemas().idleDeadlineSeconds, scaleDownOldColor: () => cutoverFieldSchemas().scaleDownOldColor } });

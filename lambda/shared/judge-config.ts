@@ -1,5 +1,6 @@
 import * as z from './zod';
 import { giveConfigSchemas } from './settings';
+import { once } from './once';
 
 // Built on first use, not as the module loads: the alarm handler reads the judge
 // from its bundle, where synth already checked it with these schemas (settings.ts).
@@ -68,9 +69,8 @@ function build() {
 
   return { judge: judgeSchema, comparisonAlarm: comparisonAlarmSchema };
 }
-let built: ReturnType<typeof build> | undefined;
 /** The schemas of `judge` and of `judge.comparisonAlarm`, built once. */
-export const judgeSchemas = () => (built ??= build());
+export const judgeSchemas = once(build);
 export type JudgeConfig = z.output<ReturnType<typeof judgeSchemas>['judge']>;
 export type ComparisonAlarmConfig = z.output<ReturnType<typeof judgeSchemas>['comparisonAlarm']>;
 

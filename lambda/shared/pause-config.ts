@@ -1,5 +1,6 @@
 import * as z from './zod';
 import { giveConfigSchemas } from './settings';
+import { once } from './once';
 
 /** Longest cutover.pause.maxHours: the state machine's timeout leaves this much for pauses. */
 export const PAUSE_MAX_HOURS = 24;
@@ -18,9 +19,8 @@ const buildPauseSchema = () =>
     }),
     {},
   );
-let built: ReturnType<typeof buildPauseSchema> | undefined;
 /** The schema of `cutover.pause`, built once. */
-export const pauseConfigSchema = () => (built ??= buildPauseSchema());
+export const pauseConfigSchema = once(buildPauseSchema);
 export type PauseConfig = z.output<ReturnType<typeof pauseConfigSchema>>;
 
 // The functions that read these settings validate them with these schemas (settings.ts).

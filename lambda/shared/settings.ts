@@ -3,13 +3,13 @@ import * as z from './zod';
 import { Color, StateParameterNames, stateParameterNames } from './colors';
 import type { ChangeControl, CutoverDefaults } from './cutover-config';
 import { MisconfiguredFunction } from './errors';
+import { once } from './once';
 
 // A schema per variable, built only for the variables a function may read
 // (prepareSettings, HANDLER_ENV): the cutover and change-control schemas are
 // most of a handler's initialization, and most handlers never read them.
-let nonEmpty: z.ZodMiniString | undefined;
 /** One schema shared by every plain variable. */
-const text = () => (nonEmpty ??= z.string().check(z.minLength(1)));
+const text = once(() => z.string().check(z.minLength(1)));
 /** A comma-separated list (FROM_TEXT splits the text). */
 const list = () => z.array(z.string());
 /**
@@ -217,11 +217,10 @@ declare const SWITCHYARD_BUNDLED_SETTINGS: string | undefined;
  * (bundledSettingsProblems, lib/bundled-settings.ts), and they are part of the code, which
  * only a new synth changes. A variable the environment also sets is read from there, and validated.
  */
-let bundledCache: Record<string, string> | undefined;
-function bundledSettings(): Record<string, string> {
-  // Parsed once: prepareSettings reads it as the module loads, parseSettings at the first settings().
-  return (bundledCache ??= typeof SWITCHYARD_BUNDLED_SETTINGS === 'string' ? (JSON.parse(SWITCHYARD_BUNDLED_SETTINGS) as Record<string, string>) : {});
-}
+// Parsed once: prepareSettings reads it as the module loads, parseSettings at the first settings().
+const bundledSettings = once((): Record<string, string> => (typeof SWITCHYARD_BUNDLED_SETTINGS === 'string' ? (JSON.parse(SWITCHYARD_BUNDLED_SETTINGS) as Record<string, string>) : {}));
+/** Whether `key` is read from the bundle as it is (the environment does not set it), rather than validated. */
+const takenFromBundle = (key: EnvKey, env: Record<string, string | undefined>, bundled: Record<string, string>): boolean => env[key] === undefined && bundled[key] !== undefined;
 
 // What the shared modules read on a handler's behalf.
 const IDENTITY = ['SERVICE', 'ENVIRONMENT'] as const satisfies readonly EnvKey[];
@@ -310,7 +309,7 @@ export function parseSettings(env: Record<string, string | undefined>, task?: Ha
     if (allowed && !allowed.has(key)) throw new MisconfiguredFunction(`${task} reads ${key}, which is not in its environment; add it to HANDLER_ENV['${task}'] (lambda/shared/settings.ts)`);
     const value = fromText(key, env[key] ?? bundled[key]);
     if ('error' in value) throw new MisconfiguredFunction(`${key}: ${value.error}`);
-    if (env[key] === undefined && bundled[key] !== undefined) return value.value as Env[K];
+    if (takenFromBundle(key, env, bundled)) return value.value as Env[K];
     const r = settingSchema(key, task).safeParse(value.value);
     if (!r.success) throw new MisconfiguredFunction(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     return r.data as Env[K];
@@ -380,7 +379,7 @@ const running = new AsyncLocalStorage<HandlerTask>();
  */
 export function prepareSettings(task: string, env: Record<string, string | undefined> = process.env, bundled: Record<string, string> = bundledSettings()): void {
   if (!(task in HANDLER_ENV)) return;
-  for (const key of HANDLER_ENV[task as HandlerTask]) if (env[key] !== undefined || bundled[key] === undefined) settingSchema(key, task as HandlerTask);
+  for (const key of HANDLER_ENV[task as HandlerTask]) if (!takenFromBundle(key, env, bundled)) settingSchema(key, task as HandlerTask);
 }
 /** Runs `body` as handler `task`: settings() inside it reads only HANDLER_ENV[task]. */
 export function asTask<T>(task: string, body: () => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import * as z from './zod';
 import { giveConfigSchemas } from './settings';
 import { FULL_SECRET_ARN, fullSecretArnMessage } from './secret-arn';
+import { once } from './once';
 
 // Built on first use, not as the module loads: the smoke-test function reads
 // these settings from its bundle, where synth already checked them with these
@@ -47,9 +48,8 @@ function build() {
 
   return { check: smokeCheckSchema, load: loadBurstSchema, settings: smokeSettingsSchema };
 }
-let built: ReturnType<typeof build> | undefined;
 /** The schemas of `cutover.smoke` (`settings`), of one check and of the load burst, built once. */
-export const smokeSchemas = () => (built ??= build());
+export const smokeSchemas = once(build);
 export type SmokeCheck = z.output<ReturnType<typeof smokeSchemas>['check']>;
 export type LoadBurst = z.output<ReturnType<typeof smokeSchemas>['load']>;
 
