@@ -53,7 +53,6 @@ async function main(): Promise<number> {
   const noHtml = new Set<RehearsalReport>();
   try {
     for (const s of chosen) {
-      await moto.reset();
       const world = new World(moto.endpoint, { env: s.env ?? values.env, faults: s.faults });
       await world.build();
       console.log(`\nrehearsing "${s.name}": ${s.description}`);

@@ -123,8 +123,7 @@ export class Moto {
 
   /** Forgets every resource. */
   async reset(): Promise<void> {
-    const r = await fetch(`${this.endpoint}/moto-api/reset`, { method: 'POST' });
-    if (!r.ok) throw new Error(`moto reset failed: ${r.status}`);
+    await resetEmulator(this.endpoint);
   }
 
   async stop(): Promise<void> {
@@ -133,5 +132,60 @@ export class Moto {
       this.proc.once('exit', () => resolve());
       this.proc.kill('SIGTERM');
     });
+  }
+}
+
+/** Forgets every resource of the moto server at `endpoint`. */
+export async function resetEmulator(endpoint: string): Promise<void> {
+  const r = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!r.ok) throw new Error(`moto reset failed: ${r.status}`);
+}
+
+/**
+ * Snapshots of a moto server's whole state, each kept in the server under a key with a record of the caller's
+ * (moto-server.py). Which keys were saved is remembered per server for this process (a jest worker's files
+ * share its server), so a build asks for a restore only where one was saved.
+ */
+export class Snapshots {
+  /** The snapshots of the server at `endpoint`. */
+  static of(endpoint: string): Snapshots {
+    const all = processSlot('moto-snapshots', () => new Map<string, Snapshots>());
+    if (!all.has(endpoint)) all.set(endpoint, new Snapshots(endpoint));
+    return all.get(endpoint)!;
+  }
+
+  private readonly saved = new Set<string>();
+  /** Why this server keeps no snapshots, once one could not be saved (another moto_server, a state deepcopy cannot copy). */
+  unavailable?: string;
+
+  private constructor(private readonly endpoint: string) {}
+
+  private url(key: string, action = ''): string {
+    if (!/^[\w-]+$/.test(key)) throw new Error(`a snapshot key is letters, digits, _ and -, not ${JSON.stringify(key)}`);
+    return `${this.endpoint}/_switchyard/snapshots/${key}${action}`;
+  }
+
+  /** Puts the server in the state saved under `key` (every other resource gone) and returns the record saved with it; undefined when none was saved. */
+  async restore<T>(key: string): Promise<T | undefined> {
+    if (!this.saved.has(key)) return undefined;
+    const r = await fetch(this.url(key, '/restore'), { method: 'POST' });
+    if (r.status === 404) {
+      this.saved.delete(key);
+      return undefined;
+    }
+    if (!r.ok) throw new Error(`moto snapshot restore failed: ${r.status} ${await r.text()}`);
+    return (await r.json()) as T;
+  }
+
+  /** Saves the server's state under `key` with `record`; where the server keeps no snapshots, says why once and saves nothing. */
+  async save(key: string, record: unknown): Promise<void> {
+    if (this.unavailable !== undefined) return;
+    const r = await fetch(this.url(key), { method: 'POST', body: JSON.stringify(record), headers: { 'content-type': 'application/json' } });
+    if (r.status === 204) {
+      this.saved.add(key);
+      return;
+    }
+    this.unavailable = `${r.status} ${(await r.text()).slice(0, 300)}`;
+    process.emitWarning(`moto at ${this.endpoint} keeps no snapshots (${this.unavailable}): each rehearsal world is built through the AWS API`, { code: 'SWITCHYARD_NO_SNAPSHOTS' });
   }
 }

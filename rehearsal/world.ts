@@ -30,17 +30,13 @@
  *   asked to (SWITCHYARD_COLOR).
  */
 import { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataCommandOutput, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { createHash } from 'crypto';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Color, COLORS, stateParameterNames } from '../lambda/shared/colors';
@@ -57,6 +53,8 @@ import { resetSettings } from '../lambda/shared/settings';
 import { COLOR_HEADER, TEST_HEADER } from '../lambda/shared/routes';
 import { Weights } from '../lambda/shared/decisions/weights';
 import { synthesizedApp, SynthesizedApp } from './app';
+import { resetEmulator, Snapshots } from './moto';
+import { createResources, forwardTo, planKey, pushImage, REGION, resourcePlan, targetIps, WorldResources } from './world-resources';
 import { clockStartMs, VirtualClock } from './clock';
 import { AlarmState } from './alarms/alarm-rule';
 import { AlarmEvent } from './alarms/deliver';
@@ -72,8 +70,7 @@ import { SimulatedWorld, Simulation } from './simulation';
 import { dataSourceCheck, Publication } from './traffic/model';
 import { Fault, Traffic, trafficSchema } from './traffic/schema';
 
-export const REGION = 'eu-west-1';
-const TOKEN = 'test-route-token-0123456789';
+export { REGION };
 
 /** How the stand-in application answers. */
 export interface AppBehaviour {
@@ -194,11 +191,12 @@ export class World implements SimulatedWorld {
   private topics = { critical: '', warning: '' };
   private testTokenSecretArn = '';
   private loadBalancerArn = '';
-  private serviceTaskDefinition = new Map<string, string>();
+  private readonly serviceTaskDefinition = new Map<string, string>();
   /** A deployment the circuit breaker fails, by color: the failed and previous task definitions, when it trips and when it rolled back. */
   private readonly breaker: Partial<Record<Color, { failed: string; previous: string; tripsAtMs: number; rolledBackAtMs?: number }>> = {};
-  private subnets: string[] = [];
   private ipCounter = 10;
+  /** Whether build() restored moto's snapshot of an earlier build of the same plan instead of making the resources. */
+  restoredFromSnapshot = false;
 
   constructor(readonly endpoint: string, private readonly opts: WorldOptions = {}) {
     this.synthesized = synthesizedApp(opts.env ?? 'dev', opts.config);
@@ -224,7 +222,10 @@ export class World implements SimulatedWorld {
     return this.clients.get(C) as T;
   }
 
-  /** Creates the data plane, control-plane state and the handlers' environment. */
+  /**
+   * Creates the data plane, control-plane state and the handlers' environment
+   * in an emptied moto: whatever it held before is gone.
+   */
   async build(): Promise<void> {
     process.env.AWS_ENDPOINT_URL = this.endpoint;
     process.env.AWS_REGION = REGION;
@@ -234,107 +235,19 @@ export class World implements SimulatedWorld {
     this.ranTasks.length = 0;
     callCounter.clear();
 
-    const ec2 = this.sdk(EC2Client);
-    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!.VpcId!;
-    this.subnets = [];
-    for (const [i, az] of ['a', 'b'].entries()) {
-      this.subnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.40.${i}.0/24`, AvailabilityZone: `${REGION}${az}` }))).Subnet!.SubnetId!);
+    // The same plan makes the same resources: restored from moto's snapshot of the last build of it, if any.
+    const plan = resourcePlan(this.synthesized, this.desired);
+    const key = planKey(plan);
+    const snapshots = Snapshots.of(this.endpoint);
+    let made = await snapshots.restore<WorldResources>(key);
+    this.restoredFromSnapshot = made !== undefined;
+    if (!made) {
+      await resetEmulator(this.endpoint);
+      made = await createResources(plan, (C) => this.sdk(C));
+      await snapshots.save(key, made);
     }
-    const elb = this.sdk(elbv2.ElasticLoadBalancingV2Client);
-    const lb = (await elb.send(new elbv2.CreateLoadBalancerCommand({ Name: `${this.prefix}`, Subnets: this.subnets, Scheme: 'internet-facing' }))).LoadBalancers![0];
-    this.loadBalancerArn = lb.LoadBalancerArn!;
-    this.loadBalancerDimension = elbDimension(this.loadBalancerArn);
-    for (const c of COLORS) {
-      // The target-group settings the platform template synthesizes.
-      const t = this.synthesized.targetGroup;
-      this.targetGroups[c] = (
-        await elb.send(
-          new elbv2.CreateTargetGroupCommand({ Name: `${this.prefix}-${c}`, Protocol: 'HTTP', Port: t.port, VpcId: vpc, TargetType: 'ip', HealthCheckPath: t.healthCheckPath, HealthCheckIntervalSeconds: t.interval, HealthCheckTimeoutSeconds: t.timeout, HealthyThresholdCount: t.healthy, UnhealthyThresholdCount: t.unhealthy }),
-        )
-      ).TargetGroups![0].TargetGroupArn!;
-    }
-    this.maintenanceTargetGroup = (await elb.send(new elbv2.CreateTargetGroupCommand({ Name: `${this.prefix}-maintenance`, TargetType: 'lambda' }))).TargetGroups![0].TargetGroupArn!;
-    const fwd = (w: Weights) => [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: COLORS.map((c) => ({ TargetGroupArn: this.targetGroups[c], Weight: w[c] })) } }];
-    this.listenerArn = (await elb.send(new elbv2.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Port: 80, Protocol: 'HTTP', DefaultActions: fwd({ blue: 100, green: 0 }) }))).Listeners![0].ListenerArn!;
-    this.testRuleArn = (
-      await elb.send(
-        new elbv2.CreateRuleCommand({
-          ListenerArn: this.listenerArn,
-          Priority: 10,
-          Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: TEST_HEADER, Values: [TOKEN] } }],
-          Actions: fwd({ blue: 0, green: 1 }),
-        }),
-      )
-    ).Rules![0].RuleArn!;
-
-    const ecs = this.sdk(ECSClient);
-    await ecs.send(new CreateClusterCommand({ clusterName: `${this.prefix}` }));
-    for (const c of COLORS) {
-      const td = (
-        await ecs.send(
-          new RegisterTaskDefinitionCommand({
-            family: `${this.prefix}-${c}`,
-            containerDefinitions: [{ name: 'app', image: this.synthesized.image, portMappings: [{ containerPort: this.synthesized.targetGroup.port }] }],
-            requiresCompatibilities: ['FARGATE'],
-            networkMode: 'awsvpc',
-            cpu: '512',
-            memory: '1024',
-          }),
-        )
-      ).taskDefinition!.taskDefinitionArn!;
-      const count = c === 'blue' ? this.desired : 0;
-      this.desiredTasks[c] = count;
-      await ecs.send(new CreateServiceCommand({ cluster: `${this.prefix}`, serviceName: `${this.prefix}-${c}`, taskDefinition: td, desiredCount: count, launchType: 'FARGATE' }));
-      this.serviceTaskDefinition.set(`${this.prefix}-${c}`, td);
-      await this.setTargets(c, count);
-    }
-
-    // The configured image, when in private ECR, is in its repository as a deployed account's would be.
-    const startImage = parseImageRef(this.synthesized.image);
-    if (startImage?.tag && ecrRepositoryOf(startImage.repository)) await this.pushImage(this.synthesized.image);
-
-    const ssm = this.sdk(SSMClient);
-    const put = (Name: string, Value: string) => ssm.send(new PutParameterCommand({ Name, Value, Type: 'String', Overwrite: true }));
-    await put(this.names.liveColor, 'blue');
-    for (const c of COLORS) {
-      await put(this.names.image[c], this.synthesized.image);
-      await put(this.names.desiredCount[c], String(c === 'blue' ? this.desired : 0));
-    }
-
-    const ddb = this.sdk(DynamoDBClient);
-    await ddb.send(new CreateTableCommand({ TableName: 'locks', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: 'ledger',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      }),
-    );
-    // The database the environment names, so the backup stage has something to snapshot.
-    const db = this.synthesized.handlerEnv.DATABASE_INSTANCE;
-    if (db) {
-      await this.sdk(RDSClient).send(new CreateDBInstanceCommand({ DBInstanceIdentifier: db, Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MasterUsername: 'switchyard', MasterUserPassword: 'rehearsal-only-1' }));
-    }
-
-    const sns = this.sdk(SNSClient);
-    const critical = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-critical` }))).TopicArn!;
-    const warning = (await sns.send(new CreateTopicCommand({ Name: `${this.prefix}-warning` }))).TopicArn!;
-    this.topics = { critical, warning };
+    this.adopt(made);
     this.createAlarms();
-    const secret = (await this.sdk(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'test-token', SecretString: TOKEN }))).ARN!;
-    this.testTokenSecretArn = secret;
-
-    // A legacy DNS cutover: the zone, and the weighted legacy record holding every client.
-    this.dns = undefined;
-    if (this.synthesized.dns) {
-      const d = this.synthesized.dns;
-      const r53 = this.sdk(Route53Client);
-      const zoneName = d.recordName.split('.').slice(1).join('.');
-      const zone = (await r53.send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `rehearsal-${Date.now()}` }))).HostedZone!.Id!.replace('/hostedzone/', '');
-      this.dns = { ...d, hostedZoneId: zone, albDnsName: lb.DNSName!, albHostedZoneId: lb.CanonicalHostedZoneId ?? 'Z32O12XQLNTSW2' };
-      await this.putRecord({ Name: d.recordName, Type: 'CNAME', SetIdentifier: d.legacySetIdentifier, Weight: 100, TTL: 60, ResourceRecords: [{ Value: d.legacyEndpoint }] });
-    }
 
     const baseUrl = await this.startApp();
     // The environment's own cutover defaults; with no smoke checks configured the
@@ -351,7 +264,9 @@ export class World implements SimulatedWorld {
       },
       ...this.opts.defaults,
     });
-    Object.assign(process.env, {
+    // The handlers' environment is this world's alone: a variable an earlier world set (a DNS cutover, a database) must not outlive it.
+    for (const k of handlerEnvSet) delete process.env[k];
+    const handlerEnv: Record<string, string> = {
       ...this.synthesized.handlerEnv,
       SERVICE: this.service,
       ENVIRONMENT: this.environment,
@@ -368,15 +283,17 @@ export class World implements SimulatedWorld {
       GATING_ALARMS_GREEN: this.gatingAlarms('green').join(','),
       LOCK_TABLE: 'locks',
       LEDGER_TABLE: 'ledger',
-      CRITICAL_TOPIC_ARN: critical,
-      WARNING_TOPIC_ARN: warning,
-      TEST_TOKEN_SECRET_ARN: secret,
+      CRITICAL_TOPIC_ARN: this.topics.critical,
+      WARNING_TOPIC_ARN: this.topics.warning,
+      TEST_TOKEN_SECRET_ARN: this.testTokenSecretArn,
       BASE_URL: baseUrl,
       POLL_MS: '20',
       MAINTENANCE_TARGET_GROUP_ARN: this.maintenanceTargetGroup,
       CUTOVER_DEFAULTS: JSON.stringify(defaults),
       ...(this.dns ? { DNS_CUTOVER: JSON.stringify(this.dns) } : {}),
-    });
+    };
+    handlerEnvSet = Object.keys(handlerEnv);
+    Object.assign(process.env, handlerEnv);
     resetSettings();
     installShims(this);
     this.clock.install();
@@ -384,6 +301,26 @@ export class World implements SimulatedWorld {
     this.clock.startAt(clockStartMs(this.clock.now(), warmUpMs, this.opts.startAtMs));
     this.simulation = this.newSimulation(this.opts.traffic ?? trafficSchema.parse({}), this.opts.faults ?? []);
     await this.simulation.passTime(warmUpMs);
+  }
+
+  /** Takes the names and ARNs of the resources moto holds, made or restored. */
+  private adopt(r: WorldResources): void {
+    this.loadBalancerArn = r.loadBalancer.arn;
+    this.loadBalancerDimension = elbDimension(r.loadBalancer.arn);
+    Object.assign(this.targetGroups, r.targetGroups);
+    this.maintenanceTargetGroup = r.maintenanceTargetGroup;
+    this.listenerArn = r.listenerArn;
+    this.testRuleArn = r.testRuleArn;
+    this.serviceTaskDefinition.clear();
+    for (const c of COLORS) {
+      this.serviceTaskDefinition.set(r.services[c].name, r.services[c].taskDefinition);
+      this.desiredTasks[c] = r.services[c].desired;
+      this.registered[c] = r.services[c].registered;
+    }
+    this.ipCounter = r.ipCounter;
+    this.topics = { ...r.topics };
+    this.testTokenSecretArn = r.testTokenSecretArn;
+    this.dns = r.dns;
   }
 
   /** The emulator's resources, for resolving the templates' references. */
@@ -633,8 +570,8 @@ export class World implements SimulatedWorld {
     const wanted = this.faults.neverHealthy.has(c) || (b !== undefined && b.rolledBackAtMs === undefined) ? 0 : count;
     this.registered[c] = wanted;
     if (wanted > 0) {
-      const targets = Array.from({ length: wanted }, () => ({ Id: `10.40.${c === 'blue' ? 0 : 1}.${this.ipCounter++ % 250}`, Port: 80 }));
-      await elb.send(new elbv2.RegisterTargetsCommand({ TargetGroupArn: tg, Targets: targets }));
+      await elb.send(new elbv2.RegisterTargetsCommand({ TargetGroupArn: tg, Targets: targetIps(c, this.ipCounter, wanted) }));
+      this.ipCounter += wanted;
     }
   }
 
@@ -667,8 +604,7 @@ export class World implements SimulatedWorld {
   async overwriteListener(arn: string): Promise<void> {
     const w = this.faults.overwriteListener;
     if (w === undefined || arn !== this.listenerArn) return;
-    const DefaultActions = [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: COLORS.map((c) => ({ TargetGroupArn: this.targetGroups[c], Weight: w[c] })) } }];
-    await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.ModifyListenerCommand({ ListenerArn: arn, DefaultActions }));
+    await this.sdk(elbv2.ElasticLoadBalancingV2Client).send(new elbv2.ModifyListenerCommand({ ListenerArn: arn, DefaultActions: forwardTo(this.targetGroups, w) }));
     await this.routingChanged();
   }
 
@@ -696,26 +632,9 @@ export class World implements SimulatedWorld {
     return (r.Rules ?? []).filter((x) => !x.IsDefault).map((x) => ({ priority: x.Priority!, conditions: x.Conditions, actions: x.Actions ?? [] })).sort((a, b) => Number(a.priority) - Number(b.priority));
   }
 
-  /**
-   * Pushes `image` (a private ECR image by tag) into the emulator's ECR, making
-   * its repository (in the registry the image names) when missing. `content`
-   * stands for what was built: pushing other content under the same tag moves
-   * the tag. Returns the image's digest.
-   */
-  async pushImage(image: string, content = image): Promise<string> {
-    const ref = parseImageRef(image);
-    const repo = ref && ecrRepositoryOf(ref.repository);
-    if (!ref?.tag || !repo) throw new Error(`pushImage takes a private ECR image by tag, not ${image}`);
-    const ecr = this.sdk(ECRClient);
-    try {
-      await ecr.send(new CreateRepositoryCommand({ registryId: repo.account, repositoryName: repo.name }));
-    } catch (e) {
-      if ((e as Error).name !== 'RepositoryAlreadyExistsException') throw e;
-    }
-    const layer = `sha256:${createHash('sha256').update(content).digest('hex')}`;
-    const manifest = { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: layer }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 1, digest: layer }] };
-    const r = await ecr.send(new PutImageCommand({ registryId: repo.account, repositoryName: repo.name, imageTag: ref.tag, imageManifest: JSON.stringify(manifest) }));
-    return r.image!.imageId!.imageDigest!;
+  /** Pushes `image` (a private ECR image by tag) into the emulator's ECR; `content` stands for what was built. Returns the image's digest. */
+  pushImage(image: string, content = image): Promise<string> {
+    return pushImage(this.sdk(ECRClient), image, content);
   }
 
   /**
@@ -862,6 +781,9 @@ export class World implements SimulatedWorld {
     this.clients.clear();
   }
 }
+
+/** The variables the last world built in this process set for its handlers. */
+let handlerEnvSet: string[] = [];
 
 let installedFor: { world: World } | undefined;
 

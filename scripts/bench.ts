@@ -58,7 +58,6 @@ function historyEvents(states: string[], definition: any): number {
 }
 
 async function rollbackPath(moto: Moto) {
-  await moto.reset();
   const world = new World(moto.endpoint);
   await world.build();
   world.clock.uninstall();
@@ -97,7 +96,6 @@ async function cost(moto: Moto) {
   const defs = synthesizedApp().definitions.cutover.definition;
   const results: Record<string, { transitions: number; historyEvents: number; costUsd: number }> = {};
   for (const hours of [24, MAX_WATCH_WINDOW_HOURS]) {
-    await moto.reset();
     const world = new World(moto.endpoint);
     await world.build();
     const s = scenario('happy');

@@ -9,7 +9,6 @@ import { Drill } from './schema';
  * alarm-only baseline binds the step check to a pass).
  */
 export async function runDrill(moto: Moto, drill: Drill, progress?: (line: string) => void, variant: Pick<Rehearsal, 'replaceTasks'> = {}): Promise<RehearsalReport> {
-  await moto.reset();
   const world = new World(moto.endpoint, { env: drill.environment, config: drill.config, traffic: drill.traffic, faults: drill.faults, warmUpMinutes: drill.warmUpMinutes, startAtMs: drill.startAt === undefined ? undefined : Date.parse(drill.startAt) });
   try {
     await world.build();

@@ -4,7 +4,7 @@ import { Fault, faultSchema } from '../../rehearsal/traffic/schema';
 import { World, WorldOptions } from '../../rehearsal/world';
 
 /**
- * The jest worker's moto server (Moto.forThisProcess), reset, and a freshly built world before every test.
+ * The jest worker's moto server (Moto.forThisProcess) and a freshly built world (from an emptied moto) before every test.
  * Returns accessors, valid inside tests.
  */
 export function useMotoWorld(opts: WorldOptions = {}): { moto: () => Moto; world: () => World } {
@@ -18,7 +18,6 @@ export function useMotoWorld(opts: WorldOptions = {}): { moto: () => Moto; world
   });
   beforeEach(async () => {
     await world?.close();
-    await moto!.reset();
     world = new World(moto!.endpoint, opts);
     await world.build();
   });

@@ -24,7 +24,6 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('rehearsal %s', (name,
     if (rebuilt) {
       // This scenario needs another example environment or its own traffic: rebuild the world for it.
       await world.close();
-      await env.moto().reset();
       world = new World(env.moto().endpoint, { env: s.env, faults: s.faults });
       await world.build();
     }
