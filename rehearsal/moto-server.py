@@ -2,7 +2,7 @@
 
 moto's server works out which service a request is for by listing moto's own package folder from disk, on
 every request (moto.backends.list_of_moto_modules). The listing cannot change while the server runs, so it
-is read once here.
+is read once here; so are the action names of each service's response class.
 
 Snapshots: building a rehearsal's world takes some thirty AWS calls, the same calls for every drill of a
 config. `POST /_switchyard/snapshots/KEY` (body: the caller's record of what it built) keeps a copy of every
@@ -15,12 +15,14 @@ moto no longer has what this relies on, the installed moto_server runs unchanged
 """
 import copy
 import copyreg
+import functools
 import os
 import sys
 import threading
 
 try:
     import moto.backends as backends
+    import moto.core.responses as responses
     import moto.server as server
     from moto.core.base_backend import BackendDict, backend_lock
     from moto.core.model_instances import reset_model_data
@@ -30,6 +32,11 @@ except ImportError:
 if callable(getattr(backends, "list_of_moto_modules", None)):
     _listing = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: iter(_listing)
+
+# And which actions a service's response class has, which it works out with inspect.getmembers on every
+# request (a tenth of moto's CPU in a drill): a class's methods cannot change while the server runs.
+if callable(getattr(responses, "method_names_from_class", None)):
+    responses.method_names_from_class = functools.lru_cache(maxsize=None)(responses.method_names_from_class)
 
 PREFIX = "/_switchyard/snapshots/"
 # KEY -> (the services' BackendDicts, a frozen copy of their contents, the caller's record)
