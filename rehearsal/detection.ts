@@ -32,8 +32,8 @@ export interface DetectionRun {
   readonly maxNewWeight: number;
 }
 
-/** Every step check passes: the alarm-only baseline. */
-const ALARM_ONLY = { replaceTasks: { CheckStep: async () => ({ ok: true, extend: false, note: 'alarm-only baseline: no step gating' }) } };
+/** Every step check passes, unpaused and not extended, as the real check answers a passing step: the alarm-only baseline. */
+export const ALARM_ONLY = { replaceTasks: { CheckStep: async () => ({ ok: true, paused: false, extend: false, hold: false, note: 'alarm-only baseline: no step gating' }) } };
 
 const TRIGGERS_DIR = path.join(__dirname, '..', 'drills', 'triggers');
 
