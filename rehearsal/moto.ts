@@ -121,11 +121,6 @@ export class Moto {
     return new Moto(endpoint, proc);
   }
 
-  /** Forgets every resource. */
-  async reset(): Promise<void> {
-    await resetEmulator(this.endpoint);
-  }
-
   async stop(): Promise<void> {
     if (this.proc.exitCode !== null) return;
     await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
  * holds everything the making reads. The same plan makes the same resources,
  * so the world keeps moto's state after making them (moto-server.py's
  * snapshots) and the next world of that plan restores it in one request
- * instead of some forty.
+ * instead of some thirty.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -25,7 +25,7 @@ import { SynthesizedApp } from './app';
 
 export const REGION = 'eu-west-1';
 /** The test route's token: the test rule's header value and the secret's. */
-export const TOKEN = 'test-route-token-0123456789';
+const TOKEN = 'test-route-token-0123456789';
 
 /** Everything the making of a world's resources reads. */
 export interface ResourcePlan {
@@ -44,15 +44,14 @@ export interface ResourcePlan {
 
 /** What the making returns: the names and ARNs the world and its handlers use. */
 export interface WorldResources {
-  readonly subnets: string[];
-  readonly loadBalancer: { readonly arn: string; readonly dnsName: string; readonly hostedZoneId?: string };
+  readonly loadBalancerArn: string;
   readonly targetGroups: Record<Color, string>;
   /** The maintenance page's (Lambda) target group. */
   readonly maintenanceTargetGroup: string;
   readonly listenerArn: string;
   readonly testRuleArn: string;
-  /** Each color's service and the task definition it runs. */
-  readonly services: Record<Color, { readonly name: string; readonly taskDefinition: string; readonly desired: number; readonly registered: number }>;
+  /** Each color's service, the task definition it runs and its tasks, each a healthy target. */
+  readonly services: Record<Color, { readonly name: string; readonly taskDefinition: string; readonly desired: number }>;
   /** The next target IP's last byte (targets get 10.40.x.N in turn). */
   readonly ipCounter: number;
   readonly topics: { readonly critical: string; readonly warning: string };
@@ -159,7 +158,7 @@ export async function createResources(plan: ResourcePlan, sdk: ClientOf): Promis
     // Each task a healthy target, as ECS and the load balancer would make it.
     if (desired > 0) await elb.send(new elbv2.RegisterTargetsCommand({ TargetGroupArn: targetGroups[c], Targets: targetIps(c, ipCounter, desired) }));
     ipCounter += desired;
-    services[c] = { name, taskDefinition: td, desired, registered: desired };
+    services[c] = { name, taskDefinition: td, desired };
   }
 
   // The configured image, when in private ECR, is in its repository as a deployed account's would be.
@@ -208,5 +207,5 @@ export async function createResources(plan: ResourcePlan, sdk: ClientOf): Promis
     await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: legacy }] } }));
   }
 
-  return { subnets, loadBalancer: { arn: lb.LoadBalancerArn!, dnsName: lb.DNSName!, hostedZoneId: lb.CanonicalHostedZoneId }, targetGroups, maintenanceTargetGroup, listenerArn, testRuleArn, services, ipCounter, topics, testTokenSecretArn, dns };
+  return { loadBalancerArn: lb.LoadBalancerArn!, targetGroups, maintenanceTargetGroup, listenerArn, testRuleArn, services, ipCounter, topics, testTokenSecretArn, dns };
 }

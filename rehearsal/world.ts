@@ -305,8 +305,8 @@ export class World implements SimulatedWorld {
 
   /** Takes the names and ARNs of the resources moto holds, made or restored. */
   private adopt(r: WorldResources): void {
-    this.loadBalancerArn = r.loadBalancer.arn;
-    this.loadBalancerDimension = elbDimension(r.loadBalancer.arn);
+    this.loadBalancerArn = r.loadBalancerArn;
+    this.loadBalancerDimension = elbDimension(r.loadBalancerArn);
     Object.assign(this.targetGroups, r.targetGroups);
     this.maintenanceTargetGroup = r.maintenanceTargetGroup;
     this.listenerArn = r.listenerArn;
@@ -315,7 +315,7 @@ export class World implements SimulatedWorld {
     for (const c of COLORS) {
       this.serviceTaskDefinition.set(r.services[c].name, r.services[c].taskDefinition);
       this.desiredTasks[c] = r.services[c].desired;
-      this.registered[c] = r.services[c].registered;
+      this.registered[c] = r.services[c].desired;
     }
     this.ipCounter = r.ipCounter;
     this.topics = { ...r.topics };

@@ -6,24 +6,19 @@
  * Fails when either fails; tsc's output passes through as it comes.
  */
 import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { listEnvironments } from '../lib/config/load';
 import { synthesizedApp } from '../rehearsal/app';
-import { loadDrill } from '../rehearsal/drills/schema';
+import { drillFiles, loadDrill } from '../rehearsal/drills/schema';
 
 const DRILLS = path.join(__dirname, '..', 'drills');
-
-function drillFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? drillFiles(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : []));
-}
 
 /** The apps the rehearsal synthesizes from the repository's own files: each environment as it is, and each drill's, once each. */
 export function rehearsalApps(drillsDir = DRILLS): Array<{ env: string; config?: object }> {
   const apps = new Map<string, { env: string; config?: object }>();
   const add = (env: string, config?: object) => apps.set(`${env}|${JSON.stringify(config ?? null)}`, { env, config });
   for (const env of listEnvironments()) add(env);
-  for (const file of drillFiles(drillsDir).sort()) {
+  for (const file of drillFiles(drillsDir)) {
     const d = loadDrill(file);
     add(d.environment, d.config);
   }

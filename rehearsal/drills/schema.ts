@@ -104,6 +104,12 @@ export function parseDrill(raw: unknown, source: string, baseDir = process.cwd()
   return d;
 }
 
+/** Every drill file (.json) under `dir`, its subfolders included, sorted. */
+export function drillFiles(dir: string): string[] {
+  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.json') ? [path.join(d, e.name)] : []));
+  return walk(dir).sort();
+}
+
 /** Reads and validates a drill file. */
 export function loadDrill(file: string): Drill {
   let raw: unknown;

@@ -1,7 +1,6 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { runDrill } from '../../rehearsal/drills/run';
-import { loadDrill } from '../../rehearsal/drills/schema';
+import { drillFiles, loadDrill } from '../../rehearsal/drills/schema';
 import { Moto } from '../../rehearsal/moto';
 
 /**
@@ -12,10 +11,8 @@ import { Moto } from '../../rehearsal/moto';
  * jest's workers run them side by side, each worker with its own moto server.
  */
 const ROOT = path.join(__dirname, '..', '..', 'drills');
-const files = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : []));
 /** Every drill file, relative to drills/. */
-export const DRILLS = files(ROOT).sort();
+export const DRILLS = drillFiles(ROOT);
 
 /**
  * The drill folders each test file runs, so jest's workers share them out;
