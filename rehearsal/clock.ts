@@ -62,3 +62,13 @@ export class VirtualClock {
 export function clockStartMs(realNowMs: number, warmUpMs: number, startAtMs?: number): number {
   return startAtMs !== undefined ? startAtMs - warmUpMs : Math.ceil(realNowMs / 60_000) * 60_000;
 }
+
+/**
+ * A simulated minute's number in a report: whole minutes from the one the run
+ * began in (0) to the one starting at `minuteStartMs`. Counted on whole minutes,
+ * not rounded from the milliseconds between them, so the real milliseconds the
+ * clock carries never move it (nor make it -0, which is not equal to 0).
+ */
+export function minuteNumber(minuteStartMs: number, runStartMs: number): number {
+  return Math.floor(minuteStartMs / 60_000) - Math.floor(runStartMs / 60_000);
+}

@@ -2,6 +2,7 @@ import { callCounter } from '../lambda/shared/adapters/clients';
 import { Color, COLORS } from '../lambda/shared/colors';
 import { percentOf, Weights } from '../lambda/shared/decisions/weights';
 import { DnsWeights } from '../lambda/shared/decisions/dns';
+import { minuteNumber } from './clock';
 import { runStateMachine, RunOptions } from './run';
 import { momentAt } from './traffic/faults';
 import { World } from './world';
@@ -64,7 +65,7 @@ export interface TimelineRow {
 
 /** One simulated minute: weights read back, requests and failed requests per color. */
 export interface MinuteReport {
-  /** Minutes since the execution started (negative: warm-up before it). */
+  /** Whole minutes since the one the execution started in (negative: warm-up before it). */
   readonly minute: number;
   readonly weights: Weights;
   readonly requests: Record<Color, number>;
@@ -188,7 +189,7 @@ export async function rehearse(world: World, s: Rehearsal, progress?: (line: str
   const after = sim.observations.filter((o) => o.atMs >= virtualStart);
 
   const minutes: MinuteReport[] = sim.minutes.slice(firstMinute).map((m) => ({
-    minute: Math.round((m.atMs - virtualStart) / 60_000),
+    minute: minuteNumber(m.atMs, virtualStart),
     weights: m.weights,
     requests: perColor((c) => m.perColor[c].requests),
     failedRequests: perColor((c) => m.perColor[c].failed),

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { clockStartMs } from '../../rehearsal/clock';
+import { clockStartMs, minuteNumber } from '../../rehearsal/clock';
 
 const MINUTE = 60_000;
 const WARM_UP = 15 * MINUTE;
@@ -24,6 +24,28 @@ describe('clockStartMs', () => {
         expect(first % MINUTE).toBe(0);
         expect(first).toBeGreaterThanOrEqual(minute * MINUTE + a);
         expect(first - (minute * MINUTE + a)).toBeLessThan(MINUTE);
+      }),
+    );
+  });
+});
+
+describe('minuteNumber', () => {
+  const W = Date.parse('2026-12-05T10:18:00Z');
+
+  it('is 0 (never -0) for the minute the run began in, whatever milliseconds the clock carried past its start', () => {
+    // The run's first minute starts a few real milliseconds before the run itself (the CI failure of 78fa14b).
+    expect(Object.is(minuteNumber(W, W + 3), 0)).toBe(true);
+    expect(Object.is(minuteNumber(W, W), 0)).toBe(true);
+    expect(minuteNumber(W + MINUTE, W + 3)).toBe(1);
+    expect(minuteNumber(W - 2 * MINUTE, W + 59_999)).toBe(-2);
+  });
+
+  it('gives the same number for any run start within the same whole minute', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -30, max: 30 }), fc.integer({ min: 0, max: MINUTE - 1 }), fc.integer({ min: 0, max: MINUTE - 1 }), (k, a, b) => {
+        const n = minuteNumber(W + k * MINUTE, W + a);
+        expect(Object.is(n, k)).toBe(true);
+        expect(minuteNumber(W + k * MINUTE, W + b)).toBe(n);
       }),
     );
   });
