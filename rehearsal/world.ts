@@ -70,8 +70,6 @@ import { SimulatedWorld, Simulation } from './simulation';
 import { dataSourceCheck, Publication } from './traffic/model';
 import { Fault, Traffic, trafficSchema } from './traffic/schema';
 
-export { REGION };
-
 /** How the stand-in application answers. */
 export interface AppBehaviour {
   /** Status of the health endpoint. */

@@ -13,9 +13,10 @@ import { AddressInfo } from 'net';
 import { COLORS } from '../../lambda/shared/colors';
 import { runDrill } from '../../rehearsal/drills/run';
 import { loadDrill } from '../../rehearsal/drills/schema';
-import { Moto, Snapshots } from '../../rehearsal/moto';
+import { Snapshots } from '../../rehearsal/moto';
 import { World, WorldOptions } from '../../rehearsal/world';
 import { planKey, ResourcePlan, targetIps } from '../../rehearsal/world-resources';
+import { useMoto } from '../workflow/moto-world';
 
 const plan: ResourcePlan = {
   service: 'shop',
@@ -130,15 +131,12 @@ describe('Snapshots (the client)', () => {
 });
 
 describe('a world restored from a snapshot', () => {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await Moto.forThisProcess();
-  }, 60_000);
+  const moto = useMoto();
 
   const sdk = { region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   /** What moto holds of a world, read through the AWS API. */
   async function observe(w: World) {
-    const c = { ...sdk, endpoint: moto.endpoint };
+    const c = { ...sdk, endpoint: moto().endpoint };
     const elb = new elbv2.ElasticLoadBalancingV2Client(c);
     const listener = (await elb.send(new elbv2.DescribeListenersCommand({ ListenerArns: [w.listenerArn] }))).Listeners![0];
     const health = Object.fromEntries(
@@ -167,7 +165,7 @@ describe('a world restored from a snapshot', () => {
   const fields = (w: World) => JSON.parse(JSON.stringify({ ...w, restoredFromSnapshot: undefined }, (k, v) => (['clock', 'simulation', 'alarmStates', 'synthesized', 'clients', 'server', 'opts'].includes(k) ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v)));
 
   async function built(opts: WorldOptions): Promise<World> {
-    const w = new World(moto.endpoint, opts);
+    const w = new World(moto().endpoint, opts);
     await w.build();
     return w;
   }
@@ -199,7 +197,7 @@ describe('a world restored from a snapshot', () => {
     const first = await built(opts);
     const pristine = await observe(first);
     await first.close();
-    const c = { ...sdk, endpoint: moto.endpoint };
+    const c = { ...sdk, endpoint: moto().endpoint };
     for (let round = 0; round < 2; round++) {
       const w = await built(opts);
       try {
@@ -248,7 +246,7 @@ describe('a world restored from a snapshot', () => {
     const drill = { ...file, config: { ...file.config, service: { desiredCount: 9 } } };
     // What the drill came to; not its times, which move by a second with the real time the handlers take.
     const report = async () => {
-      const r = await runDrill(moto, drill);
+      const r = await runDrill(moto(), drill);
       return {
         ...pick(r, ['status', 'error', 'matched', 'mismatches', 'finalWeights', 'colors', 'maxNewWeight', 'requests', 'failedRequests', 'awsCalls', 'transitions', 'statesEntered']),
         alarmChanges: r.alarmChanges.map((a) => [a.alarm, a.from, a.to]),

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { runDrill } from '../../rehearsal/drills/run';
 import { drillFiles, loadDrill } from '../../rehearsal/drills/schema';
-import { Moto } from '../../rehearsal/moto';
+import { useMoto } from './moto-world';
 
 /**
  * Every drill file in drills/ runs as `npm run rehearse -- --drill FILE` runs
@@ -30,17 +30,14 @@ export function drillsOf(part: DrillPart): string[] {
 
 /** Runs each drill of `part` as `npm run rehearse -- --drill FILE` runs it; each must end the way its `expect` says. */
 export function drillSuite(part: DrillPart): void {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await Moto.forThisProcess();
-  }, 60_000);
+  const moto = useMoto();
 
   describe.each(drillsOf(part).map((f) => [path.relative(ROOT, f), f] as const))('drill %s', (_name, file) => {
     it('ends the way its expectation says', async () => {
       const drill = loadDrill(file);
       // A drill without an expectation proves nothing.
       expect(drill.expect).toBeTruthy();
-      const rep = await runDrill(moto, drill);
+      const rep = await runDrill(moto(), drill);
       expect({ status: rep.status, error: rep.error, mismatches: rep.mismatches }).toEqual({ status: drill.expect!.status ?? rep.status, error: drill.expect!.error ?? rep.error, mismatches: [] });
       if (drill.expect!.status === 'FAILED' && drill.expect!.error === 'RolledBack' && drill.faults.length > 0) {
         // Caught after the fault, and traffic verified back on the old color in the same minute.

@@ -1,18 +1,15 @@
 import * as path from 'path';
 import { runDrill } from '../../rehearsal/drills/run';
 import { loadDrill } from '../../rehearsal/drills/schema';
-import { Moto } from '../../rehearsal/moto';
 import { RehearsalReport } from '../../rehearsal/rehearse';
 import { drillSuite } from './drill-suite';
+import { useMoto } from './moto-world';
 
 // Approvals, change control, pause, sticky clients, examples, and any new folder.
 drillSuite('rest');
 
 describe('a drill without startAt', () => {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await Moto.forThisProcess();
-  }, 60_000);
+  const moto = useMoto();
 
   it('gives the same run each time: the second the run began does not move its simulated minutes', async () => {
     // The error-rate drill that detects 8% errors on five one-minute periods: its minutes split at each shift.
@@ -20,8 +17,8 @@ describe('a drill without startAt', () => {
     expect(drill.startAt).toBeUndefined();
     const seen = (r: RehearsalReport) => ({ minutes: r.minutes, alarms: r.alarmChanges.map((c) => [c.alarm, c.from, c.to, c.atSeconds]), requests: r.requests, failed: r.failedRequests });
     // The second run begins at another second of the real clock: the first takes a second or so of it.
-    const first = await runDrill(moto, drill);
-    const second = await runDrill(moto, drill);
+    const first = await runDrill(moto(), drill);
+    const second = await runDrill(moto(), drill);
     expect(first.minutes.length).toBeGreaterThanOrEqual(15);
     expect(seen(second)).toEqual(seen(first));
     // Only the handlers' own real milliseconds, which the simulated clock carries, may differ.

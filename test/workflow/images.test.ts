@@ -1,6 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { callCounter } from '../../lambda/shared/adapters/clients';
-import { REGION, World } from '../../rehearsal/world';
+import { World } from '../../rehearsal/world';
+import { REGION } from '../../rehearsal/world-resources';
 import { runIn, useMotoWorld } from './moto-world';
 
 // The dev environment, its image in a private ECR repository (moto's ECR), every other repository not allowed.

@@ -3,25 +3,31 @@ import { runStateMachine, RunOptions, RunResult } from '../../rehearsal/run';
 import { Fault, faultSchema } from '../../rehearsal/traffic/schema';
 import { World, WorldOptions } from '../../rehearsal/world';
 
-/**
- * The jest worker's moto server (Moto.forThisProcess) and a freshly built world (from an emptied moto) before every test.
- * Returns accessors, valid inside tests.
- */
-export function useMotoWorld(opts: WorldOptions = {}): { moto: () => Moto; world: () => World } {
+/** The jest worker's moto server (Moto.forThisProcess), started before the file's tests; the accessor is valid inside tests. */
+export function useMoto(): () => Moto {
   let moto: Moto | undefined;
-  let world: World | undefined;
   beforeAll(async () => {
     moto = await Moto.forThisProcess();
   }, 60_000);
+  return () => moto!;
+}
+
+/**
+ * The jest worker's moto server (useMoto) and a freshly built world (from an emptied moto) before every test.
+ * Returns accessors, valid inside tests.
+ */
+export function useMotoWorld(opts: WorldOptions = {}): { moto: () => Moto; world: () => World } {
+  const moto = useMoto();
+  let world: World | undefined;
   afterAll(async () => {
     await world?.close();
   });
   beforeEach(async () => {
     await world?.close();
-    world = new World(moto!.endpoint, opts);
+    world = new World(moto().endpoint, opts);
     await world.build();
   });
-  return { moto: () => moto!, world: () => world! };
+  return { moto, world: () => world! };
 }
 
 /**
